@@ -1,0 +1,467 @@
+import { createHash } from 'node:crypto';
+import type { FromWorker } from '../../shared/embedder-protocol';
+import { fromErrorPayload, HippoError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import { defaultUserDataDir } from '../paths';
+import { LruCache } from './lru-cache';
+import { modelSearchPaths, resolveModelDir } from './model-locate';
+import { nodeWorkerHostFactory } from './node-worker-host';
+import type { Embedder, EmbeddingCacheStore, WorkerHost, WorkerHostFactory } from './types';
+
+export interface EmbedderClientOptions {
+  hostFactory: WorkerHostFactory;
+  /** Returns the model folder or throws HippoError MODEL_MISSING; called on every worker start. */
+  resolveModelDir: () => string;
+  /** Persistent cache (SQLite table in the engine), consulted after the in-memory LRU. */
+  cache?: EmbeddingCacheStore;
+  /** Vectors kept in memory (1.5 KB each). */
+  lruSize?: number;
+  /** Most texts per worker request. */
+  maxBatch?: number;
+  /** onnxruntime intra-op threads in the worker. */
+  threads?: number;
+  /** A worker that has not answered a batch by then is killed and treated as crashed. */
+  requestTimeoutMs?: number;
+  /** Time allowed for the worker to load the model. */
+  initTimeoutMs?: number;
+}
+
+export interface EmbedderStats {
+  /** embed() calls and the texts they asked for. */
+  requests: number;
+  texts: number;
+  lruHits: number;
+  diskHits: number;
+  /** Texts that shared a request with an identical text (same call or concurrent calls). */
+  dedupHits: number;
+  /** Requests sent to the worker (a retry counts again) and the texts in them. */
+  workerBatches: number;
+  workerTexts: number;
+  /** Worker processes started after the first one. */
+  restarts: number;
+  /** Worker exits nobody asked for, timeouts included. */
+  crashes: number;
+  /** Disk cache reads or writes that failed (the texts were embedded anyway). */
+  cacheErrors: number;
+}
+
+/** The text as embedded and as keyed: NFC, whitespace runs collapsed to one space, trimmed. */
+export function normalizeForEmbedding(text: string): string {
+  return text.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/** Cache key: hex sha256 of (model id, normalized text), so new weights never hit old vectors. */
+export function embeddingCacheKey(modelId: string, normalizedText: string): string {
+  return createHash('sha256').update(`${modelId}\n${normalizedText}`).digest('hex');
+}
+
+interface LiveWorker {
+  host: WorkerHost;
+  modelId: string;
+}
+
+/** One unique text waiting for the worker; every caller asking for it shares the promise. */
+interface Job {
+  key: string;
+  text: string;
+  modelId: string;
+  promise: Promise<Float32Array>;
+  resolve: (v: Float32Array) => void;
+  reject: (e: HippoError) => void;
+}
+
+interface Batch {
+  id: number;
+  jobs: Job[];
+  attempts: number;
+  worker?: LiveWorker;
+  timer?: NodeJS.Timeout;
+}
+
+const DEFAULTS = { lruSize: 10_000, maxBatch: 32, requestTimeoutMs: 60_000, initTimeoutMs: 120_000 };
+
+/**
+ * Embedder that runs the model in a separate process. Concurrent embed() calls are coalesced into
+ * worker requests of up to maxBatch unique texts (one request in flight at a time, so texts arriving
+ * meanwhile pile into the next one), identical texts are embedded once, and vectors are cached by
+ * (model id, normalized text) in an LRU and then the disk cache. A worker that crashes or stops
+ * answering is restarted and its batch retried once; a second failure rejects that batch with
+ * MODEL_FAILED.
+ */
+export class EmbedderClient implements Embedder {
+  private readonly opts: Required<Omit<EmbedderClientOptions, 'cache' | 'threads'>> &
+    Pick<EmbedderClientOptions, 'cache' | 'threads'>;
+  private readonly lru: LruCache<string, Float32Array>;
+  private worker: LiveWorker | null = null;
+  private starting: Promise<LiveWorker> | null = null;
+  private everStarted = false;
+  private lastModelId: string | null = null;
+  private error: ErrorPayload | null = null;
+  private closed = false;
+  private readonly pending = new Map<string, Job>();
+  private queue: Job[] = [];
+  private inFlight: Batch | null = null;
+  private flushScheduled = false;
+  private nextBatchId = 1;
+  private readonly counters: EmbedderStats = {
+    requests: 0,
+    texts: 0,
+    lruHits: 0,
+    diskHits: 0,
+    dedupHits: 0,
+    workerBatches: 0,
+    workerTexts: 0,
+    restarts: 0,
+    crashes: 0,
+    cacheErrors: 0,
+  };
+
+  constructor(options: EmbedderClientOptions) {
+    this.opts = {
+      ...options,
+      lruSize: options.lruSize ?? DEFAULTS.lruSize,
+      maxBatch: Math.max(1, options.maxBatch ?? DEFAULTS.maxBatch),
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      initTimeoutMs: options.initTimeoutMs ?? DEFAULTS.initTimeoutMs,
+    };
+    this.lru = new LruCache(this.opts.lruSize);
+  }
+
+  get modelId(): string | null {
+    return this.worker?.modelId ?? this.lastModelId;
+  }
+
+  get lastError(): ErrorPayload | null {
+    return this.error;
+  }
+
+  stats(): EmbedderStats {
+    return { ...this.counters };
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      await this.startWorker();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
+      throw new HippoError('BAD_INPUT', 'embed() takes an array of strings');
+    }
+    this.counters.requests++;
+    this.counters.texts += texts.length;
+    if (texts.length === 0) return [];
+    const { modelId } = await this.startWorker();
+
+    const results: Array<Float32Array | undefined> = new Array(texts.length);
+    const missing = new Map<string, { text: string; at: number[] }>();
+    texts.forEach((raw, i) => {
+      const text = normalizeForEmbedding(raw);
+      const key = embeddingCacheKey(modelId, text);
+      const hit = this.lru.get(key);
+      if (hit) {
+        this.counters.lruHits++;
+        results[i] = hit;
+        return;
+      }
+      const seen = missing.get(key);
+      if (seen) {
+        this.counters.dedupHits++;
+        seen.at.push(i);
+      } else {
+        missing.set(key, { text, at: [i] });
+      }
+    });
+
+    if (missing.size > 0 && this.opts.cache) {
+      let stored = new Map<string, Float32Array>();
+      try {
+        stored = this.opts.cache.getMany([...missing.keys()]);
+      } catch {
+        this.counters.cacheErrors++;
+      }
+      for (const [key, vector] of stored) {
+        const want = missing.get(key);
+        if (!want) continue;
+        this.lru.set(key, vector);
+        for (const i of want.at) results[i] = vector;
+        this.counters.diskHits += want.at.length;
+        missing.delete(key);
+      }
+    }
+
+    await Promise.all(
+      [...missing].map(async ([key, { text, at }]) => {
+        const vector = await this.enqueue(key, text, modelId);
+        for (const i of at) results[i] = vector;
+      }),
+    );
+    // Copies, so a caller scribbling on its vector cannot corrupt the cache.
+    return results.map((v) => Float32Array.from(v!));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const closedError = new HippoError('MODEL_FAILED', 'the embedder was closed');
+    if (this.inFlight) this.failBatch(this.inFlight, closedError);
+    for (const job of this.queue) this.settle(job, closedError);
+    this.queue = [];
+    const worker = this.worker ?? (await this.starting?.catch(() => null)) ?? null;
+    this.worker = null;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        worker.host.kill();
+        resolve();
+      }, 2000);
+      worker.host.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.host.post({ type: 'shutdown' });
+    });
+  }
+
+  private enqueue(key: string, text: string, modelId: string): Promise<Float32Array> {
+    const existing = this.pending.get(key);
+    if (existing) {
+      this.counters.dedupHits++;
+      return existing.promise;
+    }
+    let resolve!: (v: Float32Array) => void;
+    let reject!: (e: HippoError) => void;
+    const promise = new Promise<Float32Array>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const job: Job = { key, text, modelId, promise, resolve, reject };
+    this.pending.set(key, job);
+    this.queue.push(job);
+    if (this.queue.length >= this.opts.maxBatch) {
+      this.pump();
+    } else if (!this.flushScheduled) {
+      // Wait one macrotask so every embed() started in this turn lands in the same batch.
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.pump();
+      });
+    }
+    return promise;
+  }
+
+  private pump(): void {
+    if (this.closed || this.inFlight || this.queue.length === 0) return;
+    const jobs = this.queue.splice(0, this.opts.maxBatch);
+    this.dispatch({ id: this.nextBatchId++, jobs, attempts: 1 });
+  }
+
+  private dispatch(batch: Batch): void {
+    this.inFlight = batch;
+    this.startWorker().then(
+      (worker) => {
+        if (this.inFlight !== batch) return;
+        batch.worker = worker;
+        batch.timer = setTimeout(() => this.onTimeout(batch), this.opts.requestTimeoutMs);
+        this.counters.workerBatches++;
+        this.counters.workerTexts += batch.jobs.length;
+        worker.host.post({ type: 'embed', id: batch.id, texts: batch.jobs.map((j) => j.text) });
+      },
+      (e: unknown) => {
+        if (this.inFlight !== batch) return;
+        this.failBatch(batch, toHippoError(e));
+        this.pump();
+      },
+    );
+  }
+
+  private onTimeout(batch: Batch): void {
+    if (this.inFlight !== batch || !batch.worker) return;
+    const worker = batch.worker;
+    // Forget the worker before killing it so its exit is not reported as a second crash.
+    if (this.worker === worker) this.worker = null;
+    this.counters.crashes++;
+    worker.host.kill();
+    this.retryOrFail(batch, `the embedder worker did not answer within ${this.opts.requestTimeoutMs} ms`);
+  }
+
+  private retryOrFail(batch: Batch, why: string): void {
+    clearTimeout(batch.timer);
+    batch.worker = undefined;
+    batch.timer = undefined;
+    if (batch.attempts < 2 && !this.closed) {
+      batch.attempts++;
+      this.dispatch(batch);
+      return;
+    }
+    this.failBatch(
+      batch,
+      new HippoError('MODEL_FAILED', `embedding failed after a worker restart and one retry: ${why}`),
+    );
+    this.pump();
+  }
+
+  private failBatch(batch: Batch, error: HippoError): void {
+    clearTimeout(batch.timer);
+    if (this.inFlight === batch) this.inFlight = null;
+    this.error = error.toPayload();
+    for (const job of batch.jobs) this.settle(job, error);
+  }
+
+  private settle(job: Job, outcome: Float32Array | HippoError): void {
+    this.pending.delete(job.key);
+    if (outcome instanceof HippoError) job.reject(outcome);
+    else job.resolve(outcome);
+  }
+
+  private onWorkerMessage(worker: LiveWorker, msg: FromWorker): void {
+    const batch = this.inFlight;
+    if (!batch || batch.worker !== worker) return;
+    if ((msg.type !== 'result' && msg.type !== 'error') || msg.id !== batch.id) return;
+    clearTimeout(batch.timer);
+    this.inFlight = null;
+    if (msg.type === 'error') {
+      this.failBatch(batch, fromErrorPayload(msg.error));
+    } else if (msg.vectors.length !== batch.jobs.length) {
+      this.failBatch(
+        batch,
+        new HippoError('MODEL_FAILED', `worker returned ${msg.vectors.length} vectors for ${batch.jobs.length} texts`),
+      );
+    } else {
+      this.store(batch.jobs, msg.vectors, worker.modelId);
+    }
+    this.pump();
+  }
+
+  private store(jobs: Job[], vectors: Float32Array[], workerModelId: string): void {
+    const toDisk: Array<[string, Float32Array]> = [];
+    jobs.forEach((job, i) => {
+      const vector = vectors[i]!;
+      // Weights swapped between keying and embedding: the vector is right, its key is not.
+      if (job.modelId === workerModelId) {
+        this.lru.set(job.key, vector);
+        toDisk.push([job.key, vector]);
+      }
+      this.settle(job, vector);
+    });
+    if (this.opts.cache && toDisk.length > 0) {
+      try {
+        this.opts.cache.putMany(toDisk);
+      } catch {
+        this.counters.cacheErrors++;
+      }
+    }
+  }
+
+  private onWorkerExit(worker: LiveWorker, code: number | null, signal: string | null): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    if (this.closed) return;
+    this.counters.crashes++;
+    const batch = this.inFlight;
+    if (batch && batch.worker === worker) {
+      this.retryOrFail(batch, `the embedder worker exited (code ${code}, signal ${signal})`);
+    }
+  }
+
+  private startWorker(): Promise<LiveWorker> {
+    if (this.closed) return Promise.reject(new HippoError('MODEL_FAILED', 'the embedder was closed'));
+    if (this.worker) return Promise.resolve(this.worker);
+    if (!this.starting) {
+      this.starting = this.spawn().then(
+        (worker) => {
+          this.starting = null;
+          this.worker = worker;
+          this.lastModelId = worker.modelId;
+          this.error = null;
+          return worker;
+        },
+        (e: unknown) => {
+          this.starting = null;
+          const error = toHippoError(e);
+          this.error = error.toPayload();
+          throw error;
+        },
+      );
+    }
+    return this.starting;
+  }
+
+  private async spawn(): Promise<LiveWorker> {
+    // Re-resolved on every start so a model fetched while we run is picked up.
+    const modelDir = this.opts.resolveModelDir();
+    if (this.everStarted) this.counters.restarts++;
+    this.everStarted = true;
+    const host = this.opts.hostFactory();
+    return new Promise<LiveWorker>((resolve, reject) => {
+      let live: LiveWorker | null = null;
+      const fail = (e: HippoError): void => {
+        clearTimeout(timer);
+        host.kill();
+        reject(e);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(new HippoError('MODEL_FAILED', `the embedder worker did not load ${modelDir} within ${this.opts.initTimeoutMs} ms`)),
+        this.opts.initTimeoutMs,
+      );
+      host.onMessage((msg) => {
+        if (live) {
+          this.onWorkerMessage(live, msg);
+        } else if (msg.type === 'ready') {
+          clearTimeout(timer);
+          if (this.closed) {
+            host.kill();
+            reject(new HippoError('MODEL_FAILED', 'the embedder was closed'));
+            return;
+          }
+          live = { host, modelId: msg.modelId };
+          resolve(live);
+        } else if (msg.type === 'init-failed') {
+          fail(fromErrorPayload(msg.error));
+        }
+      });
+      host.onExit((code, signal) => {
+        if (live) this.onWorkerExit(live, code, signal);
+        else fail(new HippoError('MODEL_FAILED', `the embedder worker exited (code ${code}, signal ${signal}) while loading ${modelDir}`));
+      });
+      host.post({ type: 'init', modelDir, threads: this.opts.threads });
+    });
+  }
+}
+
+function toHippoError(e: unknown): HippoError {
+  return e instanceof HippoError ? e : fromErrorPayload(toErrorPayload(e));
+}
+
+export interface NodeEmbedderOptions extends Omit<EmbedderClientOptions, 'hostFactory' | 'resolveModelDir'> {
+  /** Environment for HIPPO_MODEL_DIR / HIPPO_HOME; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Packaged resources folder (Electron's process.resourcesPath). */
+  resourcesPath?: string;
+  /** User data root; defaults to defaultUserDataDir(env). */
+  userDataDir?: string;
+  /** Use this model folder instead of searching. */
+  modelDir?: string;
+  /** Built worker script; defaults to <package root>/dist/embedder-worker.mjs. */
+  workerPath?: string;
+}
+
+/** An EmbedderClient whose worker is a child_process.fork, for the CLI, servers and tests. */
+export function createNodeEmbedder(opts: NodeEmbedderOptions = {}): EmbedderClient {
+  const { env = process.env, resourcesPath, userDataDir, modelDir, workerPath, ...clientOpts } = opts;
+  return new EmbedderClient({
+    ...clientOpts,
+    hostFactory: nodeWorkerHostFactory({ workerPath }),
+    resolveModelDir: () =>
+      resolveModelDir(
+        modelDir
+          ? [modelDir]
+          : modelSearchPaths({ env, resourcesPath, userDataDir: userDataDir ?? defaultUserDataDir(env) }),
+      ),
+  });
+}

@@ -1,0 +1,28 @@
+import envPaths from 'env-paths';
+import path from 'node:path';
+
+type Env = Record<string, string | undefined>;
+
+/** Folder name of the embedding model, under resources/models and <user data>/models. */
+export const MODEL_NAME = 'all-MiniLM-L6-v2';
+
+/**
+ * Root of Hippo's per-user data (database, downloaded model, settings). HIPPO_HOME overrides it so
+ * tests, portable installs and several profiles can live side by side. Electron passes
+ * app.getPath('userData') instead of calling this.
+ */
+export function defaultUserDataDir(env: Env = process.env): string {
+  const override = env.HIPPO_HOME?.trim();
+  if (override) return path.resolve(override);
+  return envPaths('hippo', { suffix: '' }).data;
+}
+
+/** Where the downloaded model lives inside a user data root. */
+export function userModelDir(userDataDir: string): string {
+  return path.join(userDataDir, 'models', MODEL_NAME);
+}
+
+/** The default download target for the model: <user data>/models/all-MiniLM-L6-v2. */
+export function defaultModelDir(env: Env = process.env): string {
+  return userModelDir(defaultUserDataDir(env));
+}
