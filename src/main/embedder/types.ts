@@ -1,0 +1,36 @@
+import type { FromWorker, ToWorker } from '../../shared/embedder-protocol';
+
+/** Turns texts into L2-normalized 384-float vectors, one per text, in order. */
+export interface Embedder {
+  /** Identifies the loaded weights (part of every cache key); null until the model is ready. */
+  readonly modelId: string | null;
+  /**
+   * Loads the model if needed. Resolves false (never throws) when no model files are found,
+   * so callers can run in text-only mode; `lastError` then says why.
+   */
+  ready(): Promise<boolean>;
+  readonly lastError: { code: string; message: string } | null;
+  /** Throws HippoError MODEL_MISSING when there is no model, MODEL_FAILED when it cannot run. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A process that runs src/utility/embedder-worker. Under Node it is child_process.fork
+ * (node-worker-host.ts); in the app it is Electron's utilityProcess (src/main/utility-host.ts).
+ */
+export interface WorkerHost {
+  post(msg: ToWorker): void;
+  onMessage(cb: (msg: FromWorker) => void): void;
+  /** Called once when the process ends, for whatever reason. */
+  onExit(cb: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+}
+
+export type WorkerHostFactory = () => WorkerHost;
+
+/** Persistent embedding cache (SQLite table in the engine); keys are hex sha256 strings. */
+export interface EmbeddingCacheStore {
+  getMany(keys: string[]): Map<string, Float32Array>;
+  putMany(entries: Array<[string, Float32Array]>): void;
+}

@@ -1,0 +1,211 @@
+import { DEFAULT_CATEGORY, DEFAULT_CONFIDENCE, timestampToMs, type EncodeResult } from '../../shared/contract';
+import type { ExportedFact } from '../../shared/contract';
+import type { LabelRow } from './labels-repo';
+import type { MemoryContext } from './memory-context';
+import { contentHash } from './normalize-content';
+import { normalize } from './vector';
+
+/** An encode request after validation, ready for the pipeline. */
+export interface EncodeItem {
+  space: string;
+  content: string;
+  category?: string;
+  label?: string;
+  confidence?: number;
+  source?: string;
+  created_at?: number;
+  /** Import only: kept as given for a lossless round trip. */
+  updated_at?: number;
+  deleted_at?: number;
+}
+
+export function itemFromInput(
+  input: ExportedFact & { space?: string },
+  defaultSpace: string,
+): EncodeItem {
+  return {
+    space: input.space ?? defaultSpace,
+    content: input.content,
+    category: input.category,
+    label: input.label,
+    confidence: input.confidence,
+    source: input.source,
+    created_at: input.created_at === undefined ? undefined : timestampToMs(input.created_at),
+    updated_at: input.updated_at === undefined ? undefined : timestampToMs(input.updated_at),
+    deleted_at: input.deleted_at === undefined ? undefined : timestampToMs(input.deleted_at),
+  };
+}
+
+/**
+ * Encodes a batch in one transaction: duplicates inside the batch collapse onto the first,
+ * exact duplicates (same normalized content in the space) only refresh the existing fact,
+ * near-duplicates (cosine >= mergeThreshold, same category) merge into it keeping the older
+ * wording as history, and every other item becomes a new fact with its label resolved.
+ * Embeddings for the whole batch are computed before the transaction opens, in one call.
+ */
+export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Promise<EncodeResult[]> {
+  const { facts, labels, tuning } = ctx;
+  const hashes = items.map((it) => contentHash(it.content));
+  const firstOfHash = new Map<string, number>();
+  items.forEach((it, i) => {
+    const key = `${it.space}\n${hashes[i]}`;
+    if (!firstOfHash.has(key)) firstOfHash.set(key, i);
+  });
+
+  const model = await ctx.activeModel();
+  const vectors = new Map<string, Float32Array>();
+  if (model && ctx.embedder) {
+    const texts = new Set<string>();
+    items.forEach((it, i) => {
+      if (firstOfHash.get(`${it.space}\n${hashes[i]}`) !== i) return;
+      // An exact duplicate needs no vector; re-checked inside the transaction.
+      if (!it.deleted_at && facts.findLiveByHash(it.space, hashes[i]!)) return;
+      texts.add(it.content);
+      if (it.label && !labels.findByName(it.space, it.label)) texts.add(it.label);
+    });
+    const list = [...texts];
+    if (list.length > 0) {
+      const out = await ctx.embedder.embed(list);
+      list.forEach((t, i) => vectors.set(t, out[i]!));
+    }
+  }
+
+  const now = ctx.now();
+  const results: EncodeResult[] = new Array(items.length);
+
+  ctx.db.transaction(() => {
+    const labelCache = new Map<number, LabelRow>();
+    const labelName = (id: number | null): string | null => {
+      if (id === null) return null;
+      let l = labelCache.get(id);
+      if (!l) {
+        l = labels.get(id);
+        if (l) labelCache.set(id, l);
+      }
+      return l?.name ?? null;
+    };
+
+    items.forEach((it, i) => {
+      const hash = hashes[i]!;
+      const first = firstOfHash.get(`${it.space}\n${hash}`)!;
+      if (first !== i) {
+        const r = results[first]!;
+        const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
+        const f = facts.get(it.space, r.id);
+        if (f && confidence > f.confidence) facts.update(r.id, { confidence });
+        results[i] = { id: r.id, status: 'duplicate', label: r.label };
+        return;
+      }
+      const category = it.category ?? DEFAULT_CATEGORY;
+      const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
+      const created = it.created_at ?? now;
+      const updated = it.updated_at ?? Math.max(now, created);
+
+      if (!it.deleted_at) {
+        const existing = facts.findLiveByHash(it.space, hash);
+        if (existing) {
+          facts.update(existing.id, {
+            confidence: Math.max(existing.confidence, confidence),
+            updated_at: Math.max(existing.updated_at, updated),
+          });
+          results[i] = { id: existing.id, status: 'duplicate', label: labelName(existing.label_id) };
+          return;
+        }
+      }
+
+      const vector = vectors.get(it.content);
+      const label = resolveLabel(ctx, it, category, vector, vectors.get(it.label ?? ''));
+
+      if (vector && model && !it.deleted_at) {
+        const near = facts.nearest(it.space, vector, 1, { category })[0];
+        if (near && 1 - near.rank >= tuning.mergeThreshold) {
+          const old = facts.get(it.space, near.id)!;
+          // Keep the older wording as history (superseded) so a merge can be undone.
+          facts.insert({
+            space: old.space,
+            content: old.content,
+            content_hash: old.content_hash,
+            category: old.category,
+            confidence: old.confidence,
+            label_id: old.label_id,
+            source: old.source,
+            created_at: old.created_at,
+            updated_at: old.updated_at,
+            deleted_at: null,
+            superseded_by: old.id,
+          });
+          const labelId = it.label ? (label?.id ?? null) : old.label_id;
+          facts.update(old.id, {
+            content: it.content,
+            content_hash: hash,
+            confidence: Math.max(old.confidence, confidence),
+            updated_at: Math.max(old.updated_at, updated),
+            source: it.source ?? old.source,
+            label_id: labelId,
+          });
+          facts.setEmbedding(old.id, vector, model);
+          results[i] = { id: old.id, status: 'merged', label: labelName(labelId) };
+          return;
+        }
+      }
+
+      const id = facts.insert({
+        space: it.space,
+        content: it.content,
+        content_hash: hash,
+        category,
+        confidence,
+        label_id: label?.id ?? null,
+        source: it.source ?? null,
+        created_at: created,
+        updated_at: updated,
+        deleted_at: it.deleted_at ?? null,
+        superseded_by: null,
+      });
+      if (vector && model) {
+        facts.setEmbedding(id, vector, model);
+        if (label && it.label) foldIntoLabel(ctx, label, vector);
+      }
+      results[i] = { id, status: 'created', label: label?.name ?? null };
+    });
+  })();
+  return results;
+}
+
+/** An explicit label is found or created; otherwise the nearest label close enough, or none. */
+function resolveLabel(
+  ctx: MemoryContext,
+  it: EncodeItem,
+  category: string,
+  vector: Float32Array | undefined,
+  nameVector: Float32Array | undefined,
+): LabelRow | undefined {
+  const { labels, tuning } = ctx;
+  if (it.label) {
+    const found = labels.findByName(it.space, it.label);
+    if (found) return found;
+    const created = labels.create(it.space, it.label, 'topic', category);
+    if (nameVector) labels.setVector(created.id, created.space, nameVector, 1);
+    return labels.get(created.id);
+  }
+  if (!vector) return undefined;
+  const near = labels.nearest(it.space, vector);
+  return near && near.similarity >= tuning.labelThreshold ? near.label : undefined;
+}
+
+/**
+ * A label's vector is the normalized mean of its name's embedding and the facts explicitly
+ * filed under it, so later unlabeled facts about the same things find it.
+ */
+function foldIntoLabel(ctx: MemoryContext, label: LabelRow, factVector: Float32Array): void {
+  const current = ctx.labels.getVector(label.id);
+  const fresh = ctx.labels.get(label.id)!;
+  if (!current) {
+    ctx.labels.setVector(label.id, label.space, factVector, 1);
+    return;
+  }
+  const n = Math.max(1, fresh.vector_count);
+  const sum = new Float32Array(current.length);
+  for (let i = 0; i < sum.length; i++) sum[i] = current[i]! * n + factVector[i]!;
+  ctx.labels.setVector(label.id, label.space, normalize(sum), n + 1);
+}

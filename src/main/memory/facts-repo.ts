@@ -1,0 +1,293 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './open-db';
+
+export interface FactRow {
+  id: number;
+  space: string;
+  content: string;
+  content_hash: string;
+  category: string;
+  confidence: number;
+  label_id: number | null;
+  source: string | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+  superseded_by: number | null;
+  access_count: number;
+  last_accessed_at: number | null;
+  embedded_model: string | null;
+}
+
+export type NewFact = Omit<FactRow, 'id' | 'access_count' | 'last_accessed_at' | 'embedded_model'>;
+
+/** Filters shared by recall's two candidate lists and by list(). Times are epoch ms. */
+export interface FactFilters {
+  category?: string;
+  labelId?: number;
+  minConfidence?: number;
+  since?: number;
+  until?: number;
+}
+
+export interface RankedId {
+  id: number;
+  /** Vector branch: cosine distance. Text branch: bm25 (lower is better). */
+  rank: number;
+}
+
+const LIVE = 'f.deleted_at IS NULL AND f.superseded_by IS NULL';
+
+function filterSql(filters: FactFilters, params: unknown[]): string {
+  let sql = '';
+  if (filters.category !== undefined) {
+    sql += ' AND f.category = ?';
+    params.push(filters.category);
+  }
+  if (filters.labelId !== undefined) {
+    sql += ' AND f.label_id = ?';
+    params.push(filters.labelId);
+  }
+  if (filters.minConfidence !== undefined) {
+    sql += ' AND f.confidence >= ?';
+    params.push(filters.minConfidence);
+  }
+  if (filters.since !== undefined) {
+    sql += ' AND f.created_at >= ?';
+    params.push(filters.since);
+  }
+  if (filters.until !== undefined) {
+    sql += ' AND f.created_at <= ?';
+    params.push(filters.until);
+  }
+  return sql;
+}
+
+function blobOf(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/**
+ * Typed access to facts, their FTS rows (via triggers) and their vectors. Callers own
+ * transactions; every method is a single statement or a short fixed sequence.
+ */
+export class FactsRepo {
+  private readonly stmts = new Map<string, Statement<unknown[], unknown>>();
+
+  constructor(private readonly db: Db) {}
+
+  private stmt(sql: string): Statement<unknown[], unknown> {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[], unknown>(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  get(space: string, id: number): FactRow | undefined {
+    return this.stmt('SELECT * FROM facts WHERE id = ? AND space = ?').get(id, space) as FactRow | undefined;
+  }
+
+  getMany(ids: number[]): Map<number, FactRow & { label_name: string | null }> {
+    const out = new Map<number, FactRow & { label_name: string | null }>();
+    if (ids.length === 0) return out;
+    const rows = this.stmt(
+      `SELECT f.*, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.id = f.label_id
+       WHERE f.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as Array<FactRow & { label_name: string | null }>;
+    for (const r of rows) out.set(r.id, r);
+    return out;
+  }
+
+  findLiveByHash(space: string, hash: string): FactRow | undefined {
+    return this.stmt(
+      `SELECT * FROM facts f WHERE f.space = ? AND f.content_hash = ? AND ${LIVE} ORDER BY f.id LIMIT 1`,
+    ).get(space, hash) as FactRow | undefined;
+  }
+
+  insert(f: NewFact): number {
+    const r = this.stmt(
+      `INSERT INTO facts (space, content, content_hash, category, confidence, label_id, source,
+         created_at, updated_at, deleted_at, superseded_by)
+       VALUES (@space, @content, @content_hash, @category, @confidence, @label_id, @source,
+         @created_at, @updated_at, @deleted_at, @superseded_by)`,
+    ).run(f);
+    return Number(r.lastInsertRowid);
+  }
+
+  update(id: number, patch: Partial<Omit<FactRow, 'id' | 'space'>>): void {
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    const sql = `UPDATE facts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`;
+    this.stmt(sql).run({ ...patch, id });
+    this.syncVectorMeta(id);
+  }
+
+  /** Removes the fact, its words and its vector for good. */
+  purge(id: number): void {
+    this.stmt('UPDATE facts SET superseded_by = NULL WHERE superseded_by = ?').run(id);
+    this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    this.stmt('DELETE FROM facts WHERE id = ?').run(id);
+  }
+
+  /** Facts whose older wording was kept when a near-duplicate replaced it. */
+  history(id: number): FactRow[] {
+    return this.stmt('SELECT * FROM facts WHERE superseded_by = ? ORDER BY updated_at DESC').all(id) as FactRow[];
+  }
+
+  setEmbedding(id: number, vector: Float32Array, modelId: string): void {
+    const f = this.stmt('SELECT * FROM facts WHERE id = ?').get(id) as FactRow | undefined;
+    if (!f) return;
+    this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    this.stmt(
+      `INSERT INTO vec_facts (fact_id, space, embedding, live, category, confidence, created_at, label_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      BigInt(id),
+      f.space,
+      blobOf(vector),
+      BigInt(f.deleted_at === null && f.superseded_by === null ? 1 : 0),
+      f.category,
+      f.confidence,
+      BigInt(f.created_at),
+      BigInt(f.label_id ?? 0),
+    );
+    this.stmt('UPDATE facts SET embedded_model = ? WHERE id = ?').run(modelId, id);
+  }
+
+  getEmbedding(id: number): Float32Array | undefined {
+    const row = this.stmt('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(id)) as
+      | { embedding: Buffer }
+      | undefined;
+    if (!row) return undefined;
+    const copy = new Uint8Array(row.embedding.byteLength);
+    copy.set(row.embedding);
+    return new Float32Array(copy.buffer);
+  }
+
+  /** Keeps the vector's filter columns equal to the fact's (vec0 metadata is a copy). */
+  private syncVectorMeta(id: number): void {
+    const f = this.stmt('SELECT * FROM facts WHERE id = ?').get(id) as FactRow | undefined;
+    if (!f || f.embedded_model === null) return;
+    this.stmt(
+      'UPDATE vec_facts SET live = ?, category = ?, confidence = ?, created_at = ?, label_id = ? WHERE fact_id = ?',
+    ).run(
+      BigInt(f.deleted_at === null && f.superseded_by === null ? 1 : 0),
+      f.category,
+      f.confidence,
+      BigInt(f.created_at),
+      BigInt(f.label_id ?? 0),
+      BigInt(id),
+    );
+  }
+
+  /** Drops every vector (the model changed): all facts wait for re-embedding. */
+  clearEmbeddings(): void {
+    this.db.exec('DELETE FROM vec_facts; UPDATE facts SET embedded_model = NULL WHERE embedded_model IS NOT NULL;');
+  }
+
+  pending(limit: number): Array<{ id: number; content: string }> {
+    return this.stmt(
+      'SELECT id, content FROM facts WHERE embedded_model IS NULL AND superseded_by IS NULL ORDER BY id LIMIT ?',
+    ).all(limit) as Array<{ id: number; content: string }>;
+  }
+
+  pendingCount(space?: string): number {
+    const sql = 'SELECT count(*) AS n FROM facts WHERE embedded_model IS NULL AND superseded_by IS NULL';
+    const row = (space === undefined ? this.stmt(sql).get() : this.stmt(`${sql} AND space = ?`).get(space)) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  /** Nearest live facts by cosine distance; every filter is applied during the KNN scan. */
+  nearest(space: string, vector: Float32Array, k: number, filters: FactFilters = {}): RankedId[] {
+    let sql =
+      'SELECT fact_id AS id, distance AS rank FROM vec_facts WHERE embedding MATCH ? AND k = ? AND space = ? AND live = 1';
+    const params: unknown[] = [blobOf(vector), k, space];
+    if (filters.category !== undefined) {
+      sql += ' AND category = ?';
+      params.push(filters.category);
+    }
+    if (filters.labelId !== undefined) {
+      sql += ' AND label_id = ?';
+      params.push(BigInt(filters.labelId));
+    }
+    if (filters.minConfidence !== undefined) {
+      sql += ' AND confidence >= ?';
+      params.push(filters.minConfidence);
+    }
+    if (filters.since !== undefined) {
+      sql += ' AND created_at >= ?';
+      params.push(BigInt(filters.since));
+    }
+    if (filters.until !== undefined) {
+      sql += ' AND created_at <= ?';
+      params.push(BigInt(filters.until));
+    }
+    return this.stmt(sql).all(...params) as RankedId[];
+  }
+
+  /** Best live facts for an FTS5 MATCH expression, by bm25. */
+  searchText(space: string, match: string, k: number, filters: FactFilters = {}): RankedId[] {
+    const params: unknown[] = [match, space];
+    const where = filterSql(filters, params);
+    params.push(k);
+    return this.stmt(
+      `SELECT f.id AS id, bm25(facts_fts) AS rank FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid
+       WHERE facts_fts MATCH ? AND f.space = ? AND ${LIVE}${where} ORDER BY rank LIMIT ?`,
+    ).all(...params) as RankedId[];
+  }
+
+  list(
+    space: string,
+    filters: FactFilters & { deleted: 'exclude' | 'include' | 'only' },
+    limit: number,
+    offset: number,
+  ): { rows: Array<FactRow & { label_name: string | null }>; total: number } {
+    const params: unknown[] = [space];
+    let where = 'f.space = ? AND f.superseded_by IS NULL';
+    if (filters.deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
+    if (filters.deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
+    where += filterSql(filters, params);
+    const total = this.stmt(`SELECT count(*) AS n FROM facts f WHERE ${where}`).get(...params) as { n: number };
+    const rows = this.stmt(
+      `SELECT f.*, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.id = f.label_id
+       WHERE ${where} ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, limit, offset) as Array<FactRow & { label_name: string | null }>;
+    return { rows, total: total.n };
+  }
+
+  recordAccess(counts: Map<number, number>, at: number): void {
+    const s = this.stmt(
+      'UPDATE facts SET access_count = access_count + ?, last_accessed_at = max(coalesce(last_accessed_at, 0), ?) WHERE id = ?',
+    );
+    for (const [id, n] of counts) s.run(n, at, id);
+  }
+
+  countsBySpace(space: string): { live: number; deleted: number; categories: Record<string, number> } {
+    const live = this.stmt(`SELECT count(*) AS n FROM facts f WHERE f.space = ? AND ${LIVE}`).get(space) as {
+      n: number;
+    };
+    const deleted = this.stmt(
+      'SELECT count(*) AS n FROM facts f WHERE f.space = ? AND f.deleted_at IS NOT NULL AND f.superseded_by IS NULL',
+    ).get(space) as { n: number };
+    const cats = this.stmt(
+      `SELECT f.category AS category, count(*) AS n FROM facts f WHERE f.space = ? AND ${LIVE} GROUP BY f.category ORDER BY n DESC`,
+    ).all(space) as Array<{ category: string; n: number }>;
+    return {
+      live: live.n,
+      deleted: deleted.n,
+      categories: Object.fromEntries(cats.map((c) => [c.category, c.n])),
+    };
+  }
+
+  /** Every fact of a space that export should write: live and deleted, not superseded history. */
+  *iterateForExport(space: string): IterableIterator<FactRow & { label_name: string | null }> {
+    yield* this.stmt(
+      `SELECT f.*, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.id = f.label_id
+       WHERE f.space = ? AND f.superseded_by IS NULL ORDER BY f.id`,
+    ).iterate(space) as IterableIterator<FactRow & { label_name: string | null }>;
+  }
+}

@@ -1,0 +1,481 @@
+import { statSync } from 'node:fs';
+import {
+  DEFAULT_SPACE,
+  EncodeInput,
+  ExportedFact,
+  FactPatch,
+  ListInput,
+  RecallFilters,
+  RecallInput,
+  parseInput,
+  timestampToMs,
+  type EncodeResult,
+  type Fact,
+  type Label,
+  type ListResult,
+  type RecallMode,
+  type SearchResult,
+  type Stats,
+} from '../../shared/contract';
+import { LIMITS, SpaceName } from '../../shared/contract';
+import { HippoError } from '../../shared/errors';
+import type { Embedder } from '../embedder/types';
+import { EmbeddingCacheRepo } from './embedding-cache-repo';
+import { encodeItems, itemFromInput, type EncodeItem } from './encode';
+import { FactsRepo, type FactFilters, type FactRow } from './facts-repo';
+import { LabelsRepo } from './labels-repo';
+import { DEFAULT_TUNING, type MemoryContext, type MemoryTuning } from './memory-context';
+import { contentHash } from './normalize-content';
+import { openDb, type Db } from './open-db';
+import { recallFacts } from './recall';
+
+export interface MemoryOptions {
+  /** Database file, or ':memory:'. */
+  dbPath: string;
+  /** The embedder; null or a missing model means text-only mode. */
+  embedder?: Embedder | null;
+  /** Space used when a request names none. */
+  space?: string;
+  tuning?: Partial<MemoryTuning>;
+  /** Embed facts stored without a vector in the background once the model is ready. */
+  backgroundEmbedding?: boolean;
+  now?: () => number;
+}
+
+export interface EmbedPendingProgress {
+  done: number;
+  total: number;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function toFact(row: FactRow & { label_name: string | null }): Fact {
+  return {
+    id: row.id,
+    space: row.space,
+    content: row.content,
+    category: row.category,
+    confidence: row.confidence,
+    label: row.label_name,
+    source: row.source,
+    created_at: iso(row.created_at)!,
+    updated_at: iso(row.updated_at)!,
+    deleted_at: iso(row.deleted_at),
+    superseded_by: row.superseded_by,
+    access_count: row.access_count,
+    last_accessed_at: iso(row.last_accessed_at),
+  };
+}
+
+/**
+ * The engine: one object behind every face (app, CLI, HTTP, MCP). Plain Node; knows nothing
+ * of Electron. Open with Memory.open(), close when done.
+ */
+export class Memory {
+  readonly db: Db;
+  readonly dbPath: string;
+  readonly space: string;
+  readonly embeddingCache: EmbeddingCacheRepo;
+  private readonly facts: FactsRepo;
+  private readonly labels: LabelsRepo;
+  private readonly ctx: MemoryContext;
+  private readonly embedder: Embedder | null;
+  private modelChecked: string | null = null;
+  private lastMode: RecallMode = 'text-only';
+  private readonly pendingAccess = new Map<number, number>();
+  private accessTimer: NodeJS.Timeout | null = null;
+  private backgroundRun: Promise<void> | null = null;
+  private closed = false;
+  private readonly backgroundEmbedding: boolean;
+  readonly schemaVersion: number;
+  readonly backupPath: string | null;
+
+  private constructor(opts: MemoryOptions) {
+    this.space = parseInput(SpaceName, opts.space ?? DEFAULT_SPACE, 'space');
+    const opened = openDb(opts.dbPath);
+    this.db = opened.db;
+    this.dbPath = opts.dbPath;
+    this.schemaVersion = opened.migration.to;
+    this.backupPath = opened.migration.backupPath;
+    this.facts = new FactsRepo(this.db);
+    this.labels = new LabelsRepo(this.db);
+    this.embeddingCache = new EmbeddingCacheRepo(this.db);
+    this.embedder = opts.embedder ?? null;
+    this.backgroundEmbedding = opts.backgroundEmbedding ?? false;
+    const now = opts.now ?? Date.now;
+    this.ctx = {
+      db: this.db,
+      facts: this.facts,
+      labels: this.labels,
+      embedder: this.embedder,
+      tuning: { ...DEFAULT_TUNING, ...opts.tuning },
+      activeModel: () => this.activeModel(),
+      now,
+    };
+  }
+
+  /** Opens the database (migrating it) and wires the embedder. Throws HippoError on failure. */
+  static open(opts: MemoryOptions): Memory {
+    return new Memory(opts);
+  }
+
+  /** 'hybrid' when the model is loaded, 'text-only' while it is missing. */
+  get mode(): RecallMode {
+    return this.lastMode;
+  }
+
+  /** The model id when embeddings can be made now; text-only mode otherwise. */
+  private async activeModel(): Promise<string | null> {
+    if (!this.embedder || !(await this.embedder.ready()) || !this.embedder.modelId) {
+      this.lastMode = 'text-only';
+      return null;
+    }
+    const model = this.embedder.modelId;
+    this.lastMode = 'hybrid';
+    if (this.modelChecked !== model) this.adoptModel(model);
+    return model;
+  }
+
+  /**
+   * Vectors from another model are meaningless next to this one's: when the model changes,
+   * drop them all and let the facts be embedded again (their words stay searchable meanwhile).
+   */
+  private adoptModel(model: string): void {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'embedding_model'").get() as
+      | { value: string }
+      | undefined;
+    if (row?.value !== model) {
+      this.db.transaction(() => {
+        if (row) {
+          this.facts.clearEmbeddings();
+          this.labels.clearVectors();
+        }
+        this.db
+          .prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedding_model', ?)")
+          .run(model);
+      })();
+    }
+    this.modelChecked = model;
+    if (this.backgroundEmbedding) this.startBackgroundEmbedding();
+  }
+
+  private spaceOf(space: string | undefined): string {
+    return space ?? this.space;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new HippoError('INTERNAL', 'memory is closed');
+  }
+
+  async encode(input: unknown): Promise<EncodeResult> {
+    this.assertOpen();
+    const parsed = parseInput(EncodeInput, input);
+    const [result] = await encodeItems(this.ctx, [itemFromInput(parsed, this.space)]);
+    this.afterWrite();
+    return result!;
+  }
+
+  /**
+   * Encodes many facts in one transaction with batched embedding. Validates every item first:
+   * one bad item rejects the whole batch, naming its index, and writes nothing.
+   */
+  async encodeMany(inputs: unknown[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
+    this.assertOpen();
+    if (!Array.isArray(inputs) || inputs.length === 0) throw new HippoError('BAD_INPUT', 'facts: must be a non-empty array');
+    if (inputs.length > LIMITS.encodeManyMax)
+      throw new HippoError('BAD_INPUT', `facts: at most ${LIMITS.encodeManyMax} facts per batch`);
+    const space = this.spaceOf(opts.space);
+    const items = inputs.map((raw, i) => itemFromInput(parseInput(EncodeInput, raw, `facts[${i}]`), space));
+    const results = await encodeItems(this.ctx, items);
+    this.afterWrite();
+    return results;
+  }
+
+  /**
+   * Imports exported records (encode inputs plus updated_at and deleted_at) so that export →
+   * import round-trips. Validated up front like encodeMany.
+   */
+  async importRecords(records: ExportedFact[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
+    this.assertOpen();
+    const space = this.spaceOf(opts.space);
+    const items: EncodeItem[] = records.map((r, i) => itemFromInput(parseInput(ExportedFact, r, `line ${i + 1}`), space));
+    const results = await encodeItems(this.ctx, items);
+    this.afterWrite();
+    return results;
+  }
+
+  async recall(query: string, context?: string, options: RecallFilters = {}): Promise<SearchResult[]> {
+    this.assertOpen();
+    const input = parseInput(RecallInput, { ...options, query, ...(context === undefined ? {} : { context }) });
+    const outcome = await recallFacts(this.ctx, {
+      space: this.spaceOf(input.space),
+      query: input.query,
+      context: input.context,
+      limit: input.limit ?? 10,
+      filters: this.filtersOf(input.space, input),
+    });
+    this.noteAccess(outcome.results.map((r) => r.fact_id));
+    return outcome.results;
+  }
+
+  private filtersOf(
+    space: string | undefined,
+    f: { category?: string; label?: string; minConfidence?: number; since?: string | number; until?: string | number },
+  ): FactFilters {
+    const out: FactFilters = {};
+    if (f.category !== undefined) out.category = f.category;
+    if (f.minConfidence !== undefined) out.minConfidence = f.minConfidence;
+    if (f.since !== undefined) out.since = timestampToMs(f.since);
+    if (f.until !== undefined) out.until = timestampToMs(f.until);
+    if (f.label !== undefined) {
+      // An unknown label matches nothing rather than everything.
+      out.labelId = this.labels.findByName(this.spaceOf(space), f.label)?.id ?? -1;
+    }
+    return out;
+  }
+
+  get(id: number, opts: { space?: string } = {}): Fact {
+    this.assertOpen();
+    const row = this.requireFact(id, opts.space);
+    return toFact({ ...row, label_name: row.label_id === null ? null : (this.labels.get(row.label_id)?.name ?? null) });
+  }
+
+  private requireFact(id: number, space?: string): FactRow {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    const row = this.facts.get(this.spaceOf(space), id);
+    if (!row || row.superseded_by !== null)
+      throw new HippoError('NOT_FOUND', `no fact with id ${id} in space "${this.spaceOf(space)}"`);
+    return row;
+  }
+
+  list(input: unknown = {}): ListResult {
+    this.assertOpen();
+    const p = parseInput(ListInput, input);
+    const limit = p.limit ?? 50;
+    const offset = p.offset ?? 0;
+    const { rows, total } = this.facts.list(
+      this.spaceOf(p.space),
+      { ...this.filtersOf(p.space, p), deleted: p.deleted ?? 'exclude' },
+      limit,
+      offset,
+    );
+    return { facts: rows.map(toFact), total, limit, offset };
+  }
+
+  /** Edits a fact in place; a content change re-embeds it. */
+  async update(id: number, patch: unknown, opts: { space?: string } = {}): Promise<Fact> {
+    this.assertOpen();
+    const p = parseInput(FactPatch, patch);
+    const row = this.requireFact(id, opts.space);
+    const model = p.content !== undefined ? await this.activeModel() : null;
+    const vector = p.content !== undefined && model && this.embedder ? (await this.embedder.embed([p.content]))[0] : undefined;
+    this.db.transaction(() => {
+      const change: Partial<FactRow> = { updated_at: this.ctx.now() };
+      if (p.content !== undefined) {
+        change.content = p.content;
+        change.content_hash = contentHash(p.content);
+        change.embedded_model = null;
+      }
+      if (p.category !== undefined) change.category = p.category;
+      if (p.confidence !== undefined) change.confidence = p.confidence;
+      if (p.source !== undefined) change.source = p.source;
+      if (p.label !== undefined) {
+        change.label_id =
+          p.label === null
+            ? null
+            : (this.labels.findByName(row.space, p.label) ?? this.labels.create(row.space, p.label, 'topic', row.category)).id;
+      }
+      if (p.content !== undefined) this.db.prepare('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+      this.facts.update(id, change);
+      if (vector && model) this.facts.setEmbedding(id, vector, model);
+    })();
+    this.afterWrite();
+    return this.get(id, opts);
+  }
+
+  /** Soft delete: the fact leaves recall and list but can be restored. */
+  forget(id: number, opts: { space?: string } = {}): Fact {
+    this.assertOpen();
+    const row = this.requireFact(id, opts.space);
+    if (row.deleted_at === null) {
+      this.db.transaction(() => this.facts.update(id, { deleted_at: this.ctx.now() }))();
+    }
+    return this.get(id, opts);
+  }
+
+  restore(id: number, opts: { space?: string } = {}): Fact {
+    this.assertOpen();
+    const row = this.requireFact(id, opts.space);
+    if (row.deleted_at !== null) {
+      const twin = this.facts.findLiveByHash(row.space, row.content_hash);
+      if (twin)
+        throw new HippoError('BAD_INPUT', `fact ${id} cannot be restored: fact ${twin.id} already holds the same content`);
+      this.db.transaction(() => this.facts.update(id, { deleted_at: null, updated_at: this.ctx.now() }))();
+    }
+    return this.get(id, opts);
+  }
+
+  /** Removes a fact and its history for good. Only deleted facts can be purged. */
+  purge(id: number, opts: { space?: string } = {}): void {
+    this.assertOpen();
+    const row = this.requireFact(id, opts.space);
+    if (row.deleted_at === null)
+      throw new HippoError('BAD_INPUT', `fact ${id} is not deleted; forget it first, then purge`);
+    this.db.transaction(() => {
+      for (const old of this.facts.history(id)) this.facts.purge(old.id);
+      this.facts.purge(id);
+    })();
+  }
+
+  /** Older wordings a fact had before near-duplicates merged into it, newest first. */
+  history(id: number, opts: { space?: string } = {}): Fact[] {
+    this.assertOpen();
+    const row = this.requireFact(id, opts.space);
+    return this.facts.history(row.id).map((r) => toFact({ ...r, label_name: null }));
+  }
+
+  labelsList(opts: { space?: string } = {}): Label[] {
+    this.assertOpen();
+    return this.labels.list(this.spaceOf(opts.space)).map((l) => ({
+      id: l.id,
+      name: l.name,
+      kind: l.kind,
+      category: l.category,
+      fact_count: l.fact_count,
+      created_at: iso(l.created_at)!,
+    }));
+  }
+
+  async stats(opts: { space?: string } = {}): Promise<Stats> {
+    this.assertOpen();
+    const space = this.spaceOf(opts.space);
+    const counts = this.facts.countsBySpace(space);
+    const model = await this.activeModel();
+    let bytes = 0;
+    if (this.dbPath !== ':memory:') {
+      for (const suffix of ['', '-wal']) {
+        try {
+          bytes += statSync(this.dbPath + suffix).size;
+        } catch {
+          // no WAL file yet
+        }
+      }
+    }
+    return {
+      space,
+      facts: counts.live,
+      deleted: counts.deleted,
+      labels: this.labels.list(space).length,
+      categories: counts.categories,
+      pending_embeddings: this.facts.pendingCount(space),
+      mode: model ? 'hybrid' : 'text-only',
+      model,
+      db_path: this.dbPath,
+      db_bytes: bytes,
+      schema_version: this.schemaVersion,
+    };
+  }
+
+  /** Every fact of the space, live and deleted, as import-ready records. */
+  *exportRecords(opts: { space?: string } = {}): IterableIterator<ExportedFact> {
+    this.assertOpen();
+    for (const row of this.facts.iterateForExport(this.spaceOf(opts.space))) {
+      const rec: ExportedFact = {
+        content: row.content,
+        category: row.category,
+        confidence: row.confidence,
+        created_at: iso(row.created_at)!,
+        updated_at: iso(row.updated_at)!,
+      };
+      if (row.label_name !== null) rec.label = row.label_name;
+      if (row.source !== null) rec.source = row.source;
+      if (row.deleted_at !== null) rec.deleted_at = iso(row.deleted_at)!;
+      yield rec;
+    }
+  }
+
+  /**
+   * Embeds facts (and labels) stored while the model was missing, in batches, each batch in
+   * its own transaction. Stops early when maxMs passes or the signal aborts.
+   */
+  async embedPending(
+    opts: { maxMs?: number; signal?: AbortSignal; onProgress?: (p: EmbedPendingProgress) => void } = {},
+  ): Promise<EmbedPendingProgress> {
+    this.assertOpen();
+    const total = this.facts.pendingCount() + this.labels.withoutVector().length;
+    const progress = { done: 0, total };
+    const model = await this.activeModel();
+    if (!model || !this.embedder || total === 0) return progress;
+    const started = Date.now();
+    const expired = () =>
+      this.closed || opts.signal?.aborted || (opts.maxMs !== undefined && Date.now() - started > opts.maxMs);
+
+    for (const label of this.labels.withoutVector()) {
+      if (expired()) return progress;
+      const [v] = await this.embedder.embed([label.name]);
+      this.db.transaction(() => this.labels.setVector(label.id, label.space, v!, 1))();
+      progress.done++;
+    }
+    for (;;) {
+      if (expired()) break;
+      const batch = this.facts.pending(64);
+      if (batch.length === 0) break;
+      const vectors = await this.embedder.embed(batch.map((b) => b.content));
+      if (this.closed) break;
+      this.db.transaction(() => {
+        batch.forEach((b, i) => {
+          // Skip a fact edited while its vector was being computed; the next pass gets it.
+          const current = this.db.prepare('SELECT content, embedded_model FROM facts WHERE id = ?').get(b.id) as
+            | Pick<FactRow, 'content' | 'embedded_model'>
+            | undefined;
+          if (current && current.content === b.content && current.embedded_model === null)
+            this.facts.setEmbedding(b.id, vectors[i]!, model);
+        });
+      })();
+      progress.done += batch.length;
+      opts.onProgress?.({ ...progress });
+    }
+    return progress;
+  }
+
+  private startBackgroundEmbedding(): void {
+    if (this.backgroundRun || this.closed) return;
+    this.backgroundRun = this.embedPending()
+      .catch(() => undefined)
+      .then(() => {
+        this.backgroundRun = null;
+      });
+  }
+
+  private afterWrite(): void {
+    if (this.backgroundEmbedding && this.lastMode === 'hybrid' && this.facts.pendingCount() > 0)
+      this.startBackgroundEmbedding();
+  }
+
+  /** Access stats are advisory: batched and flushed every few seconds, not fsynced per recall. */
+  private noteAccess(ids: number[]): void {
+    for (const id of ids) this.pendingAccess.set(id, (this.pendingAccess.get(id) ?? 0) + 1);
+    if (this.pendingAccess.size >= 1000) this.flushAccess();
+    else if (!this.accessTimer && ids.length > 0) {
+      this.accessTimer = setTimeout(() => this.flushAccess(), 5000);
+      this.accessTimer.unref();
+    }
+  }
+
+  flushAccess(): void {
+    if (this.accessTimer) clearTimeout(this.accessTimer);
+    this.accessTimer = null;
+    if (this.pendingAccess.size === 0 || this.closed) return;
+    const counts = new Map(this.pendingAccess);
+    this.pendingAccess.clear();
+    this.db.transaction(() => this.facts.recordAccess(counts, this.ctx.now()))();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flushAccess();
+    this.closed = true;
+    await this.backgroundRun;
+    this.db.close();
+  }
+}

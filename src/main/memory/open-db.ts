@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { HippoError } from '../../shared/errors';
+import { migrate, type MigrateReport } from './migrate';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenDbOptions {
+  /** Defaults to every migration in migrations/; tests pass a list to exercise failures. */
+  migrations?: readonly Migration[];
+  readonly?: boolean;
+}
+
+export interface OpenedDb {
+  db: Db;
+  path: string;
+  migration: MigrateReport;
+}
+
+/**
+ * Opens (creating if needed) a Hippo database: WAL, synchronous=FULL so an acknowledged write
+ * survives a power cut, foreign keys on, a busy timeout for a second reader/writer, sqlite-vec
+ * loaded, and migrations applied (the file is backed up first).
+ */
+export function openDb(path: string, options: OpenDbOptions = {}): OpenedDb {
+  const inMemory = path === ':memory:';
+  if (!inMemory) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new HippoError('DB_ERROR', `cannot create the folder for ${path}: ${(e as Error).message}`);
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false });
+  } catch (e) {
+    throw new HippoError('DB_ERROR', `cannot open database ${path}: ${(e as Error).message}`);
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!inMemory && !options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    sqliteVec.load(db);
+    const migration = options.readonly
+      ? { from: db.pragma('user_version', { simple: true }) as number, to: 0, backupPath: null }
+      : migrate(db, inMemory ? null : path, options.migrations ?? MIGRATIONS);
+    return { db, path, migration };
+  } catch (e) {
+    db.close();
+    if (e instanceof HippoError) throw e;
+    throw new HippoError('DB_ERROR', `cannot prepare database ${path}: ${(e as Error).message}`);
+  }
+}

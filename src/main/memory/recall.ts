@@ -1,0 +1,76 @@
+import type { RecallMode, SearchResult } from '../../shared/contract';
+import type { FactFilters } from './facts-repo';
+import { fuseRanks, type RankedList } from './fuse-ranks';
+import type { MemoryContext } from './memory-context';
+import { toFtsMatch } from './fts-query';
+import { blend, dot, similarityFromDistance } from './vector';
+
+export interface RecallRequest {
+  space: string;
+  query: string;
+  context?: string;
+  limit: number;
+  filters: FactFilters;
+}
+
+export interface RecallOutcome {
+  results: SearchResult[];
+  mode: RecallMode;
+}
+
+/**
+ * Hybrid recall: the nearest facts by embedding (sqlite-vec KNN, filters applied during the
+ * scan) and the best by words (FTS5 bm25), fused by reciprocal rank. Without a model it runs on
+ * words alone and says so. A context, when given, nudges the query vector toward it.
+ */
+export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promise<RecallOutcome> {
+  const { facts, tuning } = ctx;
+  const depth = Math.max(tuning.candidateDepth, req.limit * 2);
+  const lists: RankedList[] = [];
+
+  const model = await ctx.activeModel();
+  let queryVector: Float32Array | undefined;
+  const distances = new Map<number, number>();
+  if (model && ctx.embedder) {
+    const texts = req.context?.trim() ? [req.query, req.context] : [req.query];
+    const [q, c] = await ctx.embedder.embed(texts);
+    queryVector = c ? blend([[q!, 1], [c, tuning.contextWeight]]) : q!;
+    const hits = facts.nearest(req.space, queryVector, depth, req.filters);
+    for (const h of hits) distances.set(h.id, h.rank);
+    lists.push({ ids: hits.map((h) => h.id), weight: tuning.vectorWeight });
+  }
+
+  const match = toFtsMatch(req.query);
+  if (match) {
+    const hits = facts.searchText(req.space, match, depth, req.filters);
+    lists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
+  }
+
+  const fused = fuseRanks(lists).slice(0, req.limit);
+  const rows = facts.getMany(fused.map((f) => f.id));
+  const results: SearchResult[] = [];
+  for (const { id, score } of fused) {
+    const row = rows.get(id);
+    if (!row || row.deleted_at !== null || row.superseded_by !== null) continue;
+    let similarity: number | null = null;
+    const distance = distances.get(id);
+    if (distance !== undefined) similarity = similarityFromDistance(distance);
+    else if (queryVector) {
+      // Found by words only: its vector was outside the KNN depth (or is still pending).
+      const v = facts.getEmbedding(id);
+      if (v) similarity = dot(queryVector, v);
+    }
+    results.push({
+      fact_id: id,
+      content: row.content,
+      category: row.category,
+      confidence: row.confidence,
+      label_name: row.label_name,
+      similarity,
+      score,
+      source: row.source,
+      created_at: new Date(row.created_at).toISOString(),
+    });
+  }
+  return { results, mode: queryVector ? 'hybrid' : 'text-only' };
+}

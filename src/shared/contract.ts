@@ -1,0 +1,235 @@
+/**
+ * The one contract every face (CLI, IPC, HTTP, MCP) parses with. Types are inferred
+ * from the schemas; nothing re-declares them by hand.
+ */
+import { z } from 'zod';
+import { HippoError } from './errors';
+
+export const LIMITS = {
+  contentMaxChars: 50_000,
+  queryMaxChars: 10_000,
+  contextMaxChars: 10_000,
+  nameMaxChars: 100,
+  sourceMaxChars: 1_000,
+  encodeManyMax: 10_000,
+  recallLimitMax: 100,
+  listLimitMax: 1_000,
+} as const;
+
+export const DEFAULT_SPACE = 'personal';
+export const DEFAULT_CATEGORY = 'general';
+export const DEFAULT_CONFIDENCE = 1;
+
+export const SpaceName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'space must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+  );
+
+const Name = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(LIMITS.nameMaxChars, `${what} must be at most ${LIMITS.nameMaxChars} characters`);
+
+/** ISO 8601 date-time (with or without offset) or epoch milliseconds; stored as epoch ms. */
+export const Timestamp = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+      message: 'must be an ISO 8601 date or date-time',
+    }),
+]);
+
+export function timestampToMs(t: z.infer<typeof Timestamp>): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
+export const Content = z
+  .string()
+  .refine((s) => s.trim().length > 0, { message: 'content must not be empty' })
+  .refine((s) => s.length <= LIMITS.contentMaxChars, {
+    message: `content must be at most ${LIMITS.contentMaxChars} characters`,
+  });
+
+export const Confidence = z
+  .number()
+  .min(0, 'confidence must be between 0 and 1')
+  .max(1, 'confidence must be between 0 and 1');
+
+export const EncodeInput = z.strictObject({
+  content: Content,
+  category: Name('category').optional(),
+  label: Name('label').optional(),
+  confidence: Confidence.optional(),
+  source: z.string().max(LIMITS.sourceMaxChars).optional(),
+  created_at: Timestamp.optional(),
+  space: SpaceName.optional(),
+});
+export type EncodeInput = z.infer<typeof EncodeInput>;
+
+export const EncodeStatus = z.enum(['created', 'duplicate', 'merged']);
+export type EncodeStatus = z.infer<typeof EncodeStatus>;
+
+export const EncodeResult = z.object({
+  id: z.number().int(),
+  status: EncodeStatus,
+  label: z.string().nullable(),
+});
+export type EncodeResult = z.infer<typeof EncodeResult>;
+
+export const EncodeManyInput = z.strictObject({
+  facts: z.array(EncodeInput).min(1).max(LIMITS.encodeManyMax),
+  space: SpaceName.optional(),
+});
+export type EncodeManyInput = z.infer<typeof EncodeManyInput>;
+
+export const RecallFilters = z.strictObject({
+  limit: z.number().int().min(1).max(LIMITS.recallLimitMax).optional(),
+  category: Name('category').optional(),
+  label: Name('label').optional(),
+  minConfidence: Confidence.optional(),
+  since: Timestamp.optional(),
+  until: Timestamp.optional(),
+  space: SpaceName.optional(),
+});
+export type RecallFilters = z.infer<typeof RecallFilters>;
+
+export const RecallInput = RecallFilters.extend({
+  query: z
+    .string()
+    .refine((s) => s.trim().length > 0, { message: 'query must not be empty' })
+    .refine((s) => s.length <= LIMITS.queryMaxChars, {
+      message: `query must be at most ${LIMITS.queryMaxChars} characters`,
+    }),
+  context: z.string().max(LIMITS.contextMaxChars).optional(),
+});
+export type RecallInput = z.infer<typeof RecallInput>;
+
+export const SearchResult = z.object({
+  fact_id: z.number().int(),
+  content: z.string(),
+  category: z.string(),
+  confidence: z.number(),
+  label_name: z.string().nullable(),
+  /** Cosine similarity of query and fact embeddings; null in text-only mode. */
+  similarity: z.number().nullable(),
+  /** Fused rank score; higher is better. */
+  score: z.number(),
+  source: z.string().nullable(),
+  created_at: z.string(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
+
+export const RecallMode = z.enum(['hybrid', 'text-only']);
+export type RecallMode = z.infer<typeof RecallMode>;
+
+export const Fact = z.object({
+  id: z.number().int(),
+  space: z.string(),
+  content: z.string(),
+  category: z.string(),
+  confidence: z.number(),
+  label: z.string().nullable(),
+  source: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  deleted_at: z.string().nullable(),
+  superseded_by: z.number().int().nullable(),
+  access_count: z.number().int(),
+  last_accessed_at: z.string().nullable(),
+});
+export type Fact = z.infer<typeof Fact>;
+
+export const FactPatch = z
+  .strictObject({
+    content: Content.optional(),
+    category: Name('category').optional(),
+    label: Name('label').nullable().optional(),
+    confidence: Confidence.optional(),
+    source: z.string().max(LIMITS.sourceMaxChars).nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to update' });
+export type FactPatch = z.infer<typeof FactPatch>;
+
+export const ListInput = z.strictObject({
+  limit: z.number().int().min(1).max(LIMITS.listLimitMax).optional(),
+  offset: z.number().int().min(0).optional(),
+  category: Name('category').optional(),
+  label: Name('label').optional(),
+  minConfidence: Confidence.optional(),
+  since: Timestamp.optional(),
+  until: Timestamp.optional(),
+  deleted: z.enum(['exclude', 'include', 'only']).optional(),
+  space: SpaceName.optional(),
+});
+export type ListInput = z.infer<typeof ListInput>;
+
+export const ListResult = z.object({
+  facts: z.array(Fact),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type ListResult = z.infer<typeof ListResult>;
+
+export const Label = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  kind: z.string(),
+  category: z.string().nullable(),
+  fact_count: z.number().int(),
+  created_at: z.string(),
+});
+export type Label = z.infer<typeof Label>;
+
+export const Stats = z.object({
+  space: z.string(),
+  facts: z.number().int(),
+  deleted: z.number().int(),
+  labels: z.number().int(),
+  categories: z.record(z.string(), z.number().int()),
+  pending_embeddings: z.number().int(),
+  mode: RecallMode,
+  model: z.string().nullable(),
+  db_path: z.string(),
+  db_bytes: z.number().int(),
+  schema_version: z.number().int(),
+});
+export type Stats = z.infer<typeof Stats>;
+
+export const ImportSummary = z.object({
+  created: z.number().int(),
+  duplicate: z.number().int(),
+  merged: z.number().int(),
+  failed: z.number().int(),
+});
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
+/** One exported fact: everything needed to re-create it losslessly with `import`. */
+export const ExportedFact = z.strictObject({
+  content: Content,
+  category: Name('category').optional(),
+  label: Name('label').optional(),
+  confidence: Confidence.optional(),
+  source: z.string().max(LIMITS.sourceMaxChars).optional(),
+  created_at: Timestamp.optional(),
+  updated_at: Timestamp.optional(),
+  deleted_at: Timestamp.optional(),
+  space: SpaceName.optional(),
+});
+export type ExportedFact = z.infer<typeof ExportedFact>;
+
+/** Parses with a schema and throws BAD_INPUT naming the offending field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'input'): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = issue.path.length ? issue.path.join('.') : what;
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field(s): ${issue.keys.join(', ')}`;
+  throw new HippoError('BAD_INPUT', `${path}: ${message}`);
+}
