@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+const fromRoot = (...parts: string[]): string => resolve(root, ...parts);
+
+// Native addons must be loaded from node_modules at run time; bundling them breaks their .node lookup.
+const NATIVE_MODULES = ['better-sqlite3', 'sqlite-vec', 'onnxruntime-node'];
+
+function readAppVersion(): string {
+  const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: { include: NATIVE_MODULES },
+      // The embedder worker is a second entry so it is built, and its imports checked, before anything
+      // forks it. utility-host.ts locates it through a `?modulePath` import, which bundles its own copy
+      // once index.ts imports utility-host; drop this input then so the worker is not shipped twice.
+      rolldownOptions: {
+        input: {
+          index: fromRoot('src/main/index.ts'),
+          'embedder-worker': fromRoot('src/utility/embedder-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    define: { __HIPPO_VERSION__: JSON.stringify(readAppVersion()) },
+    build: {
+      // A sandboxed preload cannot require() packages, so everything it uses is bundled in,
+      // and it must be CommonJS: Electron only loads ESM preloads with the sandbox off.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: fromRoot('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: fromRoot('src/renderer'),
+    plugins: [react()],
+    build: {
+      rolldownOptions: { input: { index: fromRoot('src/renderer/index.html') } },
+    },
+  },
+});
