@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds dist/embedder-worker.mjs and the generated test models before any test forks them.
+    globalSetup: ['test/setup/build-worker.ts'],
   },
 });

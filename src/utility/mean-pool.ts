@@ -58,7 +58,10 @@ export function l2Normalize(v: Float32Array): Float32Array {
 export function combineWindows(vectors: readonly Float32Array[], weights: readonly number[]): Float32Array {
   const first = vectors[0];
   if (!first || vectors.length !== weights.length) {
-    throw new HippoError('INTERNAL', `cannot combine ${vectors.length} window vectors with ${weights.length} weights`);
+    throw new HippoError(
+      'INTERNAL',
+      `cannot combine ${vectors.length} window vectors with ${weights.length} weights`,
+    );
   }
   if (vectors.length === 1) return l2Normalize(Float32Array.from(first));
   const out = new Float32Array(first.length);

@@ -29,7 +29,10 @@ interface PendingWindow {
 }
 
 /** Loads weights + tokenizer from a model folder and checks they run with one warm-up text. */
-export async function loadOnnxEmbedder(modelDir: string, opts: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder> {
+export async function loadOnnxEmbedder(
+  modelDir: string,
+  opts: OnnxEmbedderOptions = {},
+): Promise<OnnxEmbedder> {
   const modelFile = findModelFile(modelDir);
   if (!modelFile) {
     throw new HippoError('MODEL_MISSING', `no onnx/model.onnx or onnx/model_quantized.onnx in ${modelDir}`);
@@ -57,7 +60,10 @@ export async function loadOnnxEmbedder(modelDir: string, opts: OnnxEmbedderOptio
   }
   for (const name of ['input_ids', 'attention_mask']) {
     if (!session.inputNames.includes(name)) {
-      throw new HippoError('MODEL_FAILED', `${modelFile} has no ${name} input (inputs: ${session.inputNames.join(', ')})`);
+      throw new HippoError(
+        'MODEL_FAILED',
+        `${modelFile} has no ${name} input (inputs: ${session.inputNames.join(', ')})`,
+      );
     }
   }
   const wantsTokenTypes = session.inputNames.includes('token_type_ids');
@@ -82,14 +88,19 @@ export async function loadOnnxEmbedder(modelDir: string, opts: OnnxEmbedderOptio
       input_ids: new ort.Tensor('int64', ids, [batch, seq]),
       attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
     };
-    if (wantsTokenTypes) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * seq), [batch, seq]);
+    if (wantsTokenTypes)
+      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * seq), [batch, seq]);
     let out: Tensor | undefined;
     try {
       out = (await session.run(feeds, [outputName!]))[outputName!];
     } catch (e) {
-      throw new HippoError('MODEL_FAILED', `onnxruntime failed on a batch of ${batch}×${seq}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new HippoError(
+        'MODEL_FAILED',
+        `onnxruntime failed on a batch of ${batch}×${seq}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
     const dims = out?.dims[2];
     if (!out || out.type !== 'float32' || out.dims.length !== 3 || dims !== EMBEDDING_DIMS) {

@@ -77,7 +77,8 @@ export function loadTokenizer(modelDir: string, opts: WindowOptions = DEFAULT_WI
   const tokenizer = new Tokenizer(read('tokenizer.json'), read('tokenizer_config.json'));
   const idOf = (token: string): number => {
     const id = tokenizer.token_to_id(token);
-    if (id === undefined) throw new HippoError('MODEL_FAILED', `tokenizer in ${modelDir} has no ${token} token`);
+    if (id === undefined)
+      throw new HippoError('MODEL_FAILED', `tokenizer in ${modelDir} has no ${token} token`);
     return id;
   };
   const special = { clsId: idOf('[CLS]'), sepId: idOf('[SEP]') };

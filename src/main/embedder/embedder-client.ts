@@ -329,7 +329,10 @@ export class EmbedderClient implements Embedder {
     } else if (msg.vectors.length !== batch.jobs.length) {
       this.failBatch(
         batch,
-        new HippoError('MODEL_FAILED', `worker returned ${msg.vectors.length} vectors for ${batch.jobs.length} texts`),
+        new HippoError(
+          'MODEL_FAILED',
+          `worker returned ${msg.vectors.length} vectors for ${batch.jobs.length} texts`,
+        ),
       );
     } else {
       this.store(batch.jobs, msg.vectors, worker.modelId);
@@ -406,7 +409,12 @@ export class EmbedderClient implements Embedder {
       };
       const timer = setTimeout(
         () =>
-          fail(new HippoError('MODEL_FAILED', `the embedder worker did not load ${modelDir} within ${this.opts.initTimeoutMs} ms`)),
+          fail(
+            new HippoError(
+              'MODEL_FAILED',
+              `the embedder worker did not load ${modelDir} within ${this.opts.initTimeoutMs} ms`,
+            ),
+          ),
         this.opts.initTimeoutMs,
       );
       host.onMessage((msg) => {
@@ -427,7 +435,13 @@ export class EmbedderClient implements Embedder {
       });
       host.onExit((code, signal) => {
         if (live) this.onWorkerExit(live, code, signal);
-        else fail(new HippoError('MODEL_FAILED', `the embedder worker exited (code ${code}, signal ${signal}) while loading ${modelDir}`));
+        else
+          fail(
+            new HippoError(
+              'MODEL_FAILED',
+              `the embedder worker exited (code ${code}, signal ${signal}) while loading ${modelDir}`,
+            ),
+          );
       });
       host.post({ type: 'init', modelDir, threads: this.opts.threads });
     });

@@ -26,13 +26,19 @@ export function findWorkerScript(from: string = import.meta.url): string {
     if (fs.existsSync(pkg) && readPackageName(pkg) === 'hippo') {
       const script = path.join(dir, WORKER_FILE);
       if (!fs.existsSync(script)) {
-        throw new HippoError('MODEL_FAILED', `embedder worker not built: ${script} is missing (run npm run build:node)`);
+        throw new HippoError(
+          'MODEL_FAILED',
+          `embedder worker not built: ${script} is missing (run npm run build:node)`,
+        );
       }
       return script;
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new HippoError('MODEL_FAILED', `cannot find the hippo package root above ${from} to locate ${WORKER_FILE}`);
+      throw new HippoError(
+        'MODEL_FAILED',
+        `cannot find the hippo package root above ${from} to locate ${WORKER_FILE}`,
+      );
     }
     dir = parent;
   }
