@@ -1,5 +1,10 @@
 import cliProgress from 'cli-progress';
-import { fetchModel, modelStatus, type FetchProgress, type ModelDirStatus } from '../main/embedder/model-fetch';
+import {
+  fetchModel,
+  modelStatus,
+  type FetchProgress,
+  type ModelDirStatus,
+} from '../main/embedder/model-fetch';
 import { resolveModelManifest } from '../main/embedder/model-manifest';
 import { toErrorPayload, type ErrorPayload } from '../shared/errors';
 
@@ -115,6 +120,9 @@ function describeDir(d: ModelDirStatus, sha256Checked: boolean): string {
     return `${d.dir}: complete (${sha256Checked ? 'sha256 verified' : 'sizes match; sha256 not checked'})`;
   }
   const bad = d.files.filter((f) => f.state !== 'verified' && f.state !== 'present');
+  if (bad.every((f) => f.state === 'missing') && bad.length === d.files.length) {
+    return `${d.dir}: no model files${partial}`;
+  }
   const details = bad.map((f) => {
     if (f.state === 'wrong-size') return `${f.path} (wrong size: ${f.actualSize} of ${f.size} bytes)`;
     if (f.state === 'wrong-sha256') return `${f.path} (wrong sha256)`;

@@ -432,7 +432,8 @@ async function assertOnlyModelFiles(destDir: string, manifest: ModelManifest): P
   const allowed = allowedEntries(manifest);
   const foreign = entries.filter((e) => !allowed.has(e));
   if (foreign.length > 0) {
-    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
+    const shown =
+      foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
     throw new HippoError(
       'BAD_INPUT',
       `Refusing to replace ${destDir}: it holds files that are not part of model ${manifest.id} (${shown}). ` +
@@ -489,9 +490,13 @@ async function swapIntoPlace(staging: string, destDir: string): Promise<void> {
     await rename(staging, destDir);
   } catch (e) {
     if (aside) await rename(aside, destDir).catch(() => undefined);
-    throw new HippoError('DOWNLOAD_FAILED', `Could not move the verified model into ${destDir}: ${describeCause(e)}`, {
-      cause: e,
-    });
+    throw new HippoError(
+      'DOWNLOAD_FAILED',
+      `Could not move the verified model into ${destDir}: ${describeCause(e)}`,
+      {
+        cause: e,
+      },
+    );
   }
   if (aside) await rm(aside, { recursive: true, force: true });
 }

@@ -40,9 +40,7 @@ const httpUrl = z.string().refine(
 export const modelManifestFileSchema = z.object({
   path: manifestFilePath,
   size: z.number().int().nonnegative(),
-  sha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lowercase hex characters' }),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lowercase hex characters' }),
   /** Overrides baseUrl + path for this one file. */
   url: httpUrl.optional(),
 });
@@ -100,9 +98,13 @@ export async function loadModelManifest(filePath: string): Promise<ModelManifest
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new HippoError('BAD_INPUT', `Model manifest ${filePath} is not valid JSON: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new HippoError(
+      'BAD_INPUT',
+      `Model manifest ${filePath} is not valid JSON: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   return parseModelManifest(json, `model manifest ${filePath}`);
 }

@@ -87,7 +87,8 @@ describe('fetchModel', () => {
 
     // Progress is monotonic, per-file counts stay within the file, and it ends at the total.
     expect(events.length).toBeGreaterThan(files.length);
-    for (let i = 1; i < events.length; i++) expect(events[i]!.bytes).toBeGreaterThanOrEqual(events[i - 1]!.bytes);
+    for (let i = 1; i < events.length; i++)
+      expect(events[i]!.bytes).toBeGreaterThanOrEqual(events[i - 1]!.bytes);
     for (const e of events) {
       expect(e.total).toBe(total);
       expect(e.fileBytes).toBeLessThanOrEqual(e.fileTotal);
@@ -110,7 +111,12 @@ describe('fetchModel', () => {
     await writeFile(path.join(destDir, 'vocab.txt'), 'stale');
     await rm(path.join(destDir, 'tokenizer.json'));
     const repaired = await fetchModel({ manifest, destDir });
-    expect(server.requests.slice(before).map((r) => r.path).sort()).toEqual(['tokenizer.json', 'vocab.txt']);
+    expect(
+      server.requests
+        .slice(before)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['tokenizer.json', 'vocab.txt']);
     expect(Object.fromEntries(repaired.files.map((f) => [f.path, f.status]))).toEqual({
       'config.json': 'skipped',
       'vocab.txt': 'downloaded',
@@ -206,7 +212,8 @@ describe('fetchModel', () => {
     expect(sha256(await readFile(path.join(destDir, 'onnx/model.onnx')))).toBe(sha256(model().bytes));
     expect(await snapshot(destDir)).toEqual(expected());
     expect(await siblings()).toEqual(['test-model']);
-    for (let i = 1; i < events.length; i++) expect(events[i]!.bytes).toBeGreaterThanOrEqual(events[i - 1]!.bytes);
+    for (let i = 1; i < events.length; i++)
+      expect(events[i]!.bytes).toBeGreaterThanOrEqual(events[i - 1]!.bytes);
     expect(events.at(-1)!.bytes).toBe(events.at(-1)!.total);
   });
 

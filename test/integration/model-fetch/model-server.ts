@@ -31,7 +31,10 @@ export function seededBytes(seed: number, length: number): Buffer {
 /** A few MB shaped like the real model folder (a large weight file plus small tokenizer files). */
 export function generateModelFiles(seed = 7): GeneratedFile[] {
   return [
-    { path: 'config.json', bytes: Buffer.from(JSON.stringify({ model_type: 'bert', hidden_size: 384 }, null, 2)) },
+    {
+      path: 'config.json',
+      bytes: Buffer.from(JSON.stringify({ model_type: 'bert', hidden_size: 384 }, null, 2)),
+    },
     { path: 'vocab.txt', bytes: seededBytes(seed + 1, 231_508) },
     { path: 'tokenizer.json', bytes: seededBytes(seed + 2, 711_661) },
     { path: 'onnx/model.onnx', bytes: seededBytes(seed + 3, 3_000_000) },
