@@ -17,9 +17,18 @@ export interface EmbedderClientOptions {
   lruSize?: number;
   /** Most texts per worker request. */
   maxBatch?: number;
+  /**
+   * A request also closes once its texts reach this many characters (a single longer text still
+   * goes alone), so a query arriving behind a pile of long notes waits for a small request, not for
+   * 32 × 50,000 characters.
+   */
+  maxBatchChars?: number;
   /** onnxruntime intra-op threads in the worker. */
   threads?: number;
-  /** A worker that has not answered a batch by then is killed and treated as crashed. */
+  /**
+   * A worker that has not answered a request by then is killed and treated as crashed. Requests
+   * longer than maxBatchChars get this much time per maxBatchChars of text.
+   */
   requestTimeoutMs?: number;
   /** Time allowed for the worker to load the model. */
   initTimeoutMs?: number;
@@ -77,7 +86,13 @@ interface Batch {
   timer?: NodeJS.Timeout;
 }
 
-const DEFAULTS = { lruSize: 10_000, maxBatch: 32, requestTimeoutMs: 60_000, initTimeoutMs: 120_000 };
+const DEFAULTS = {
+  lruSize: 10_000,
+  maxBatch: 32,
+  maxBatchChars: 16_000,
+  requestTimeoutMs: 60_000,
+  initTimeoutMs: 120_000,
+};
 
 /**
  * Embedder that runs the model in a separate process. Concurrent embed() calls are coalesced into
@@ -120,6 +135,7 @@ export class EmbedderClient implements Embedder {
       ...options,
       lruSize: options.lruSize ?? DEFAULTS.lruSize,
       maxBatch: Math.max(1, options.maxBatch ?? DEFAULTS.maxBatch),
+      maxBatchChars: Math.max(1, options.maxBatchChars ?? DEFAULTS.maxBatchChars),
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
       initTimeoutMs: options.initTimeoutMs ?? DEFAULTS.initTimeoutMs,
     };
@@ -256,7 +272,15 @@ export class EmbedderClient implements Embedder {
 
   private pump(): void {
     if (this.closed || this.inFlight || this.queue.length === 0) return;
-    const jobs = this.queue.splice(0, this.opts.maxBatch);
+    let take = 0;
+    let chars = 0;
+    while (take < this.queue.length && take < this.opts.maxBatch) {
+      const next = this.queue[take]!.text.length;
+      if (take > 0 && chars + next > this.opts.maxBatchChars) break;
+      chars += next;
+      take++;
+    }
+    const jobs = this.queue.splice(0, take);
     this.dispatch({ id: this.nextBatchId++, jobs, attempts: 1 });
   }
 
@@ -266,7 +290,7 @@ export class EmbedderClient implements Embedder {
       (worker) => {
         if (this.inFlight !== batch) return;
         batch.worker = worker;
-        batch.timer = setTimeout(() => this.onTimeout(batch), this.opts.requestTimeoutMs);
+        batch.timer = setTimeout(() => this.onTimeout(batch), this.timeoutFor(batch));
         this.counters.workerBatches++;
         this.counters.workerTexts += batch.jobs.length;
         worker.host.post({ type: 'embed', id: batch.id, texts: batch.jobs.map((j) => j.text) });
@@ -279,6 +303,11 @@ export class EmbedderClient implements Embedder {
     );
   }
 
+  private timeoutFor(batch: Batch): number {
+    const chars = batch.jobs.reduce((n, j) => n + j.text.length, 0);
+    return this.opts.requestTimeoutMs * Math.max(1, Math.ceil(chars / this.opts.maxBatchChars));
+  }
+
   private onTimeout(batch: Batch): void {
     if (this.inFlight !== batch || !batch.worker) return;
     const worker = batch.worker;
@@ -286,7 +315,7 @@ export class EmbedderClient implements Embedder {
     if (this.worker === worker) this.worker = null;
     this.counters.crashes++;
     worker.host.kill();
-    this.retryOrFail(batch, `the embedder worker did not answer within ${this.opts.requestTimeoutMs} ms`);
+    this.retryOrFail(batch, `the embedder worker did not answer within ${this.timeoutFor(batch)} ms`);
   }
 
   private retryOrFail(batch: Batch, why: string): void {

@@ -52,6 +52,13 @@ describe('EmbedderClient over a forked worker (lexical model)', () => {
     expect(vectors[0]![0]).not.toBe(vectors[70]![0]);
   });
 
+  it('closes a request early when its texts reach maxBatchChars', async () => {
+    const client = lexicalClient({ maxBatchChars: 2500 });
+    const long = (i: number) => `${'cat '.repeat(249)}number${i}`;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => client.embed([long(i)])));
+    expect(client.stats()).toMatchObject({ workerTexts: 10, workerBatches: 5 });
+  });
+
   it('embeds texts differing only in whitespace once, within one call', async () => {
     const client = lexicalClient();
     const [a, b] = await client.embed(['hello  world', ' hello world\n']);
