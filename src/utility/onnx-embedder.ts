@@ -47,7 +47,8 @@ export async function loadOnnxEmbedder(
   let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelFile, {
-      intraOpNumThreads: opts.threads,
+      // onnxruntime rejects an explicit undefined; left out, it uses every core.
+      ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
