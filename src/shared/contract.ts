@@ -39,9 +39,12 @@ export const Timestamp = z.union([
   z.number().int().nonnegative(),
   z
     .string()
-    .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-      message: 'must be an ISO 8601 date or date-time',
-    }),
+    .refine(
+      (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
+      {
+        message: 'must be an ISO 8601 date or date-time',
+      },
+    ),
 ]);
 
 export function timestampToMs(t: z.infer<typeof Timestamp>): number {
@@ -223,12 +226,15 @@ export const ExportedFact = z.strictObject({
 });
 export type ExportedFact = z.infer<typeof ExportedFact>;
 
-/** Parses with a schema and throws BAD_INPUT naming the offending field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'input'): z.infer<S> {
+/**
+ * Parses with a schema and throws BAD_INPUT naming the offending field, e.g.
+ * "facts[3].confidence: confidence must be between 0 and 1". `where` prefixes the field path.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const path = issue.path.length ? issue.path.join('.') : what;
+  const path = [where, issue.path.map(String).join('.')].filter(Boolean).join('.') || 'input';
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') message = `unknown field(s): ${issue.keys.join(', ')}`;
   throw new HippoError('BAD_INPUT', `${path}: ${message}`);

@@ -9,7 +9,9 @@ export class EmbeddingCacheRepo implements EmbeddingCacheStore {
   private readonly countAll;
 
   constructor(private readonly db: Db) {
-    this.getOne = db.prepare<[string], { vector: Buffer }>('SELECT vector FROM embedding_cache WHERE key = ?');
+    this.getOne = db.prepare<[string], { vector: Buffer }>(
+      'SELECT vector FROM embedding_cache WHERE key = ?',
+    );
     this.putOne = db.prepare<[string, Buffer, number]>(
       'INSERT OR REPLACE INTO embedding_cache(key, vector, created_at) VALUES (?, ?, ?)',
     );
@@ -29,7 +31,8 @@ export class EmbeddingCacheRepo implements EmbeddingCacheStore {
     if (entries.length === 0) return;
     const now = Date.now();
     this.db.transaction(() => {
-      for (const [k, v] of entries) this.putOne.run(k, Buffer.from(v.buffer, v.byteOffset, v.byteLength), now);
+      for (const [k, v] of entries)
+        this.putOne.run(k, Buffer.from(v.buffer, v.byteOffset, v.byteLength), now);
     })();
   }
 

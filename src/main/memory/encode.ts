@@ -1,4 +1,9 @@
-import { DEFAULT_CATEGORY, DEFAULT_CONFIDENCE, timestampToMs, type EncodeResult } from '../../shared/contract';
+import {
+  DEFAULT_CATEGORY,
+  DEFAULT_CONFIDENCE,
+  timestampToMs,
+  type EncodeResult,
+} from '../../shared/contract';
 import type { ExportedFact } from '../../shared/contract';
 import type { LabelRow } from './labels-repo';
 import type { MemoryContext } from './memory-context';
@@ -19,10 +24,7 @@ export interface EncodeItem {
   deleted_at?: number;
 }
 
-export function itemFromInput(
-  input: ExportedFact & { space?: string },
-  defaultSpace: string,
-): EncodeItem {
+export function itemFromInput(input: ExportedFact & { space?: string }, defaultSpace: string): EncodeItem {
   return {
     space: input.space ?? defaultSpace,
     content: input.content,

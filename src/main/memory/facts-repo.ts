@@ -133,7 +133,9 @@ export class FactsRepo {
 
   /** Facts whose older wording was kept when a near-duplicate replaced it. */
   history(id: number): FactRow[] {
-    return this.stmt('SELECT * FROM facts WHERE superseded_by = ? ORDER BY updated_at DESC').all(id) as FactRow[];
+    return this.stmt('SELECT * FROM facts WHERE superseded_by = ? ORDER BY updated_at DESC').all(
+      id,
+    ) as FactRow[];
   }
 
   setEmbedding(id: number, vector: Float32Array, modelId: string): void {
@@ -158,8 +160,7 @@ export class FactsRepo {
 
   getEmbedding(id: number): Float32Array | undefined {
     const row = this.stmt('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(id)) as
-      | { embedding: Buffer }
-      | undefined;
+      { embedding: Buffer } | undefined;
     if (!row) return undefined;
     const copy = new Uint8Array(row.embedding.byteLength);
     copy.set(row.embedding);
@@ -184,7 +185,9 @@ export class FactsRepo {
 
   /** Drops every vector (the model changed): all facts wait for re-embedding. */
   clearEmbeddings(): void {
-    this.db.exec('DELETE FROM vec_facts; UPDATE facts SET embedded_model = NULL WHERE embedded_model IS NOT NULL;');
+    this.db.exec(
+      'DELETE FROM vec_facts; UPDATE facts SET embedded_model = NULL WHERE embedded_model IS NOT NULL;',
+    );
   }
 
   pending(limit: number): Array<{ id: number; content: string }> {
@@ -195,7 +198,9 @@ export class FactsRepo {
 
   pendingCount(space?: string): number {
     const sql = 'SELECT count(*) AS n FROM facts WHERE embedded_model IS NULL AND superseded_by IS NULL';
-    const row = (space === undefined ? this.stmt(sql).get() : this.stmt(`${sql} AND space = ?`).get(space)) as {
+    const row = (
+      space === undefined ? this.stmt(sql).get() : this.stmt(`${sql} AND space = ?`).get(space)
+    ) as {
       n: number;
     };
     return row.n;
@@ -251,7 +256,9 @@ export class FactsRepo {
     if (filters.deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
     if (filters.deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
     where += filterSql(filters, params);
-    const total = this.stmt(`SELECT count(*) AS n FROM facts f WHERE ${where}`).get(...params) as { n: number };
+    const total = this.stmt(`SELECT count(*) AS n FROM facts f WHERE ${where}`).get(...params) as {
+      n: number;
+    };
     const rows = this.stmt(
       `SELECT f.*, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.id = f.label_id
        WHERE ${where} ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?`,

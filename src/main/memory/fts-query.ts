@@ -12,7 +12,11 @@ const STOP_WORDS = new Set(
 const MAX_TERMS = 32;
 
 export function ftsTerms(text: string): string[] {
-  const words = text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const unique = [...new Set(words)];
   const content = unique.filter((w) => !STOP_WORDS.has(w));
   // A query made only of stop words ("who is it") still deserves its words.

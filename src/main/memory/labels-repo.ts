@@ -37,7 +37,9 @@ export class LabelsRepo {
     );
     this.vecInsert = db.prepare('INSERT INTO vec_labels (label_id, space, embedding) VALUES (?, ?, ?)');
     this.vecDelete = db.prepare('DELETE FROM vec_labels WHERE label_id = ?');
-    this.vecGet = db.prepare<[bigint], { embedding: Buffer }>('SELECT embedding FROM vec_labels WHERE label_id = ?');
+    this.vecGet = db.prepare<[bigint], { embedding: Buffer }>(
+      'SELECT embedding FROM vec_labels WHERE label_id = ?',
+    );
     this.vecNearest = db.prepare<[Buffer, number, string], { id: number; distance: number }>(
       'SELECT label_id AS id, distance FROM vec_labels WHERE embedding MATCH ? AND k = ? AND space = ?',
     );

@@ -8,6 +8,11 @@ export interface MemoryTuning {
   mergeThreshold: number;
   /** Cosine at or above which a fact without an explicit label joins the nearest label. */
   labelThreshold: number;
+  /**
+   * A fact found only by its vector must be at least this similar to the query: KNN always
+   * returns k neighbours, and for a query about nothing stored they are noise.
+   */
+  minVectorSimilarity: number;
   /** Candidates taken from each of the vector and text lists before fusion. */
   candidateDepth: number;
   /** RRF weights of the vector and text lists. */
@@ -19,7 +24,8 @@ export interface MemoryTuning {
 
 export const DEFAULT_TUNING: MemoryTuning = {
   mergeThreshold: 0.95,
-  labelThreshold: 0.6,
+  labelThreshold: 0.5,
+  minVectorSimilarity: 0.15,
   candidateDepth: 50,
   vectorWeight: 1,
   textWeight: 1,

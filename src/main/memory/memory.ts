@@ -142,17 +142,14 @@ export class Memory {
    */
   private adoptModel(model: string): void {
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'embedding_model'").get() as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     if (row?.value !== model) {
       this.db.transaction(() => {
         if (row) {
           this.facts.clearEmbeddings();
           this.labels.clearVectors();
         }
-        this.db
-          .prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedding_model', ?)")
-          .run(model);
+        this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedding_model', ?)").run(model);
       })();
     }
     this.modelChecked = model;
@@ -181,7 +178,8 @@ export class Memory {
    */
   async encodeMany(inputs: unknown[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
     this.assertOpen();
-    if (!Array.isArray(inputs) || inputs.length === 0) throw new HippoError('BAD_INPUT', 'facts: must be a non-empty array');
+    if (!Array.isArray(inputs) || inputs.length === 0)
+      throw new HippoError('BAD_INPUT', 'facts: must be a non-empty array');
     if (inputs.length > LIMITS.encodeManyMax)
       throw new HippoError('BAD_INPUT', `facts: at most ${LIMITS.encodeManyMax} facts per batch`);
     const space = this.spaceOf(opts.space);
@@ -198,7 +196,9 @@ export class Memory {
   async importRecords(records: ExportedFact[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
     this.assertOpen();
     const space = this.spaceOf(opts.space);
-    const items: EncodeItem[] = records.map((r, i) => itemFromInput(parseInput(ExportedFact, r, `line ${i + 1}`), space));
+    const items: EncodeItem[] = records.map((r, i) =>
+      itemFromInput(parseInput(ExportedFact, r, `records[${i}]`), space),
+    );
     const results = await encodeItems(this.ctx, items);
     this.afterWrite();
     return results;
@@ -206,7 +206,11 @@ export class Memory {
 
   async recall(query: string, context?: string, options: RecallFilters = {}): Promise<SearchResult[]> {
     this.assertOpen();
-    const input = parseInput(RecallInput, { ...options, query, ...(context === undefined ? {} : { context }) });
+    const input = parseInput(RecallInput, {
+      ...options,
+      query,
+      ...(context === undefined ? {} : { context }),
+    });
     const outcome = await recallFacts(this.ctx, {
       space: this.spaceOf(input.space),
       query: input.query,
@@ -220,7 +224,13 @@ export class Memory {
 
   private filtersOf(
     space: string | undefined,
-    f: { category?: string; label?: string; minConfidence?: number; since?: string | number; until?: string | number },
+    f: {
+      category?: string;
+      label?: string;
+      minConfidence?: number;
+      since?: string | number;
+      until?: string | number;
+    },
   ): FactFilters {
     const out: FactFilters = {};
     if (f.category !== undefined) out.category = f.category;
@@ -237,11 +247,15 @@ export class Memory {
   get(id: number, opts: { space?: string } = {}): Fact {
     this.assertOpen();
     const row = this.requireFact(id, opts.space);
-    return toFact({ ...row, label_name: row.label_id === null ? null : (this.labels.get(row.label_id)?.name ?? null) });
+    return toFact({
+      ...row,
+      label_name: row.label_id === null ? null : (this.labels.get(row.label_id)?.name ?? null),
+    });
   }
 
   private requireFact(id: number, space?: string): FactRow {
-    if (!Number.isSafeInteger(id) || id <= 0) throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
     const row = this.facts.get(this.spaceOf(space), id);
     if (!row || row.superseded_by !== null)
       throw new HippoError('NOT_FOUND', `no fact with id ${id} in space "${this.spaceOf(space)}"`);
@@ -268,7 +282,10 @@ export class Memory {
     const p = parseInput(FactPatch, patch);
     const row = this.requireFact(id, opts.space);
     const model = p.content !== undefined ? await this.activeModel() : null;
-    const vector = p.content !== undefined && model && this.embedder ? (await this.embedder.embed([p.content]))[0] : undefined;
+    const vector =
+      p.content !== undefined && model && this.embedder
+        ? (await this.embedder.embed([p.content]))[0]
+        : undefined;
     this.db.transaction(() => {
       const change: Partial<FactRow> = { updated_at: this.ctx.now() };
       if (p.content !== undefined) {
@@ -283,7 +300,10 @@ export class Memory {
         change.label_id =
           p.label === null
             ? null
-            : (this.labels.findByName(row.space, p.label) ?? this.labels.create(row.space, p.label, 'topic', row.category)).id;
+            : (
+                this.labels.findByName(row.space, p.label) ??
+                this.labels.create(row.space, p.label, 'topic', row.category)
+              ).id;
       }
       if (p.content !== undefined) this.db.prepare('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
       this.facts.update(id, change);
@@ -309,7 +329,10 @@ export class Memory {
     if (row.deleted_at !== null) {
       const twin = this.facts.findLiveByHash(row.space, row.content_hash);
       if (twin)
-        throw new HippoError('BAD_INPUT', `fact ${id} cannot be restored: fact ${twin.id} already holds the same content`);
+        throw new HippoError(
+          'BAD_INPUT',
+          `fact ${id} cannot be restored: fact ${twin.id} already holds the same content`,
+        );
       this.db.transaction(() => this.facts.update(id, { deleted_at: null, updated_at: this.ctx.now() }))();
     }
     return this.get(id, opts);
@@ -425,9 +448,9 @@ export class Memory {
       this.db.transaction(() => {
         batch.forEach((b, i) => {
           // Skip a fact edited while its vector was being computed; the next pass gets it.
-          const current = this.db.prepare('SELECT content, embedded_model FROM facts WHERE id = ?').get(b.id) as
-            | Pick<FactRow, 'content' | 'embedded_model'>
-            | undefined;
+          const current = this.db
+            .prepare('SELECT content, embedded_model FROM facts WHERE id = ?')
+            .get(b.id) as Pick<FactRow, 'content' | 'embedded_model'> | undefined;
           if (current && current.content === b.content && current.embedded_model === null)
             this.facts.setEmbedding(b.id, vectors[i]!, model);
         });

@@ -34,16 +34,37 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   if (model && ctx.embedder) {
     const texts = req.context?.trim() ? [req.query, req.context] : [req.query];
     const [q, c] = await ctx.embedder.embed(texts);
-    queryVector = c ? blend([[q!, 1], [c, tuning.contextWeight]]) : q!;
+    queryVector = c
+      ? blend([
+          [q!, 1],
+          [c, tuning.contextWeight],
+        ])
+      : q!;
     const hits = facts.nearest(req.space, queryVector, depth, req.filters);
     for (const h of hits) distances.set(h.id, h.rank);
     lists.push({ ids: hits.map((h) => h.id), weight: tuning.vectorWeight });
   }
 
   const match = toFtsMatch(req.query);
+  const textIds = new Set<number>();
   if (match) {
     const hits = facts.searchText(req.space, match, depth, req.filters);
+    for (const h of hits) textIds.add(h.id);
     lists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
+  }
+  const contextMatch = req.context ? toFtsMatch(req.context) : null;
+  if (contextMatch) {
+    // The context's words count too, at the context's weight, so they can break a tie
+    // between facts the query alone ranks alike.
+    const hits = facts.searchText(req.space, contextMatch, depth, req.filters);
+    for (const h of hits) textIds.add(h.id);
+    lists.push({ ids: hits.map((h) => h.id), weight: tuning.contextWeight });
+  }
+  if (lists[0] && queryVector) {
+    // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
+    lists[0].ids = lists[0].ids.filter(
+      (id) => textIds.has(id) || similarityFromDistance(distances.get(id)!) >= tuning.minVectorSimilarity,
+    );
   }
 
   const fused = fuseRanks(lists).slice(0, req.limit);

@@ -15,7 +15,9 @@ describe('openDb', () => {
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
-      expect(db.prepare('SELECT vec_version() AS v').get()).toMatchObject({ v: expect.stringMatching(/^v0\.1\./) });
+      expect(db.prepare('SELECT vec_version() AS v').get()).toMatchObject({
+        v: expect.stringMatching(/^v0\.1\./),
+      });
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     } finally {
       db.close();

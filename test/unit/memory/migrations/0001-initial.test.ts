@@ -11,10 +11,14 @@ const tmp = makeTempDir();
 afterAll(tmp.cleanup);
 
 const objects = (db: Database.Database) =>
-  (db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{
-    type: string;
-    name: string;
-  }>).map((o) => `${o.type}:${o.name}`);
+  (
+    db
+      .prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as Array<{
+      type: string;
+      name: string;
+    }>
+  ).map((o) => `${o.type}:${o.name}`);
 
 describe('migration 0001 (initial)', () => {
   it('creates facts, labels, FTS, vector tables, the embedding cache and hot-filter indexes', () => {
@@ -46,7 +50,8 @@ describe('migration 0001 (initial)', () => {
       "INSERT INTO facts(space, content, content_hash, category, confidence, created_at, updated_at) VALUES ('personal', ?, 'h', 'general', 1, 0, 0)",
     );
     const id = Number(ins.run('the quick brown fox').lastInsertRowid);
-    const match = (q: string) => db.prepare('SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?').all(q).length;
+    const match = (q: string) =>
+      db.prepare('SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?').all(q).length;
     expect(match('quick')).toBe(1);
     db.prepare('UPDATE facts SET content = ? WHERE id = ?').run('a slow green turtle', id);
     expect(match('quick')).toBe(0);
@@ -101,7 +106,9 @@ describe('migration 0001 (initial)', () => {
         db.exec('ALTER TABLE no_such_table ADD COLUMN x');
       },
     };
-    expect(() => openDb(path, { migrations: [migration0001, broken] })).toThrow(/migration 2 \(broken\) failed/);
+    expect(() => openDb(path, { migrations: [migration0001, broken] })).toThrow(
+      /migration 2 \(broken\) failed/,
+    );
     const after = new Database(path, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(1);
     expect(objects(after)).toEqual(before);
