@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { app, BrowserWindow, session, type WebContents } from 'electron';
+import { app, BrowserWindow, nativeTheme, session, type WebContents } from 'electron';
 
 /** Set by the launch smoke test: quit as soon as the window has painted and the preload answered. */
 const SMOKE_EXIT = process.env.HIPPO_SMOKE_EXIT === '1';
@@ -15,7 +15,8 @@ function createMainWindow(): BrowserWindow {
     minHeight: 360,
     show: false,
     title: 'Hippo',
-    backgroundColor: '#f7f6f2',
+    // Matches the page's background (styles.css) so the window never flashes the wrong colour.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181c' : '#f7f6f2',
     autoHideMenuBar: true,
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
