@@ -114,6 +114,15 @@ describe('EmbedderClient over a forked worker (lexical model)', () => {
   });
 });
 
+describe('createNodeEmbedder', () => {
+  it('runs with default options (onnxruntime picks the thread count)', async () => {
+    const client = createNodeEmbedder({ modelDir: LEXICAL_DIR });
+    clients.push(client);
+    const [v] = await client.embed(['defaults']);
+    expect(norm(v!)).toBeCloseTo(1, 5);
+  });
+});
+
 describe('createNodeEmbedder without a model', () => {
   it('ready() resolves false with MODEL_MISSING naming the folders; embed() throws it', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hippo-home-'));
