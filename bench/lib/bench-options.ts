@@ -1,0 +1,160 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Facts imported before measuring (the first N lines of the fact stream). */
+  facts: number;
+  /** Measured hybrid recalls, each with a query text never embedded before. */
+  recalls: number;
+  /** Measured recalls filtered by category. */
+  filteredRecalls: number;
+  /** Measured text-only recalls (no embedder). */
+  textOnlyRecalls: number;
+  /** Measured single encodes of sentences not yet in the memory. */
+  encodes: number;
+  /** Unmeasured calls before each phase (JIT, SQLite page cache, onnxruntime arenas). */
+  warmup: number;
+  /** Samples of the embedding floor: single 16-token texts, and batches of 32 × 40-token texts. */
+  embedOneSamples: number;
+  embedBatchSamples: number;
+  /** Facts per memory.encodeMany call during the import. */
+  chunk: number;
+  /** onnxruntime intra-op threads in the embedder worker. */
+  threads: number;
+  /** Results per recall. */
+  limit: number;
+  /** Wire the engine's SQLite embedding cache into the client, as the app does. */
+  diskCache: boolean;
+  /** Exit 1 when a target is missed (off by default: shared machines are noisy). */
+  strict: boolean;
+  quick: boolean;
+  /** Results file; default bench/results/<name>-<timestamp>.json plus latest.json. */
+  out: string | null;
+  name: string | null;
+  help: boolean;
+}
+
+type Sizes = Pick<
+  BenchOptions,
+  | 'facts'
+  | 'recalls'
+  | 'filteredRecalls'
+  | 'textOnlyRecalls'
+  | 'encodes'
+  | 'warmup'
+  | 'embedOneSamples'
+  | 'embedBatchSamples'
+  | 'chunk'
+>;
+
+export const FULL_SIZES: Readonly<Sizes> = {
+  facts: 10_000,
+  recalls: 200,
+  filteredRecalls: 100,
+  textOnlyRecalls: 200,
+  encodes: 100,
+  warmup: 20,
+  embedOneSamples: 100,
+  embedBatchSamples: 10,
+  chunk: 256,
+};
+
+/** Small enough for a smoke test to finish in seconds; the numbers mean little. */
+export const QUICK_SIZES: Readonly<Sizes> = {
+  facts: 256,
+  recalls: 20,
+  filteredRecalls: 10,
+  textOnlyRecalls: 20,
+  encodes: 10,
+  warmup: 3,
+  embedOneSamples: 10,
+  embedBatchSamples: 2,
+  chunk: 128,
+};
+
+export const USAGE = `Usage: tsx bench/run.ts [options]
+
+Builds a memory from the SciFact fact stream (../shared/data, or $HIPPO_SHARED_DIR/data) with the
+twin MiniLM model and measures import, recall and encode against the raw embedding floor.
+
+  --facts N           facts to import (default ${FULL_SIZES.facts})
+  --recalls N         measured hybrid recalls (default ${FULL_SIZES.recalls})
+  --filtered N        measured category-filtered recalls (default ${FULL_SIZES.filteredRecalls})
+  --text-only N       measured text-only recalls (default ${FULL_SIZES.textOnlyRecalls})
+  --encodes N         measured single encodes (default ${FULL_SIZES.encodes})
+  --warmup N          unmeasured calls before each phase (default ${FULL_SIZES.warmup})
+  --embed-one N       embedding-floor samples, one 16-token text (default ${FULL_SIZES.embedOneSamples})
+  --embed-batch N     embedding-floor samples, 32 texts of 40 tokens (default ${FULL_SIZES.embedBatchSamples})
+  --chunk N           facts per encodeMany call (default ${FULL_SIZES.chunk})
+  --threads N         onnxruntime threads (default 2)
+  --limit N           results per recall (default 10)
+  --no-disk-cache     do not wire the SQLite embedding cache into the embedder client
+  --quick             small sizes for a smoke run (explicit size flags still win)
+  --out FILE          write the results here instead of bench/results/<name>-<timestamp>.json + latest.json
+  --name NAME         results name (default memory-<facts>)
+  --strict            exit 1 when a target is missed
+  -h, --help          show this help`;
+
+const INT_FLAGS = {
+  facts: 'facts',
+  recalls: 'recalls',
+  filtered: 'filteredRecalls',
+  'text-only': 'textOnlyRecalls',
+  encodes: 'encodes',
+  warmup: 'warmup',
+  'embed-one': 'embedOneSamples',
+  'embed-batch': 'embedBatchSamples',
+  chunk: 'chunk',
+  threads: 'threads',
+  limit: 'limit',
+} as const satisfies Record<string, keyof BenchOptions>;
+
+/** Smallest value each size flag accepts (a phase of zero samples has no percentiles). */
+const MIN: Partial<Record<keyof BenchOptions, number>> = { warmup: 0 };
+
+/** Parses bench flags; throws an Error naming the bad flag. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ...Object.fromEntries(Object.keys(INT_FLAGS).map((k) => [k, { type: 'string' as const }])),
+      'no-disk-cache': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const quick = values.quick === true;
+  const opts: BenchOptions = {
+    ...(quick ? QUICK_SIZES : FULL_SIZES),
+    threads: 2,
+    limit: 10,
+    diskCache: values['no-disk-cache'] !== true,
+    strict: values.strict === true,
+    quick,
+    out: typeof values.out === 'string' ? values.out : null,
+    name: typeof values.name === 'string' ? values.name : null,
+    help: values.help === true,
+  };
+  for (const [flag, key] of Object.entries(INT_FLAGS)) {
+    const raw = (values as Record<string, unknown>)[flag];
+    if (raw === undefined) continue;
+    const min = MIN[key] ?? 1;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+      throw new Error(`--${flag}: expected an integer >= ${min}, got ${JSON.stringify(raw)}`);
+    }
+    opts[key] = n;
+  }
+  if (opts.limit > 100) throw new Error(`--limit: at most 100, got ${opts.limit}`);
+  if (opts.chunk > 10_000) throw new Error(`--chunk: at most 10000 (encodeMany's limit), got ${opts.chunk}`);
+  if (opts.name !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(opts.name)) {
+    throw new Error(
+      `--name: letters, digits, dots, dashes and underscores only, got ${JSON.stringify(opts.name)}`,
+    );
+  }
+  return opts;
+}

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { ratio, type LatencySummary } from './stats';
+
+const positive = z.number().finite().positive();
+const nonNegative = z.number().finite().nonnegative();
+
+export const LatencySummarySchema = z.strictObject({
+  n: z.number().int().positive(),
+  min: nonNegative,
+  mean: nonNegative,
+  p50: nonNegative,
+  p95: nonNegative,
+  p99: nonNegative,
+  max: nonNegative,
+});
+
+export const TargetCheckSchema = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  value: z.number().finite(),
+  op: z.enum(['<=', '>=']),
+  target: z.number().finite(),
+  unit: z.string(),
+  pass: z.boolean(),
+});
+export type TargetCheck = z.infer<typeof TargetCheckSchema>;
+
+/** Bump when a field changes meaning, so old results files are not compared with new ones by mistake. */
+export const RESULT_VERSION = 1;
+
+export const BenchResultSchema = z.strictObject({
+  version: z.literal(RESULT_VERSION),
+  name: z.string(),
+  timestamp: z.string(),
+  command: z.string(),
+  machine: z.strictObject({
+    platform: z.string(),
+    arch: z.string(),
+    node: z.string(),
+    cpus: z.number().int().positive(),
+    cpuModel: z.string(),
+    totalMemMb: positive,
+    loadavg: z.array(nonNegative),
+  }),
+  config: z.strictObject({
+    quick: z.boolean(),
+    facts: z.number().int().positive(),
+    recalls: z.number().int().positive(),
+    filteredRecalls: z.number().int().positive(),
+    textOnlyRecalls: z.number().int().positive(),
+    encodes: z.number().int().positive(),
+    warmup: z.number().int().nonnegative(),
+    chunk: z.number().int().positive(),
+    threads: z.number().int().positive(),
+    limit: z.number().int().positive(),
+    diskCache: z.boolean(),
+    /** Near-duplicate merge threshold the memory ran with (above 1 = merging off). */
+    mergeThreshold: positive,
+    model: z.string(),
+    modelId: z.string(),
+    dataDir: z.string(),
+  }),
+  /** The embedding floor, measured at the start and at the end of the run through the same client. */
+  baseline: z.strictObject({
+    /** One text of 16 tokens ([CLS] and [SEP] included) per call. */
+    embedOneTokens: z.number().int().positive(),
+    /** Batches of this many texts of embedBatchTokens tokens; per-text time = batch time / size. */
+    embedBatchSize: z.number().int().positive(),
+    embedBatchTokens: z.number().int().positive(),
+    embedOne: LatencySummarySchema,
+    embedBatchPerText: LatencySummarySchema,
+    embedOneBefore: LatencySummarySchema,
+    embedOneAfter: LatencySummarySchema,
+  }),
+  import: z.strictObject({
+    facts: z.number().int().positive(),
+    seconds: positive,
+    factsPerSec: positive,
+    msPerFact: positive,
+    chunkMs: LatencySummarySchema,
+    /** Model tokens per imported fact, [CLS] and [SEP] included: compare with the 40-token batch floor. */
+    tokensPerFact: z.strictObject({ mean: positive, p50: positive, p95: positive }),
+    created: z.number().int().nonnegative(),
+    duplicate: z.number().int().nonnegative(),
+    merged: z.number().int().nonnegative(),
+  }),
+  recall: LatencySummarySchema,
+  recallFiltered: LatencySummarySchema,
+  recallTextOnly: LatencySummarySchema,
+  encode: LatencySummarySchema,
+  /** Each figure over the floor measured in the same run; the noise-robust way to compare runs. */
+  ratios: z.strictObject({
+    recallP50: positive,
+    recallP95: positive,
+    recallFilteredP50: positive,
+    recallFilteredP95: positive,
+    recallTextOnlyP50: positive,
+    encodeP50: positive,
+    encodeP95: positive,
+    importMsPerFact: positive,
+  }),
+  /** Averages of results per measured recall (an empty recall would be suspiciously fast). */
+  recallResults: z.strictObject({ hybrid: nonNegative, filtered: nonNegative, textOnly: nonNegative }),
+  /** Embedding-cache hits during measured calls; anything but 0 means a figure hides embedding cost. */
+  measuredCacheHits: z.number().int().nonnegative(),
+  db: z.strictObject({ facts: z.number().int().positive(), bytes: positive }),
+  targets: z.array(TargetCheckSchema),
+  pass: z.boolean(),
+});
+export type BenchResult = z.infer<typeof BenchResultSchema>;
+
+/** The issue's targets on a 2-core machine. */
+export const TARGETS = {
+  recallP50Ms: 15,
+  recallP95Ms: 40,
+  encodeP50Ms: 25,
+  importFactsPerSec: 150,
+} as const;
+
+export function checkTargets(m: {
+  recall: LatencySummary;
+  encode: LatencySummary;
+  factsPerSec: number;
+}): TargetCheck[] {
+  const le = (id: string, label: string, value: number, target: number): TargetCheck => ({
+    id,
+    label,
+    value,
+    op: '<=',
+    target,
+    unit: 'ms',
+    pass: value <= target,
+  });
+  return [
+    le('recall-p50', 'recall P50', m.recall.p50, TARGETS.recallP50Ms),
+    le('recall-p95', 'recall P95', m.recall.p95, TARGETS.recallP95Ms),
+    le('encode-p50', 'encode P50', m.encode.p50, TARGETS.encodeP50Ms),
+    {
+      id: 'import-rate',
+      label: 'import',
+      value: m.factsPerSec,
+      op: '>=',
+      target: TARGETS.importFactsPerSec,
+      unit: 'facts/s',
+      pass: m.factsPerSec >= TARGETS.importFactsPerSec,
+    },
+  ];
+}
+
+/** Ratios against the floor; a zero floor (impossible in practice) would make them meaningless. */
+export function computeRatios(m: {
+  embedOne: LatencySummary;
+  embedBatchPerText: LatencySummary;
+  recall: LatencySummary;
+  recallFiltered: LatencySummary;
+  recallTextOnly: LatencySummary;
+  encode: LatencySummary;
+  msPerFact: number;
+}): BenchResult['ratios'] {
+  const r = (value: number, baseline: number): number => {
+    const x = ratio(value, baseline);
+    if (x === null) throw new Error(`cannot take a ratio against a baseline of ${baseline} ms`);
+    return x;
+  };
+  return {
+    recallP50: r(m.recall.p50, m.embedOne.p50),
+    recallP95: r(m.recall.p95, m.embedOne.p95),
+    recallFilteredP50: r(m.recallFiltered.p50, m.embedOne.p50),
+    recallFilteredP95: r(m.recallFiltered.p95, m.embedOne.p95),
+    recallTextOnlyP50: r(m.recallTextOnly.p50, m.embedOne.p50),
+    encodeP50: r(m.encode.p50, m.embedOne.p50),
+    encodeP95: r(m.encode.p95, m.embedOne.p95),
+    importMsPerFact: r(m.msPerFact, m.embedBatchPerText.p50),
+  };
+}
+
+/** File-name-safe UTC timestamp: 2025-11-24T05-41-07Z. */
+export function fileTimestamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
+}
+
+/** memory-10k, memory-2.5k, memory-500. */
+export function defaultResultName(facts: number): string {
+  return facts >= 1000 ? `memory-${+(facts / 1000).toFixed(1)}k` : `memory-${facts}`;
+}

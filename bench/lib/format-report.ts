@@ -1,0 +1,100 @@
+import type { BenchResult } from './bench-result';
+import type { LatencySummary } from './stats';
+
+/** Plain-text table: columns padded to their widest cell, numbers right-aligned. */
+export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const numeric = headers.map((_, c) => c > 0 && rows.every((r) => /^[\d.,×x-]*$|^$/.test(r[c] ?? '')));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const times = (v: number): string => `${v.toFixed(2)}x`;
+
+function latencyRow(label: string, s: LatencySummary, floor: LatencySummary | null, note = ''): string[] {
+  return [
+    label,
+    String(s.n),
+    ms(s.p50),
+    ms(s.p95),
+    ms(s.max),
+    floor ? times(s.p50 / floor.p50) : '',
+    floor ? times(s.p95 / floor.p95) : '',
+    note,
+  ];
+}
+
+/** The human-readable report: a latency table, the import line, then the targets with PASS/FAIL. */
+export function formatReport(r: BenchResult): string {
+  const b = r.baseline;
+  const cfg = r.config;
+  const head =
+    `Hippo bench ${r.name}: ${cfg.facts.toLocaleString('en-US')} facts, ${cfg.model} model (${cfg.threads} threads), ` +
+    `disk cache ${cfg.diskCache ? 'on' : 'off'}; ${r.machine.cpus} CPUs, Node ${r.machine.node}` +
+    (cfg.quick ? ' [QUICK: sizes too small for real figures]' : '');
+  const floorNote = 'x floor = figure / embed-one at the same percentile, both measured in this run';
+  const rows = [
+    latencyRow(`embed one (${b.embedOneTokens} tok) = floor`, b.embedOne, b.embedOne),
+    latencyRow(
+      `embed batch ${b.embedBatchSize}x${b.embedBatchTokens} tok, per text`,
+      b.embedBatchPerText,
+      null,
+    ),
+    latencyRow(
+      'recall, hybrid (end to end)',
+      r.recall,
+      b.embedOne,
+      `${r.recallResults.hybrid.toFixed(1)} results`,
+    ),
+    latencyRow(
+      'recall, category filter',
+      r.recallFiltered,
+      b.embedOne,
+      `${r.recallResults.filtered.toFixed(1)} results`,
+    ),
+    latencyRow(
+      'recall, text only',
+      r.recallTextOnly,
+      b.embedOne,
+      `${r.recallResults.textOnly.toFixed(1)} results`,
+    ),
+    latencyRow('encode, single new fact', r.encode, b.embedOne),
+  ];
+  const table = renderTable(['ms', 'n', 'P50', 'P95', 'max', 'P50 x floor', 'P95 x floor', ''], rows);
+  const imp = r.import;
+  const importLine =
+    `import: ${imp.facts.toLocaleString('en-US')} facts in ${imp.seconds.toFixed(1)} s = ` +
+    `${imp.factsPerSec.toFixed(0)} facts/s (${ms(imp.msPerFact)} ms/fact = ${times(r.ratios.importMsPerFact)} ` +
+    `the batch embedding floor of ${ms(b.embedBatchPerText.p50)} ms/text; encodeMany chunks of ${cfg.chunk}: ` +
+    `P50 ${ms(imp.chunkMs.p50)} ms; facts average ${imp.tokensPerFact.mean.toFixed(0)} tokens; ` +
+    `${imp.created} created, ${imp.duplicate} duplicate, ${imp.merged} merged)`;
+  const drift =
+    `floor drift: embed-one P50 ${ms(b.embedOneBefore.p50)} ms at the start, ${ms(b.embedOneAfter.p50)} ms at the end` +
+    (r.measuredCacheHits > 0
+      ? `; WARNING: ${r.measuredCacheHits} embedding-cache hits during measured calls`
+      : '');
+  const targetRows = r.targets.map((t) => [
+    t.label,
+    t.unit === 'ms' ? `${ms(t.value)} ms` : `${t.value.toFixed(0)} ${t.unit}`,
+    `${t.op} ${t.target} ${t.unit}`,
+    t.pass ? 'PASS' : 'FAIL',
+  ]);
+  const verdict = r.pass ? 'all targets met' : `${r.targets.filter((t) => !t.pass).length} target(s) missed`;
+  return [
+    head,
+    '',
+    table,
+    floorNote,
+    '',
+    importLine,
+    drift,
+    '',
+    renderTable(['target', 'measured', 'goal', ''], targetRows),
+    verdict,
+  ].join('\n');
+}
