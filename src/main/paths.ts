@@ -26,3 +26,10 @@ export function userModelDir(userDataDir: string): string {
 export function defaultModelDir(env: Env = process.env): string {
   return userModelDir(defaultUserDataDir(env));
 }
+
+/** The database the CLI and app use unless told otherwise: HIPPO_DB, else <user data>/hippo.db. */
+export function defaultDbPath(env: Env = process.env): string {
+  const override = env.HIPPO_DB?.trim();
+  if (override) return path.resolve(override);
+  return path.join(defaultUserDataDir(env), 'hippo.db');
+}

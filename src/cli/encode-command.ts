@@ -1,0 +1,68 @@
+import { Command, Option } from 'commander';
+import type { EncodeResult, RecallMode } from '../shared/contract';
+import { HippoError } from '../shared/errors';
+import { readAll, writeJson } from './cli-io';
+import type { CommandContext } from './command-context';
+import { EXIT_OK } from './exit-codes';
+import { definedOnly, parseNumber } from './parse-options';
+import { noteTextOnly, withSession } from './session';
+
+interface EncodeOptions {
+  category?: string;
+  label?: string;
+  confidence?: number;
+  source?: string;
+  json?: boolean;
+}
+
+export type EncodeOutput = EncodeResult & { mode: RecallMode };
+
+export function encodeCommand(ctx: CommandContext): Command {
+  return new Command('encode')
+    .summary('remember one fact (TEXT or stdin)')
+    .description(
+      'Remember one fact. TEXT is the words given (joined by spaces), or stdin when absent or "-".',
+    )
+    .argument('[text...]', 'the fact')
+    .option('-c, --category <name>', 'category (default "general")')
+    .option('-l, --label <name>', 'label; matched to an existing label by meaning when absent')
+    .addOption(new Option('--confidence <x>', 'confidence from 0 to 1 (default 1)').argParser(parseNumber))
+    .option('-s, --source <text>', 'where the fact came from')
+    .option('--json', 'print {id, status, label, mode} as JSON')
+    .action((words: string[], opts: EncodeOptions, cmd: Command) =>
+      ctx.run(cmd, async () => {
+        const content = await contentFrom(words, ctx);
+        return withSession(ctx.io, ctx.globals(cmd), { model: true }, async (s) => {
+          const result = await s.memory.encode({
+            content,
+            ...definedOnly({
+              category: opts.category,
+              label: opts.label,
+              confidence: opts.confidence,
+              source: opts.source,
+            }),
+          });
+          const out: EncodeOutput = { ...result, mode: s.memory.mode };
+          if (opts.json) writeJson(ctx.io.stdout, out);
+          else ctx.io.stdout.write(`${describe(out)}\n`);
+          noteTextOnly(ctx.io, s);
+          return EXIT_OK;
+        });
+      }),
+    );
+}
+
+async function contentFrom(words: string[], ctx: CommandContext): Promise<string> {
+  if (words.length > 0 && !(words.length === 1 && words[0] === '-')) return words.join(' ');
+  if (words.length === 0 && ctx.io.stdinIsTTY)
+    throw new HippoError('BAD_INPUT', 'TEXT is missing: give the fact as an argument or pipe it on stdin');
+  // A trailing newline from `echo` or a file is not part of the fact.
+  return (await readAll(ctx.io.stdin)).replace(/^\uFEFF/, '').replace(/[\r\n]+$/, '');
+}
+
+function describe(r: EncodeOutput): string {
+  const label = r.label ? ` (label: ${r.label})` : '';
+  if (r.status === 'created') return `Remembered #${r.id}${label}`;
+  if (r.status === 'duplicate') return `Already known as #${r.id}${label}; nothing new stored`;
+  return `Merged into #${r.id}${label}; the older wording is kept as history`;
+}

@@ -1,0 +1,66 @@
+import { createNodeEmbedder, type EmbedderClient } from '../main/embedder/embedder-client';
+import type { EmbeddingCacheStore } from '../main/embedder/types';
+import { Memory } from '../main/memory/memory';
+import { defaultDbPath } from '../main/paths';
+import { oneLine, type CliIo } from './cli-io';
+
+/** The global options every command accepts. */
+export interface GlobalOptions {
+  db?: string;
+  space?: string;
+}
+
+export interface Session {
+  memory: Memory;
+  /** Null for commands that never embed (list, labels, forget, restore, export). */
+  embedder: EmbedderClient | null;
+}
+
+export function resolveDbPath(globals: GlobalOptions, io: CliIo): string {
+  return globals.db?.trim() ? globals.db : defaultDbPath(io.env);
+}
+
+/**
+ * Opens the memory (and, when the command embeds, the model) for one command and closes both
+ * afterwards, whatever happens. The model is loaded at most once per command, so `recall --batch`
+ * pays for it once.
+ */
+export async function withSession<T>(
+  io: CliIo,
+  globals: GlobalOptions,
+  opts: { model: boolean },
+  run: (s: Session) => Promise<T>,
+): Promise<T> {
+  // The embedder's disk cache is a table of the memory's database, which opens after the embedder
+  // exists; delegate until it does.
+  let memory: Memory | null = null;
+  const cache: EmbeddingCacheStore = {
+    getMany: (keys) => memory?.embeddingCache.getMany(keys) ?? new Map(),
+    putMany: (entries) => memory?.embeddingCache.putMany(entries),
+  };
+  const embedder = opts.model ? createNodeEmbedder({ env: io.env, cache }) : null;
+  try {
+    memory = Memory.open({ dbPath: resolveDbPath(globals, io), embedder, space: globals.space });
+    return await run({ memory, embedder });
+  } finally {
+    await memory?.close();
+    await embedder?.close();
+  }
+}
+
+/**
+ * On a terminal, one line on stderr when the model is missing or broken: results come from words
+ * only until `hippo model fetch`. Scripts read "mode" from --json instead.
+ */
+export function noteTextOnly(io: CliIo, s: Session): void {
+  if (!io.isTTY || s.memory.mode !== 'text-only') return;
+  const err = s.embedder?.lastError;
+  const why =
+    err && err.code !== 'MODEL_MISSING'
+      ? `the embedding model failed to load (${oneLine(err.message)})`
+      : 'no embedding model is installed';
+  io.stderr.write(
+    `hippo: text-only mode: ${why}, so facts are matched by their words only. ` +
+      'Run `hippo model fetch` to enable meaning-based recall.\n',
+  );
+}
