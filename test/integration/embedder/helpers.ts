@@ -15,8 +15,8 @@ export interface FaultPlan {
 }
 
 /**
- * Real forked workers, with a hook to inject faults: 'kill' SIGKILLs the worker right after the
- * request is sent (a crash mid-request); 'drop' never delivers it (a hung worker).
+ * Real forked workers, with a hook to inject faults: 'kill' SIGKILLs the worker as the request is
+ * sent (a crash mid-request); 'drop' never delivers it (a hung worker).
  */
 export function faultyHosts(plan: FaultPlan = {}) {
   const hosts: NodeWorkerHost[] = [];
@@ -29,8 +29,10 @@ export function faultyHosts(plan: FaultPlan = {}) {
         if (msg.type !== 'embed') return host.post(msg);
         const action = plan.onEmbed?.(++embeds) ?? 'pass';
         if (action === 'drop') return;
-        host.post(msg);
+        // SIGKILL first, then send: the request is in flight to a process that is dying. Sending
+        // first races the worker, which on a busy machine can answer before the signal lands.
         if (action === 'kill') process.kill(host.pid!, 'SIGKILL');
+        host.post(msg);
       },
       onMessage: (cb: (msg: FromWorker) => void) => host.onMessage(cb),
       onExit: (cb) => host.onExit(cb),
