@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BenchResultSchema } from '../../../bench/lib/bench-result';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const run = promisify(execFile);
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+// Shape and sanity only: the figures of a quick run on a shared machine mean nothing.
+describe('tsx bench/run.ts --quick', () => {
+  it(
+    'runs end to end and writes a well-formed results file with positive finite figures',
+    { timeout: 180_000 },
+    async () => {
+      const tmp = makeTempDir('hippo-bench-smoke-');
+      cleanups.push(tmp.cleanup);
+      const out = path.join(tmp.dir, 'quick.json');
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
+        {
+          cwd: repoRoot,
+          maxBuffer: 16 * 2 ** 20,
+        },
+      );
+
+      expect(stdout).toContain('recall, hybrid (end to end)');
+      expect(stdout).toMatch(/PASS|FAIL/);
+      expect(stdout).toContain(`wrote ${out}`);
+
+      const result = BenchResultSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8')));
+      expect(result.config.quick).toBe(true);
+      expect(result.recall.n).toBe(result.config.recalls);
+      expect(result.recallFiltered.n).toBe(result.config.filteredRecalls);
+      expect(result.recallTextOnly.n).toBe(result.config.textOnlyRecalls);
+      expect(result.encode.n).toBe(result.config.encodes);
+      expect(result.import.created + result.import.duplicate + result.import.merged).toBe(
+        result.config.facts,
+      );
+      // Every fact imported, plus the encodes (warm-up included), is in the memory.
+      expect(result.db.facts).toBeGreaterThanOrEqual(result.import.created);
+      // Each measured call embedded a text nobody embedded before.
+      expect(result.measuredCacheHits).toBe(0);
+      expect(result.recallResults.hybrid).toBeGreaterThan(0);
+      for (const s of [
+        result.baseline.embedOne,
+        result.baseline.embedBatchPerText,
+        result.recall,
+        result.encode,
+      ]) {
+        for (const v of Object.values(s)) {
+          expect(Number.isFinite(v)).toBe(true);
+          expect(v).toBeGreaterThan(0);
+        }
+      }
+      for (const v of Object.values(result.ratios)) expect(v).toBeGreaterThan(0);
+      expect(result.targets.map((t) => t.id)).toEqual([
+        'recall-p50',
+        'recall-p95',
+        'encode-p50',
+        'import-rate',
+      ]);
+      expect(result.pass).toBe(result.targets.every((t) => t.pass));
+    },
+  );
+});

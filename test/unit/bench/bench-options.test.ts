@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { FULL_SIZES, parseBenchArgs, QUICK_SIZES } from '../../../bench/lib/bench-options';
+
+describe('parseBenchArgs', () => {
+  it('defaults to the full sizes: 10,000 facts, 200 recalls, 100 encodes, disk cache on', () => {
+    const o = parseBenchArgs([]);
+    expect(o).toMatchObject({
+      ...FULL_SIZES,
+      threads: 2,
+      limit: 10,
+      diskCache: true,
+      quick: false,
+      out: null,
+    });
+    expect(o.facts).toBe(10_000);
+    expect(o.recalls).toBe(200);
+    expect(o.encodes).toBe(100);
+  });
+
+  it('--quick picks the small sizes, and explicit size flags win in any order', () => {
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ ...QUICK_SIZES, quick: true });
+    expect(parseBenchArgs(['--facts', '1000', '--quick'])).toMatchObject({
+      facts: 1000,
+      recalls: QUICK_SIZES.recalls,
+    });
+    expect(parseBenchArgs(['--quick', '--recalls=7']).recalls).toBe(7);
+  });
+
+  it('reads every size flag, --out, --name, --no-disk-cache and --strict', () => {
+    const o = parseBenchArgs([
+      '--facts',
+      '2000',
+      '--recalls',
+      '50',
+      '--filtered',
+      '20',
+      '--text-only',
+      '30',
+      '--encodes',
+      '40',
+      '--warmup',
+      '0',
+      '--embed-one',
+      '9',
+      '--embed-batch',
+      '4',
+      '--chunk',
+      '64',
+      '--threads',
+      '1',
+      '--limit',
+      '5',
+      '--out',
+      'x.json',
+      '--name',
+      'my-run',
+      '--no-disk-cache',
+      '--strict',
+    ]);
+    expect(o).toMatchObject({
+      facts: 2000,
+      recalls: 50,
+      filteredRecalls: 20,
+      textOnlyRecalls: 30,
+      encodes: 40,
+      warmup: 0,
+      embedOneSamples: 9,
+      embedBatchSamples: 4,
+      chunk: 64,
+      threads: 1,
+      limit: 5,
+      out: 'x.json',
+      name: 'my-run',
+      diskCache: false,
+      strict: true,
+    });
+  });
+
+  it('rejects unknown flags, non-integers, zero sizes and out-of-range limits, naming the flag', () => {
+    expect(() => parseBenchArgs(['--fact', '10'])).toThrow(/fact/);
+    expect(() => parseBenchArgs(['--facts', 'ten'])).toThrow(/--facts/);
+    expect(() => parseBenchArgs(['--facts', '1.5'])).toThrow(/--facts/);
+    expect(() => parseBenchArgs(['--recalls', '0'])).toThrow(/--recalls: expected an integer >= 1/);
+    expect(() => parseBenchArgs(['--limit', '101'])).toThrow(/--limit/);
+    expect(() => parseBenchArgs(['--chunk', '20000'])).toThrow(/--chunk/);
+    expect(() => parseBenchArgs(['--name', '../escape'])).toThrow(/--name/);
+    expect(() => parseBenchArgs(['stray'])).toThrow();
+  });
+
+  it('-h asks for help', () => {
+    expect(parseBenchArgs(['-h']).help).toBe(true);
+  });
+});
