@@ -69,6 +69,9 @@ export class NodeWorkerHost implements WorkerHost {
       // visible because a crash trace there is the only clue to why the model died.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: { ...process.env, ...opts.env },
+      // The worker is built JS: it needs none of the parent's loaders (tsx, vitest), which would
+      // only slow its start.
+      execArgv: [],
     });
     // Sending to a process that just died raises 'error'; the 'exit' handler does the reporting.
     this.child.on('error', () => undefined);
