@@ -53,9 +53,10 @@ export function parseImport(text: string, format: ImportFormat): ParsedFile {
 /** Validates one candidate record; every message starts with the field it is about. */
 function check(out: ParsedFile, line: number, value: unknown): void {
   try {
-    out.records.push({ line, record: parseInput(ExportedFact, value, 'record') });
+    out.records.push({ line, record: parseInput(ExportedFact, value) });
   } catch (e) {
-    out.errors.push({ line, message: toErrorPayload(e).message });
+    // parseInput names a whole-record problem (unknown fields) "input"; here the line says where.
+    out.errors.push({ line, message: toErrorPayload(e).message.replace(/^input: /, '') });
   }
 }
 

@@ -134,9 +134,9 @@ function parseBatch(
           `${where} line ${i + 1}: must be a JSON object like {"query": "..."}`,
         );
       try {
-        out.push({ line: i + 1, input: parseInput(RecallInput, { ...defaults, ...value }, 'query') });
+        out.push({ line: i + 1, input: parseInput(RecallInput, { ...defaults, ...value }) });
       } catch (e) {
-        throw new HippoError('BAD_INPUT', `${where} line ${i + 1}: ${toErrorPayload(e).message}`);
+        throw new HippoError('BAD_INPUT', `${where} line ${i + 1}: ${toErrorPayload(e).message.replace(/^input: /, '')}`);
       }
     });
   return out;
