@@ -32,6 +32,8 @@ export interface EmbedderClientOptions {
   requestTimeoutMs?: number;
   /** Time allowed for the worker to load the model. */
   initTimeoutMs?: number;
+  /** After a model fails to load, calls fail fast with that error for this long before retrying. */
+  failureBackoffMs?: number;
 }
 
 export interface EmbedderStats {
@@ -92,6 +94,7 @@ const DEFAULTS = {
   maxBatchChars: 16_000,
   requestTimeoutMs: 60_000,
   initTimeoutMs: 120_000,
+  failureBackoffMs: 30_000,
 };
 
 /**
@@ -111,6 +114,7 @@ export class EmbedderClient implements Embedder {
   private everStarted = false;
   private lastModelId: string | null = null;
   private error: ErrorPayload | null = null;
+  private failedAt: number | null = null;
   private closed = false;
   private readonly pending = new Map<string, Job>();
   private queue: Job[] = [];
@@ -138,6 +142,7 @@ export class EmbedderClient implements Embedder {
       maxBatchChars: Math.max(1, options.maxBatchChars ?? DEFAULTS.maxBatchChars),
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
       initTimeoutMs: options.initTimeoutMs ?? DEFAULTS.initTimeoutMs,
+      failureBackoffMs: options.failureBackoffMs ?? DEFAULTS.failureBackoffMs,
     };
     this.lru = new LruCache(this.opts.lruSize);
   }
@@ -400,9 +405,27 @@ export class EmbedderClient implements Embedder {
     }
   }
 
+  /**
+   * Gives a client built before the database its persistent cache; Memory.open calls this.
+   * A cache given to the constructor wins.
+   */
+  attachCache(cache: EmbeddingCacheStore): void {
+    this.opts.cache ??= cache;
+  }
+
+  /** Forgets a cache whose database is closing. */
+  detachCache(cache: EmbeddingCacheStore): void {
+    if (this.opts.cache === cache) this.opts.cache = undefined;
+  }
+
   private startWorker(): Promise<LiveWorker> {
     if (this.closed) return Promise.reject(new HippoError('MODEL_FAILED', 'the embedder was closed'));
     if (this.worker) return Promise.resolve(this.worker);
+    // A model that failed to load (corrupt file, bad export) is not reloaded on every call:
+    // each attempt costs a process and a second of CPU. A missing model is re-checked at once.
+    if (!this.starting && this.failedAt !== null && Date.now() - this.failedAt < this.opts.failureBackoffMs) {
+      return Promise.reject(fromErrorPayload(this.error!));
+    }
     if (!this.starting) {
       this.starting = this.spawn().then(
         (worker) => {
@@ -410,12 +433,14 @@ export class EmbedderClient implements Embedder {
           this.worker = worker;
           this.lastModelId = worker.modelId;
           this.error = null;
+          this.failedAt = null;
           return worker;
         },
         (e: unknown) => {
           this.starting = null;
           const error = toHippoError(e);
           this.error = error.toPayload();
+          this.failedAt = error.code === 'MODEL_MISSING' ? null : Date.now();
           throw error;
         },
       );

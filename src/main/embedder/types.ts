@@ -13,6 +13,9 @@ export interface Embedder {
   /** Throws HippoError MODEL_MISSING when there is no model, MODEL_FAILED when it cannot run. */
   embed(texts: string[]): Promise<Float32Array[]>;
   close(): Promise<void>;
+  /** Optional: use this persistent cache (the engine's SQLite table) from now on. */
+  attachCache?(cache: EmbeddingCacheStore): void;
+  detachCache?(cache: EmbeddingCacheStore): void;
 }
 
 /**

@@ -101,6 +101,7 @@ export class Memory {
     this.labels = new LabelsRepo(this.db);
     this.embeddingCache = new EmbeddingCacheRepo(this.db);
     this.embedder = opts.embedder ?? null;
+    this.embedder?.attachCache?.(this.embeddingCache);
     this.backgroundEmbedding = opts.backgroundEmbedding ?? false;
     const now = opts.now ?? Date.now;
     this.ctx = {
@@ -499,6 +500,7 @@ export class Memory {
     this.flushAccess();
     this.closed = true;
     await this.backgroundRun;
+    this.embedder?.detachCache?.(this.embeddingCache);
     this.db.close();
   }
 }

@@ -93,3 +93,28 @@ describe('without a model (first run offline)', () => {
     }
   });
 });
+
+describe('the persistent embedding cache', () => {
+  it('lives in the database: a new process re-embeds nothing it has seen', async () => {
+    const tmp = makeTempDir();
+    const dbPath = join(tmp.dir, 'hippo.db');
+    const first = createNodeEmbedder({ modelDir: LEXICAL_MODEL_DIR });
+    const m1 = Memory.open({ dbPath, embedder: first });
+    await m1.encode({ content: 'the recycling goes out on wednesdays' });
+    await m1.recall('when does recycling go out');
+    expect(m1.embeddingCache.count()).toBe(2);
+    await m1.close();
+    await first.close();
+
+    const second = createNodeEmbedder({ modelDir: LEXICAL_MODEL_DIR });
+    const m2 = Memory.open({ dbPath, embedder: second });
+    try {
+      await m2.recall('when does recycling go out');
+      expect(second.stats()).toMatchObject({ diskHits: 1, workerTexts: 0 });
+    } finally {
+      await m2.close();
+      await second.close();
+      tmp.cleanup();
+    }
+  });
+});
