@@ -9,7 +9,9 @@ function trapInterrupt(): AbortSignal {
   const controller = new AbortController();
   process.once('SIGINT', () => {
     controller.abort();
-    process.stderr.write('\nStopping after the current step (Ctrl-C again to quit now)...\n');
+    process.stderr.write(
+      `${process.stderr.isTTY ? '\n' : ''}Stopping after the current step (Ctrl-C again to quit now)...\n`,
+    );
     process.once('SIGINT', () => process.exit(130));
   });
   return controller.signal;

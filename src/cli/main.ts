@@ -62,6 +62,7 @@ function configureTree(cmd: Command, io: CliIo): void {
   cmd
     .exitOverride()
     .allowExcessArguments(false)
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),

@@ -22,7 +22,7 @@ export function modelCommand(ctx: CommandContext): Command {
       'Download the model into the user data folder (sha256-checked, resumable), then embed the facts ' +
         'stored while it was missing.',
     )
-    .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON')
+    .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON on stdout, failures included')
     .action((opts: { json?: boolean }, cmd: Command) =>
       ctx.run(cmd, async () => {
         const { io } = ctx;
@@ -47,7 +47,7 @@ export function modelCommand(ctx: CommandContext): Command {
       'Where the model is looked for and whether it is complete; exit code 1 when it is not found.',
     )
     .option('--verify', 'also check every file\u2019s sha256 (reads the whole model)')
-    .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON')
+    .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON on stdout, failures included')
     .action((opts: { json?: boolean; verify?: boolean }, cmd: Command) =>
       ctx.run(cmd, () =>
         runModelStatus({

@@ -136,7 +136,10 @@ function parseBatch(
       try {
         out.push({ line: i + 1, input: parseInput(RecallInput, { ...defaults, ...value }) });
       } catch (e) {
-        throw new HippoError('BAD_INPUT', `${where} line ${i + 1}: ${toErrorPayload(e).message.replace(/^input: /, '')}`);
+        throw new HippoError(
+          'BAD_INPUT',
+          `${where} line ${i + 1}: ${toErrorPayload(e).message.replace(/^input: /, '')}`,
+        );
       }
     });
   return out;

@@ -34,7 +34,7 @@ export interface RunResult {
 export interface Sandbox {
   dir: string;
   db: string;
-  env: Record<string, string>;
+  env: { HIPPO_HOME: string; HIPPO_DB: string; HIPPO_MODEL_DIR: string };
   cleanup: () => void;
 }
 

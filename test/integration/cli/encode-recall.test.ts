@@ -28,7 +28,22 @@ afterAll(() => box.cleanup());
 describe('hippo encode', () => {
   it('stores TEXT from the arguments and prints JSON with the mode', async () => {
     const r = await runCli(
-      ['encode', 'Pasta', 'night', 'is', 'Thursday', '--category', 'food', '--label', 'meals', '--confidence', '0.8', '--source', 'chat', '--json'],
+      [
+        'encode',
+        'Pasta',
+        'night',
+        'is',
+        'Thursday',
+        '--category',
+        'food',
+        '--label',
+        'meals',
+        '--confidence',
+        '0.8',
+        '--source',
+        'chat',
+        '--json',
+      ],
       { env: box.env },
     );
     expect(r.code).toBe(0);
@@ -50,12 +65,17 @@ describe('hippo encode', () => {
   });
 
   it('reads the fact from stdin when TEXT is absent or "-", without the trailing newline', async () => {
-    const a = await runCli(['encode', '--json'], { env: box.env, stdin: 'Kiwi fruit is rich in vitamin C\n' });
+    const a = await runCli(['encode', '--json'], {
+      env: box.env,
+      stdin: 'Kiwi fruit is rich in vitamin C\n',
+    });
     expect(a.code).toBe(0);
     const b = await runCli(['encode', '-'], { env: box.env, stdin: 'Kiwi fruit is rich in vitamin C\r\n' });
     expect(b.code).toBe(0);
     expect(b.stdout).toBe(`Already known as #${json<EncodeOutput>(a).id}; nothing new stored\n`);
-    const listed = json<{ facts: Array<{ content: string }> }>(await runCli(['list', '--json'], { env: box.env }));
+    const listed = json<{ facts: Array<{ content: string }> }>(
+      await runCli(['list', '--json'], { env: box.env }),
+    );
     expect(listed.facts.map((f) => f.content)).toContain('Kiwi fruit is rich in vitamin C');
   });
 
@@ -70,11 +90,27 @@ describe('hippo encode', () => {
     const before = json<{ total: number }>(await runCli(['list', '--json'], { env: box.env })).total;
     const cases: Array<[string[], string | undefined, RegExp]> = [
       [['encode', '--json'], '   \n', /^hippo encode: BAD_INPUT: content: content must not be empty\n$/],
-      [['encode', 'x', '--confidence', '1.5'], undefined, /^hippo encode: BAD_INPUT: confidence: confidence must be between 0 and 1\n$/],
-      [['encode', 'x', '--confidence', 'high'], undefined, /^hippo encode: BAD_INPUT: .*--confidence.*'high' is invalid/],
-      [['encode', 'x', '--category', ''], undefined, /^hippo encode: BAD_INPUT: category: category must not be empty\n$/],
+      [
+        ['encode', 'x', '--confidence', '1.5'],
+        undefined,
+        /^hippo encode: BAD_INPUT: confidence: confidence must be between 0 and 1\n$/,
+      ],
+      [
+        ['encode', 'x', '--confidence', 'high'],
+        undefined,
+        /^hippo encode: BAD_INPUT: .*--confidence.*'high' is invalid/,
+      ],
+      [
+        ['encode', 'x', '--category', ''],
+        undefined,
+        /^hippo encode: BAD_INPUT: category: category must not be empty\n$/,
+      ],
       [['encode', 'x', '--nope'], undefined, /^hippo encode: BAD_INPUT: unknown option '--nope'\n$/],
-      [['encode', 'y'.repeat(50_001)], undefined, /^hippo encode: BAD_INPUT: content: content must be at most 50000 characters\n$/],
+      [
+        ['encode', 'y'.repeat(50_001)],
+        undefined,
+        /^hippo encode: BAD_INPUT: content: content must be at most 50000 characters\n$/,
+      ],
     ];
     for (const [args, stdin, err] of cases) {
       const r = await runCli(args, { env: box.env, stdin });
@@ -96,7 +132,11 @@ describe('hippo recall', () => {
     expect(r.code).toBe(0);
     const out = json<RecallOutput>(r);
     expect(out.mode).toBe('hybrid');
-    expect(out.results[0]).toMatchObject({ content: 'I drink green tea every morning', category: 'habits', label_name: 'drinks' });
+    expect(out.results[0]).toMatchObject({
+      content: 'I drink green tea every morning',
+      category: 'habits',
+      label_name: 'drinks',
+    });
     expect(out.results[0]!.similarity).toEqual(expect.any(Number));
     const scores = out.results.map((x) => x.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
@@ -105,11 +145,14 @@ describe('hippo recall', () => {
   it('prints rank, similarity, content and [category · label · #id] on a terminal-friendly line', async () => {
     const r = await runCli(['recall', 'green tea', '--limit', '1'], { env: box.env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ 1\. \d\.\d{3} {2}I drink green tea every morning {2}\[habits · drinks · #\d+\]\n$/);
+    expect(r.stdout).toMatch(
+      /^ 1\. \d\.\d{3} {2}I drink green tea every morning {2}\[habits · drinks · #\d+\]\n$/,
+    );
   });
 
   it('applies --limit, --category, --label and --min-confidence', async () => {
-    const get = async (...args: string[]) => json<RecallOutput>(await runCli(['recall', ...args, '--json'], { env: box.env })).results;
+    const get = async (...args: string[]) =>
+      json<RecallOutput>(await runCli(['recall', ...args, '--json'], { env: box.env })).results;
     expect(await get('tea coffee morning', '--limit', '2')).toHaveLength(2);
     const habits = await get('tea coffee morning', '--category', 'habits');
     expect(habits.length).toBeGreaterThan(0);
@@ -153,7 +196,14 @@ describe('hippo recall', () => {
   });
 
   it('exits 2 for an empty, blank, over-long or missing query', async () => {
-    for (const args of [['recall', ''], ['recall', '   '], ['recall', 'q'.repeat(10_001)], ['recall'], ['recall', 'x', '--limit', '0'], ['recall', 'x', '--limit', 'ten']]) {
+    for (const args of [
+      ['recall', ''],
+      ['recall', '   '],
+      ['recall', 'q'.repeat(10_001)],
+      ['recall'],
+      ['recall', 'x', '--limit', '0'],
+      ['recall', 'x', '--limit', 'ten'],
+    ]) {
       const r = await runCli(args, { env: box.env });
       expect(r.code, args.join(' ').slice(0, 40)).toBe(2);
       expect(r.stdout).toBe('');
@@ -197,11 +247,16 @@ describe('hippo recall', () => {
 
   it('--batch validates every line before running any and names the bad line', async () => {
     const file = path.join(box.dir, 'bad-queries.jsonl');
-    writeFileSync(file, [JSON.stringify({ query: 'tea' }), JSON.stringify({ query: 'x', limit: 1000 }), '{oops'].join('\n'));
+    writeFileSync(
+      file,
+      [JSON.stringify({ query: 'tea' }), JSON.stringify({ query: 'x', limit: 1000 }), '{oops'].join('\n'),
+    );
     const r = await runCli(['recall', '--batch', file], { env: box.env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`hippo recall: BAD_INPUT: ${file} line 2: limit: Too big: expected number to be <=100\n`);
+    expect(r.stderr).toBe(
+      `hippo recall: BAD_INPUT: ${file} line 2: limit: Too big: expected number to be <=100\n`,
+    );
 
     const both = await runCli(['recall', 'tea', '--batch', file], { env: box.env });
     expect(both.code).toBe(2);
@@ -213,14 +268,22 @@ describe('hippo recall', () => {
 
 describe('--space', () => {
   it('keeps spaces apart for encode, recall, list and export', async () => {
-    const w = await runCli(['--space', 'work', 'encode', 'Quarterly report due in March', '--json'], { env: box.env });
+    const w = await runCli(['--space', 'work', 'encode', 'Quarterly report due in March', '--json'], {
+      env: box.env,
+    });
     expect(w.code).toBe(0);
     // Global options also work after the command.
-    const inWork = json<RecallOutput>(await runCli(['recall', 'quarterly report', '--json', '--space', 'work'], { env: box.env }));
+    const inWork = json<RecallOutput>(
+      await runCli(['recall', 'quarterly report', '--json', '--space', 'work'], { env: box.env }),
+    );
     expect(inWork.results.map((x) => x.content)).toEqual(['Quarterly report due in March']);
-    const inPersonal = json<RecallOutput>(await runCli(['recall', 'quarterly report', '--json'], { env: box.env }));
+    const inPersonal = json<RecallOutput>(
+      await runCli(['recall', 'quarterly report', '--json'], { env: box.env }),
+    );
     expect(inPersonal.results.map((x) => x.content)).not.toContain('Quarterly report due in March');
-    const workList = json<{ total: number }>(await runCli(['list', '--space', 'work', '--json'], { env: box.env }));
+    const workList = json<{ total: number }>(
+      await runCli(['list', '--space', 'work', '--json'], { env: box.env }),
+    );
     expect(workList.total).toBe(1);
     const exported = await runCli(['export', '--space', 'work'], { env: box.env });
     expect(exported.stdout.trim().split('\n')).toHaveLength(1);

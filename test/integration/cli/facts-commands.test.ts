@@ -11,8 +11,19 @@ beforeEach(async () => {
   box = sandbox('none');
   const file = path.join(box.dir, 'seed.jsonl');
   const seed = [
-    { content: 'Alpha fact about gardening', category: 'home', label: 'garden', created_at: '2022-01-01T00:00:00.000Z' },
-    { content: 'Beta fact about tomatoes', category: 'home', label: 'garden', confidence: 0.5, created_at: '2022-01-02T00:00:00.000Z' },
+    {
+      content: 'Alpha fact about gardening',
+      category: 'home',
+      label: 'garden',
+      created_at: '2022-01-01T00:00:00.000Z',
+    },
+    {
+      content: 'Beta fact about tomatoes',
+      category: 'home',
+      label: 'garden',
+      confidence: 0.5,
+      created_at: '2022-01-02T00:00:00.000Z',
+    },
     { content: 'Gamma fact about the office', category: 'work', created_at: '2022-01-03T00:00:00.000Z' },
   ];
   writeFileSync(file, seed.map((s) => JSON.stringify(s)).join('\n'));
@@ -32,10 +43,14 @@ describe('hippo list', () => {
       'Beta fact about tomatoes',
       'Alpha fact about gardening',
     ]);
-    const page = json<ListResult>(await runCli(['list', '--json', '--limit', '1', '--offset', '1'], { env: box.env }));
+    const page = json<ListResult>(
+      await runCli(['list', '--json', '--limit', '1', '--offset', '1'], { env: box.env }),
+    );
     expect(page).toMatchObject({ total: 3, limit: 1, offset: 1 });
     expect(page.facts.map((f) => f.content)).toEqual(['Beta fact about tomatoes']);
-    const garden = json<ListResult>(await runCli(['list', '--json', '--label', 'garden', '--min-confidence', '0.9'], { env: box.env }));
+    const garden = json<ListResult>(
+      await runCli(['list', '--json', '--label', 'garden', '--min-confidence', '0.9'], { env: box.env }),
+    );
     expect(garden.facts.map((f) => f.content)).toEqual(['Alpha fact about gardening']);
     const work = json<ListResult>(await runCli(['list', '--json', '-c', 'work'], { env: box.env }));
     expect(work.total).toBe(1);
@@ -55,7 +70,13 @@ describe('hippo list', () => {
   });
 
   it('exits 2 for bad paging values', async () => {
-    for (const args of [['--limit', '0'], ['--limit', '1001'], ['--offset', '-1'], ['--deleted', 'all'], ['--limit', '2.5']]) {
+    for (const args of [
+      ['--limit', '0'],
+      ['--limit', '1001'],
+      ['--offset', '-1'],
+      ['--deleted', 'all'],
+      ['--limit', '2.5'],
+    ]) {
       const r = await runCli(['list', ...args], { env: box.env });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^hippo list: BAD_INPUT: .+\n$/);
@@ -79,7 +100,11 @@ describe('hippo forget / restore', () => {
     expect(f.code).toBe(0);
     expect(json<Fact>(f)).toMatchObject({ id, deleted_at: expect.any(String) });
     expect(json<ListResult>(await runCli(['list', '--json'], { env: box.env })).total).toBe(2);
-    expect(json<ListResult>(await runCli(['list', '--json', '--deleted', 'only'], { env: box.env })).facts.map((x) => x.id)).toEqual([id]);
+    expect(
+      json<ListResult>(await runCli(['list', '--json', '--deleted', 'only'], { env: box.env })).facts.map(
+        (x) => x.id,
+      ),
+    ).toEqual([id]);
     const recall = await runCli(['recall', 'gardening', '--json'], { env: box.env });
     expect(json<{ results: unknown[] }>(recall).results).toEqual([]);
     // Forgetting twice is fine and changes nothing.
@@ -87,7 +112,9 @@ describe('hippo forget / restore', () => {
 
     const text = await runCli(['restore', String(id)], { env: box.env });
     expect(text.code).toBe(0);
-    expect(text.stdout).toBe(`Restored #${id}\n#${id}  2022-01-01  Alpha fact about gardening  [home · garden]\n`);
+    expect(text.stdout).toBe(
+      `Restored #${id}\n#${id}  2022-01-01  Alpha fact about gardening  [home · garden]\n`,
+    );
     expect(json<ListResult>(await runCli(['list', '--json'], { env: box.env })).total).toBe(3);
   });
 
@@ -99,7 +126,10 @@ describe('hippo forget / restore', () => {
       [['forget', '0'], /^hippo forget: BAD_INPUT: /],
       [['forget', '1.5'], /^hippo forget: BAD_INPUT: /],
       [['forget'], /^hippo forget: BAD_INPUT: missing required argument 'id'\n$/],
-      [['--space', 'other', 'forget', String(ids[0])], /^hippo forget: NOT_FOUND: no fact with id \d+ in space "other"\n$/],
+      [
+        ['--space', 'other', 'forget', String(ids[0])],
+        /^hippo forget: NOT_FOUND: no fact with id \d+ in space "other"\n$/,
+      ],
     ];
     for (const [args, err] of cases) {
       const r = await runCli(args, { env: box.env });
@@ -148,7 +178,11 @@ describe('exit codes and global options', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: hippo');
     const unknown = await runCli(['remember', 'x'], { env: box.env });
-    expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: "hippo: BAD_INPUT: unknown command 'remember'\n" });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: "hippo: BAD_INPUT: unknown command 'remember'\n",
+    });
     const extra = await runCli(['list', 'extra'], { env: box.env });
     expect(extra.code).toBe(2);
   });

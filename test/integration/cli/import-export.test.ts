@@ -27,10 +27,19 @@ async function contents(env = box.env): Promise<string[]> {
 
 describe('hippo import formats', () => {
   it('text: one fact a non-blank line, trimmed', async () => {
-    const file = write('notes.txt', '\uFEFFBuy oat milk\r\n\n   Call the plumber about the sink   \nBuy oat milk\n\n');
+    const file = write(
+      'notes.txt',
+      '\uFEFFBuy oat milk\r\n\n   Call the plumber about the sink   \nBuy oat milk\n\n',
+    );
     const r = await runCli(['import', file, '--json'], { env: box.env });
     expect(r.code).toBe(0);
-    expect(json<ImportOutput>(r)).toEqual({ created: 2, duplicate: 1, merged: 0, failed: 0, mode: 'text-only' });
+    expect(json<ImportOutput>(r)).toEqual({
+      created: 2,
+      duplicate: 1,
+      merged: 0,
+      failed: 0,
+      mode: 'text-only',
+    });
     expect(await contents()).toEqual(['Buy oat milk', 'Call the plumber about the sink']);
   });
 
@@ -56,7 +65,9 @@ describe('hippo import formats', () => {
     ].join('\n');
     const r = await runCli(['import', write('list.md', md)], { env: box.env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`Imported ${path.join(box.dir, 'list.md')} (markdown): 7 created, 0 duplicate, 0 merged, 0 failed\n`);
+    expect(r.stdout).toBe(
+      `Imported ${path.join(box.dir, 'list.md')} (markdown): 7 created, 0 duplicate, 0 merged, 0 failed\n`,
+    );
     expect(await contents()).toEqual(
       [
         'Apples are in the cellar',
@@ -72,8 +83,18 @@ describe('hippo import formats', () => {
 
   it('jsonl: encode inputs with created_at kept, .ndjson too, duplicates counted', async () => {
     const lines = [
-      { content: 'The boiler was serviced', category: 'home', created_at: '2021-03-04T05:06:07.000Z', source: 'invoice' },
-      { content: 'Passport expires in 2031', label: 'documents', confidence: 0.9, created_at: 1_600_000_000_000 },
+      {
+        content: 'The boiler was serviced',
+        category: 'home',
+        created_at: '2021-03-04T05:06:07.000Z',
+        source: 'invoice',
+      },
+      {
+        content: 'Passport expires in 2031',
+        label: 'documents',
+        confidence: 0.9,
+        created_at: 1_600_000_000_000,
+      },
       { content: 'The boiler was serviced' },
     ];
     const file = write('facts.ndjson', lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -94,9 +115,14 @@ describe('hippo import formats', () => {
   });
 
   it('reads stdin with "-" and --format; --format overrides the extension', async () => {
-    const r = await runCli(['import', '-', '--format', 'markdown'], { env: box.env, stdin: '- from stdin\n' });
+    const r = await runCli(['import', '-', '--format', 'markdown'], {
+      env: box.env,
+      stdin: '- from stdin\n',
+    });
     expect(r.code).toBe(0);
-    const asText = await runCli(['import', write('odd.md', '- kept with its dash'), '--format', 'text'], { env: box.env });
+    const asText = await runCli(['import', write('odd.md', '- kept with its dash'), '--format', 'text'], {
+      env: box.env,
+    });
     expect(asText.code).toBe(0);
     expect(await contents()).toEqual(['- kept with its dash', 'from stdin']);
   });
@@ -104,7 +130,10 @@ describe('hippo import formats', () => {
   it('exits 2 for an unknown extension, a bad --format, stdin without --format and a missing file', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['import', write('notes.log', 'x')], /cannot tell the format of ".*notes\.log" from its extension/],
-      [['import', write('a.txt', 'x'), '--format', 'csv'], /argument 'csv' is invalid. Allowed choices are jsonl, text, markdown/],
+      [
+        ['import', write('a.txt', 'x'), '--format', 'csv'],
+        /argument 'csv' is invalid. Allowed choices are jsonl, text, markdown/,
+      ],
       [['import', '-'], /reading stdin \("-"\) needs --format/],
       [['import', path.join(box.dir, 'missing.txt')], /cannot read ".*missing\.txt": no such file/],
       [['import', box.dir, '--format', 'text'], /cannot read ".*": it is a folder/],
@@ -125,12 +154,28 @@ describe('hippo import with invalid lines', () => {
   const bad: Array<[string, string, number, RegExp]> = [
     [
       'bad.jsonl',
-      ['{"content":"one"}', '{"content":"two"}', '{"content":""}', '{oops', '{"content":"x","colour":"red"}'].join('\n'),
+      [
+        '{"content":"one"}',
+        '{"content":"two"}',
+        '{"content":""}',
+        '{oops',
+        '{"content":"x","colour":"red"}',
+      ].join('\n'),
       3,
       /line 3: content: content must not be empty \(and 2 more invalid lines\); nothing was imported/,
     ],
-    ['bad.txt', ['fine', 'also fine', 'z'.repeat(50_001)].join('\n'), 3, /line 3: content: content must be at most 50000 characters/],
-    ['bad.md', ['- fine', '- also fine', '', `- ${'z'.repeat(50_001)}`].join('\n'), 4, /line 4: content: content must be at most/],
+    [
+      'bad.txt',
+      ['fine', 'also fine', 'z'.repeat(50_001)].join('\n'),
+      3,
+      /line 3: content: content must be at most 50000 characters/,
+    ],
+    [
+      'bad.md',
+      ['- fine', '- also fine', '', `- ${'z'.repeat(50_001)}`].join('\n'),
+      4,
+      /line 4: content: content must be at most/,
+    ],
   ];
 
   it.each(bad)('%s: names the line, imports nothing, exits 2', async (name, text, _line, err) => {
@@ -143,19 +188,25 @@ describe('hippo import with invalid lines', () => {
     expect(await contents()).toEqual([]);
   });
 
-  it.each(bad)('%s with --skip-invalid: imports the rest and reports each bad line', async (name, text, line) => {
-    const r = await runCli(['import', write(name, text), '--skip-invalid', '--json'], { env: box.env });
-    expect(r.code).toBe(0);
-    const out = json<ImportOutput>(r);
-    expect(out.created).toBe(2);
-    expect(out.failed).toBe(out.errors!.length);
-    expect(out.errors![0]!.line).toBe(line);
-    expect(r.stderr).toContain(`line ${line} skipped: content:`);
-    expect(await contents()).toHaveLength(2);
-  });
+  it.each(bad)(
+    '%s with --skip-invalid: imports the rest and reports each bad line',
+    async (name, text, line) => {
+      const r = await runCli(['import', write(name, text), '--skip-invalid', '--json'], { env: box.env });
+      expect(r.code).toBe(0);
+      const out = json<ImportOutput>(r);
+      expect(out.created).toBe(2);
+      expect(out.failed).toBe(out.errors!.length);
+      expect(out.errors![0]!.line).toBe(line);
+      expect(r.stderr).toContain(`line ${line} skipped: content:`);
+      expect(await contents()).toHaveLength(2);
+    },
+  );
 
   it('jsonl errors name the problem: invalid JSON, not an object, unknown field', async () => {
-    const file = write('kinds.jsonl', ['{oops', '[1,2]', '{"content":"x","colour":"red"}', '"just a string"'].join('\n'));
+    const file = write(
+      'kinds.jsonl',
+      ['{oops', '[1,2]', '{"content":"x","colour":"red"}', '"just a string"'].join('\n'),
+    );
     const r = await runCli(['import', file, '--skip-invalid', '--json'], { env: box.env });
     expect(json<ImportOutput>(r).errors).toEqual([
       { line: 1, message: expect.stringMatching(/^not valid JSON/) },
@@ -167,10 +218,16 @@ describe('hippo import with invalid lines', () => {
 });
 
 describe('hippo import chunks and interrupts', () => {
-  const seven = Array.from({ length: 7 }, (_, i) => `Fact number ${i + 1} about topic ${String.fromCharCode(97 + i)}`).join('\n');
+  const seven = Array.from(
+    { length: 7 },
+    (_, i) => `Fact number ${i + 1} about topic ${String.fromCharCode(97 + i)}`,
+  ).join('\n');
 
   it('imports in chunks, each its own transaction, and totals them', async () => {
-    const r = await runCli(['import', write('seven.txt', seven), '--json'], { env: box.env, importChunkSize: 2 });
+    const r = await runCli(['import', write('seven.txt', seven), '--json'], {
+      env: box.env,
+      importChunkSize: 2,
+    });
     expect(r.code).toBe(0);
     expect(json<ImportOutput>(r).created).toBe(7);
   });
@@ -178,14 +235,22 @@ describe('hippo import chunks and interrupts', () => {
   it('an interrupt keeps whole chunks only and says how many were imported', async () => {
     let reads = 0;
     // Aborted when the loop checks before its third chunk: two chunks of 2 are in, the rest not.
-    const signal = { get aborted() {
-      reads++;
-      return reads > 2;
-    } } as AbortSignal;
-    const r = await runCli(['import', write('seven.txt', seven), '--json'], { env: box.env, importChunkSize: 2, signal });
+    const signal = {
+      get aborted() {
+        reads++;
+        return reads > 2;
+      },
+    } as AbortSignal;
+    const r = await runCli(['import', write('seven.txt', seven), '--json'], {
+      env: box.env,
+      importChunkSize: 2,
+      signal,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^hippo import: interrupted: 4 of 7 facts from .*seven\.txt were imported \(4 created, 0 duplicate, 0 merged\); the rest was not\./);
+    expect(r.stderr).toMatch(
+      /^hippo import: interrupted: 4 of 7 facts from .*seven\.txt were imported \(4 created, 0 duplicate, 0 merged\); the rest was not\./,
+    );
     expect(await contents()).toHaveLength(4);
 
     const again = await runCli(['import', write('seven.txt', seven), '--json'], { env: box.env });
@@ -193,7 +258,11 @@ describe('hippo import chunks and interrupts', () => {
   });
 
   it('draws a progress bar on a terminal and not otherwise', async () => {
-    const tty = await runCli(['import', write('seven.txt', seven)], { env: box.env, isTTY: true, importChunkSize: 2 });
+    const tty = await runCli(['import', write('seven.txt', seven)], {
+      env: box.env,
+      isTTY: true,
+      importChunkSize: 2,
+    });
     expect(tty.code).toBe(0);
     expect(tty.stderr).toContain('7 of 7 facts');
     expect(tty.stderr).toContain('\u2588');
@@ -208,18 +277,35 @@ describe('hippo export → import', () => {
     const b = sandbox('lexical');
     try {
       const seed = [
-        { content: 'I drink green tea every morning', category: 'habits', label: 'drinks', source: 'chat', created_at: '2020-01-02T03:04:05.006Z' },
+        {
+          content: 'I drink green tea every morning',
+          category: 'habits',
+          label: 'drinks',
+          source: 'chat',
+          created_at: '2020-01-02T03:04:05.006Z',
+        },
         { content: 'My sister lives in Lisbon', category: 'family', confidence: 0.75 },
-        { content: 'The dentist appointment is on Friday at noon', category: 'calendar', confidence: 0.6, label: 'health' },
+        {
+          content: 'The dentist appointment is on Friday at noon',
+          category: 'calendar',
+          confidence: 0.6,
+          label: 'health',
+        },
         { content: 'Rust borrow checker prevents data races', category: 'work', label: 'rust' },
         { content: 'Line one\nline two with "quotes" and unicode: café 🍵', category: 'misc' },
       ];
       const seedFile = path.join(a.dir, 'seed.jsonl');
       writeFileSync(seedFile, seed.map((s) => JSON.stringify(s)).join('\n'));
       expect((await runCli(['import', seedFile], { env: a.env })).code).toBe(0);
-      expect((await runCli(['encode', 'Walk the dog at six', '--category', 'habits'], { env: a.env })).code).toBe(0);
-      expect((await runCli(['--space', 'work', 'encode', 'Standup is at nine'], { env: a.env })).code).toBe(0);
-      const forgotten = json<ListResult>(await runCli(['list', '--category', 'family', '--json'], { env: a.env })).facts[0]!;
+      expect(
+        (await runCli(['encode', 'Walk the dog at six', '--category', 'habits'], { env: a.env })).code,
+      ).toBe(0);
+      expect((await runCli(['--space', 'work', 'encode', 'Standup is at nine'], { env: a.env })).code).toBe(
+        0,
+      );
+      const forgotten = json<ListResult>(
+        await runCli(['list', '--category', 'family', '--json'], { env: a.env }),
+      ).facts[0]!;
       expect((await runCli(['forget', String(forgotten.id)], { env: a.env })).code).toBe(0);
 
       const exportFile = path.join(a.dir, 'export.jsonl');
@@ -231,7 +317,13 @@ describe('hippo export → import', () => {
 
       const imp = await runCli(['import', exportFile, '--json'], { env: b.env });
       expect(imp.code).toBe(0);
-      expect(json<ImportOutput>(imp)).toMatchObject({ created: 6, duplicate: 0, merged: 0, failed: 0, mode: 'hybrid' });
+      expect(json<ImportOutput>(imp)).toMatchObject({
+        created: 6,
+        duplicate: 0,
+        merged: 0,
+        failed: 0,
+        mode: 'hybrid',
+      });
       expect((await runCli(['export'], { env: b.env })).stdout).toBe(stdoutExport.stdout);
 
       // The engine's own view agrees, forgotten fact included.
@@ -248,7 +340,9 @@ describe('hippo export → import', () => {
       expect(before.filter((r) => r.deleted_at)).toHaveLength(1);
       expect(records(b.db)).toEqual(before);
       // --space exports only that space.
-      expect((await runCli(['export', '--space', 'work'], { env: a.env })).stdout).toContain('Standup is at nine');
+      expect((await runCli(['export', '--space', 'work'], { env: a.env })).stdout).toContain(
+        'Standup is at nine',
+      );
       expect(stdoutExport.stdout).not.toContain('Standup');
     } finally {
       a.cleanup();

@@ -12,7 +12,11 @@ afterEach(() => box.cleanup());
 
 describe('text-only mode (no model)', () => {
   it('encode and recall still work, by words, and --json says "mode": "text-only"', async () => {
-    for (const fact of ['The spare key is under the blue flowerpot', 'Grandma birthday is in June', 'Flowerpot soil needs water weekly']) {
+    for (const fact of [
+      'The spare key is under the blue flowerpot',
+      'Grandma birthday is in June',
+      'Flowerpot soil needs water weekly',
+    ]) {
       const r = await runCli(['encode', fact, '--json'], { env: box.env });
       expect(r.code).toBe(0);
       expect(json<EncodeOutput>(r)).toMatchObject({ status: 'created', mode: 'text-only' });
@@ -22,7 +26,10 @@ describe('text-only mode (no model)', () => {
     expect(r.code).toBe(0);
     const out = json<RecallOutput>(r);
     expect(out.mode).toBe('text-only');
-    expect(out.results[0]).toMatchObject({ content: 'The spare key is under the blue flowerpot', similarity: null });
+    expect(out.results[0]).toMatchObject({
+      content: 'The spare key is under the blue flowerpot',
+      similarity: null,
+    });
     const pots = json<RecallOutput>(await runCli(['recall', 'flowerpot', '--json'], { env: box.env }));
     expect(pots.results.map((x) => x.content).sort()).toEqual([
       'Flowerpot soil needs water weekly',
