@@ -1,5 +1,5 @@
+import path from 'node:path';
 import { createNodeEmbedder, type EmbedderClient } from '../main/embedder/embedder-client';
-import type { EmbeddingCacheStore } from '../main/embedder/types';
 import { Memory } from '../main/memory/memory';
 import { defaultDbPath } from '../main/paths';
 import { oneLine, type CliIo } from './cli-io';
@@ -17,7 +17,7 @@ export interface Session {
 }
 
 export function resolveDbPath(globals: GlobalOptions, io: CliIo): string {
-  return globals.db?.trim() ? globals.db : defaultDbPath(io.env);
+  return globals.db?.trim() ? path.resolve(globals.db) : defaultDbPath(io.env);
 }
 
 /**
@@ -31,14 +31,9 @@ export async function withSession<T>(
   opts: { model: boolean },
   run: (s: Session) => Promise<T>,
 ): Promise<T> {
-  // The embedder's disk cache is a table of the memory's database, which opens after the embedder
-  // exists; delegate until it does.
+  // Memory.open attaches its embedding-cache table to the embedder, so vectors outlive the command.
+  const embedder = opts.model ? createNodeEmbedder({ env: io.env }) : null;
   let memory: Memory | null = null;
-  const cache: EmbeddingCacheStore = {
-    getMany: (keys) => memory?.embeddingCache.getMany(keys) ?? new Map(),
-    putMany: (entries) => memory?.embeddingCache.putMany(entries),
-  };
-  const embedder = opts.model ? createNodeEmbedder({ env: io.env, cache }) : null;
   try {
     memory = Memory.open({ dbPath: resolveDbPath(globals, io), embedder, space: globals.space });
     return await run({ memory, embedder });
