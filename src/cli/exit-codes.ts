@@ -26,4 +26,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  success
   1  failure that is not the caller's fault (database, model, disk, interrupted import)
   2  bad input: unknown command or option, invalid value, unreadable or invalid file, no such fact id
-Errors go to stderr as one line: "hippo <command>: <CODE>: <message>"; stdout then stays empty.`;
+Errors go to stderr as one line: "hippo <command>: <CODE>: <message>"; stdout then stays empty
+(except \`model fetch|status --json\`, which print a {"ok": false, "error"} envelope there).
+\`model status\` exits 1 when the model is not found.`;
