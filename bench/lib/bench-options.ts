@@ -53,7 +53,7 @@ export const FULL_SIZES: Readonly<Sizes> = {
   textOnlyRecalls: 200,
   encodes: 100,
   warmup: 20,
-  embedOneSamples: 100,
+  embedOneSamples: 200,
   embedBatchSamples: 10,
   chunk: 256,
 };
@@ -66,7 +66,7 @@ export const QUICK_SIZES: Readonly<Sizes> = {
   textOnlyRecalls: 20,
   encodes: 10,
   warmup: 3,
-  embedOneSamples: 10,
+  embedOneSamples: 20,
   embedBatchSamples: 2,
   chunk: 128,
 };

@@ -60,7 +60,10 @@ export const BenchResultSchema = z.strictObject({
     modelId: z.string(),
     dataDir: z.string(),
   }),
-  /** The embedding floor, measured at the start and at the end of the run through the same client. */
+  /**
+   * The embedding floor through the same client, disk cache bypassed, unique texts: the one-text
+   * samples interleaved with the recalls and encodes, the batch samples with the import chunks.
+   */
   baseline: z.strictObject({
     /** One text of 16 tokens ([CLS] and [SEP] included) per call. */
     embedOneTokens: z.number().int().positive(),
@@ -69,8 +72,9 @@ export const BenchResultSchema = z.strictObject({
     embedBatchTokens: z.number().int().positive(),
     embedOne: LatencySummarySchema,
     embedBatchPerText: LatencySummarySchema,
-    embedOneBefore: LatencySummarySchema,
-    embedOneAfter: LatencySummarySchema,
+    /** The first and second half of the one-text samples: how much the machine drifted. */
+    embedOneEarly: LatencySummarySchema,
+    embedOneLate: LatencySummarySchema,
   }),
   import: z.strictObject({
     facts: z.number().int().positive(),

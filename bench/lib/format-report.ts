@@ -74,7 +74,7 @@ export function formatReport(r: BenchResult): string {
     `P50 ${ms(imp.chunkMs.p50)} ms; facts average ${imp.tokensPerFact.mean.toFixed(0)} tokens; ` +
     `${imp.created} created, ${imp.duplicate} duplicate, ${imp.merged} merged)`;
   const drift =
-    `floor drift: embed-one P50 ${ms(b.embedOneBefore.p50)} ms at the start, ${ms(b.embedOneAfter.p50)} ms at the end` +
+    `floor drift: embed-one P50 ${ms(b.embedOneEarly.p50)} ms in the first half, ${ms(b.embedOneLate.p50)} ms in the second` +
     (r.measuredCacheHits > 0
       ? `; WARNING: ${r.measuredCacheHits} embedding-cache hits during measured calls`
       : '');

@@ -25,6 +25,7 @@ import {
   RESULT_VERSION,
   type BenchResult,
 } from './bench-result';
+import { interleave } from './interleave';
 import { summarize, timeEach } from './stats';
 import { SwitchableCache } from './switchable-cache';
 
@@ -50,11 +51,6 @@ const EMBED_BATCH_TOKENS = 40;
  */
 export const BENCH_TUNING = { mergeThreshold: 1.01 } as const;
 
-interface FloorSamples {
-  one: number[];
-  batchPerText: number[];
-}
-
 function* iterate<T>(items: readonly T[], from = 0): Generator<T> {
   for (let i = from; i < items.length; i++) yield items[i]!;
 }
@@ -75,8 +71,10 @@ const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) =
 
 /**
  * Builds a memory of real sentences with the twin MiniLM model in a temp database on disk, then
- * measures, one call at a time: the embedding floor, bulk import, hybrid / filtered / text-only
- * recall and single encodes. Every embedded text is new to the client, so no figure is a cache hit.
+ * measures, one call at a time: bulk import (with the batch embedding floor sampled between its
+ * chunks), then hybrid / filtered / text-only recall, single encodes and the one-text embedding
+ * floor, interleaved so each figure and its floor share the machine's load. Every embedded text is
+ * new to the client, so no figure is a cache hit.
  */
 export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promise<BenchResult> {
   const log = benv.log ?? (() => undefined);
@@ -110,12 +108,12 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const countTokens = (t: string): number => tokenizer.encodeContent(t).length;
   const oneTexts = unique.take(
     textsOfTokenCount(freshTexts, countTokens, EMBED_ONE_TOKENS - 2),
-    opts.warmup + opts.embedOneSamples * 2,
+    opts.warmup + opts.embedOneSamples,
     '16-token texts',
   );
   const batchTexts = unique.take(
     textsOfTokenCount(freshTexts, countTokens, EMBED_BATCH_TOKENS - 2),
-    EMBED_BATCH_SIZE * (1 + opts.embedBatchSamples * 2),
+    EMBED_BATCH_SIZE * (1 + opts.embedBatchSamples),
     '40-token texts',
   );
 
@@ -148,36 +146,24 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       return out;
     };
 
-    // --- the embedding floor, cache bypassed ---
-    const oneIter = iterate(oneTexts);
-    const batchIter = iterate(chunks(batchTexts, EMBED_BATCH_SIZE));
-    const takeN = <T>(it: Iterator<T>, n: number): T[] =>
-      Array.from({ length: n }, () => {
-        const next = it.next();
-        if (next.done) throw new Error('ran out of floor texts');
-        return next.value;
-      });
-    const measureFloor = async (): Promise<FloorSamples> => {
+    // --- the embedding floor: unique texts, disk cache bypassed ---
+    const floorOne = (t: string): Promise<unknown> => withoutDiskCache(() => client.embed([t]));
+    const floorBatch = (b: string[]): Promise<unknown> => withoutDiskCache(() => client.embed(b));
+    const withoutDiskCache = async <T>(run: () => Promise<T>): Promise<T> => {
       cache.enabled = false;
       try {
-        return await measured(async () => ({
-          one: await timeEach(takeN(oneIter, opts.embedOneSamples), (t) => client.embed([t])),
-          batchPerText: (
-            await timeEach(takeN(batchIter, opts.embedBatchSamples), (b) => client.embed(b))
-          ).map((t) => t / EMBED_BATCH_SIZE),
-        }));
+        return await run();
       } finally {
         cache.enabled = true;
       }
     };
-    cache.enabled = false;
-    await timeEach(takeN(oneIter, opts.warmup), (t) => client.embed([t]));
-    await client.embed(takeN(batchIter, 1)[0]!);
-    cache.enabled = true;
-    const floorBefore = await measureFloor();
-    log(`floor: embed one P50 ${summarize(floorBefore.one).p50.toFixed(2)} ms`);
+    const batches = chunks(batchTexts, EMBED_BATCH_SIZE);
+    const oneWarmup = oneTexts.slice(0, opts.warmup);
+    const oneMeasured = oneTexts.slice(opts.warmup);
+    await timeEach(oneWarmup, floorOne);
+    await floorBatch(batches[0]!);
 
-    // --- bulk import ---
+    // --- bulk import, with the batch floor sampled between chunks ---
     memory = Memory.open({ dbPath, embedder: client, tuning: BENCH_TUNING });
     cache.target = memory.embeddingCache;
     const mem = memory;
@@ -188,84 +174,94 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     }));
     const statuses = { created: 0, duplicate: 0, merged: 0 };
     const parts = chunks(items, opts.chunk);
-    const importStart = performance.now();
-    const chunkMs = await timeEach(parts, async (part, i) => {
-      for (const r of await mem.encodeMany(part)) statuses[r.status]++;
-      const done = Math.min((i + 1) * opts.chunk, items.length);
-      if ((i + 1) % Math.max(1, Math.ceil(parts.length / 10)) === 0 || i === parts.length - 1) {
-        log(
-          `import ${done}/${items.length} (${(done / ((performance.now() - importStart) / 1000)).toFixed(0)} facts/s)`,
-        );
-      }
-    });
-    const importSeconds = (performance.now() - importStart) / 1000;
+    let imported = 0;
+    let importMs = 0;
+    const logEvery = Math.max(1, Math.ceil(parts.length / 10));
+    const importPhase = await measured(() =>
+      interleave({
+        chunk: {
+          count: parts.length,
+          run: async (i) => {
+            const started = performance.now();
+            for (const r of await mem.encodeMany(parts[i]!)) statuses[r.status]++;
+            importMs += performance.now() - started;
+            imported += parts[i]!.length;
+            if ((i + 1) % logEvery === 0 || i === parts.length - 1) {
+              log(
+                `import ${imported}/${items.length} (${(imported / (importMs / 1000)).toFixed(0)} facts/s)`,
+              );
+            }
+          },
+        },
+        floorBatch: { count: opts.embedBatchSamples, run: (i) => floorBatch(batches[1 + i]!) },
+      }),
+    );
+    const importSeconds = importMs / 1000;
 
-    // --- recall: hybrid, then filtered by category ---
+    // --- recall (hybrid, filtered, text only), encode and the one-text floor, interleaved ---
+    textMemory = Memory.open({ dbPath, embedder: null });
+    const textMem = textMemory;
     const resultCounts = { hybrid: [] as number[], filtered: [] as number[], textOnly: [] as number[] };
-    const count = (into: number[]) => (r: SearchResult[]) => into.push(r.length);
-    await timeEach(recallWarmup.slice(0, opts.warmup), (q) =>
-      mem.recall(q, undefined, { limit: opts.limit }),
-    );
-    const recallMs = await measured(() =>
-      timeEach(recallQueries, (q) =>
-        mem.recall(q, undefined, { limit: opts.limit }).then(count(resultCounts.hybrid)),
-      ),
-    );
-    log(`recall P50 ${summarize(recallMs).p50.toFixed(2)} ms`);
     const category = (i: number): string => `topic-${i % CATEGORY_COUNT}`;
-    await timeEach(recallWarmup.slice(opts.warmup), (q, i) =>
-      mem.recall(q, undefined, { limit: opts.limit, category: category(i) }),
-    );
-    const filteredMs = await measured(() =>
-      timeEach(filteredQueries, (q, i) =>
-        mem
-          .recall(q, undefined, { limit: opts.limit, category: category(i) })
-          .then(count(resultCounts.filtered)),
-      ),
-    );
-
-    // --- single encodes of sentences not in the memory yet ---
     const encodeInput = (f: FactLine) => ({
       content: f.content,
       source: f.source,
       category: categoryOf(f.source),
     });
-    await timeEach(encodeFacts.slice(0, opts.warmup), (f) => mem.encode(encodeInput(f)));
-    const encodeMs = await measured(() =>
-      timeEach(encodeFacts.slice(opts.warmup), (f) => mem.encode(encodeInput(f))),
+    const recallOn = (m: Memory, q: string, i: number, filtered: boolean): Promise<SearchResult[]> =>
+      m.recall(q, undefined, { limit: opts.limit, ...(filtered ? { category: category(i) } : {}) });
+    const recallWarmupFiltered = recallWarmup.slice(opts.warmup);
+    const encodeWarmup = encodeFacts.slice(0, opts.warmup);
+    const encodeMeasured = encodeFacts.slice(opts.warmup);
+    await interleave({
+      recall: { count: opts.warmup, run: (i) => recallOn(mem, recallWarmup[i]!, i, false) },
+      filtered: { count: opts.warmup, run: (i) => recallOn(mem, recallWarmupFiltered[i]!, i, true) },
+      textOnly: { count: opts.warmup, run: (i) => recallOn(textMem, recallWarmup[i]!, i, false) },
+      encode: { count: opts.warmup, run: (i) => mem.encode(encodeInput(encodeWarmup[i]!)) },
+    });
+    log('measuring recall, encode and the embedding floor, interleaved');
+    const phase = await measured(() =>
+      interleave({
+        floorOne: { count: opts.embedOneSamples, run: (i) => floorOne(oneMeasured[i]!) },
+        recall: {
+          count: opts.recalls,
+          run: async (i) =>
+            resultCounts.hybrid.push((await recallOn(mem, recallQueries[i]!, i, false)).length),
+        },
+        filtered: {
+          count: opts.filteredRecalls,
+          run: async (i) =>
+            resultCounts.filtered.push((await recallOn(mem, filteredQueries[i]!, i, true)).length),
+        },
+        encode: { count: opts.encodes, run: (i) => mem.encode(encodeInput(encodeMeasured[i]!)) },
+        // Text-only recall embeds nothing, so reusing the hybrid queries hides no cost.
+        textOnly: {
+          count: opts.textOnlyRecalls,
+          run: async (i) =>
+            resultCounts.textOnly.push(
+              (await recallOn(textMem, recallQueries[i % recallQueries.length]!, i, false)).length,
+            ),
+        },
+      }),
     );
-    log(`encode P50 ${summarize(encodeMs).p50.toFixed(2)} ms`);
-
+    log(
+      `recall P50 ${summarize(phase.recall).p50.toFixed(2)} ms, encode P50 ${summarize(phase.encode).p50.toFixed(2)} ms`,
+    );
+    await textMem.close();
+    textMemory = null;
     const stats = await mem.stats();
     cache.target = null;
     await mem.close();
     memory = null;
 
-    // --- text-only recall: the same database without a model ---
-    textMemory = Memory.open({ dbPath, embedder: null });
-    const textMem = textMemory;
-    const textQueries = Array.from(
-      { length: opts.textOnlyRecalls },
-      (_, i) => recallQueries[i % recallQueries.length]!,
-    );
-    await timeEach(recallWarmup.slice(0, opts.warmup), (q) =>
-      textMem.recall(q, undefined, { limit: opts.limit }),
-    );
-    const textOnlyMs = await timeEach(textQueries, (q) =>
-      textMem.recall(q, undefined, { limit: opts.limit }).then(count(resultCounts.textOnly)),
-    );
-    await textMem.close();
-    textMemory = null;
-
-    const floorAfter = await measureFloor();
-
     // --- summary ---
-    const embedOne = summarize([...floorBefore.one, ...floorAfter.one]);
-    const embedBatchPerText = summarize([...floorBefore.batchPerText, ...floorAfter.batchPerText]);
-    const recall = summarize(recallMs);
-    const recallFiltered = summarize(filteredMs);
-    const recallTextOnly = summarize(textOnlyMs);
-    const encode = summarize(encodeMs);
+    const embedOne = summarize(phase.floorOne);
+    const embedBatchPerText = summarize(importPhase.floorBatch.map((t) => t / EMBED_BATCH_SIZE));
+    const half = Math.ceil(phase.floorOne.length / 2);
+    const recall = summarize(phase.recall);
+    const recallFiltered = summarize(phase.filtered);
+    const recallTextOnly = summarize(phase.textOnly);
+    const encode = summarize(phase.encode);
     const factsPerSec = items.length / importSeconds;
     const msPerFact = (importSeconds * 1000) / items.length;
     const targets = checkTargets({ recall, encode, factsPerSec });
@@ -307,15 +303,15 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         embedBatchTokens: EMBED_BATCH_TOKENS,
         embedOne,
         embedBatchPerText,
-        embedOneBefore: summarize(floorBefore.one),
-        embedOneAfter: summarize(floorAfter.one),
+        embedOneEarly: summarize(phase.floorOne.slice(0, half)),
+        embedOneLate: summarize(phase.floorOne.slice(half)),
       },
       import: {
         facts: items.length,
         seconds: importSeconds,
         factsPerSec,
         msPerFact,
-        chunkMs: summarize(chunkMs),
+        chunkMs: summarize(importPhase.chunk),
         tokensPerFact: { mean: factTokens.mean, p50: factTokens.p50, p95: factTokens.p95 },
         ...statuses,
       },

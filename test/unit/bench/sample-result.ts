@@ -56,8 +56,8 @@ export function sampleResult(
       embedBatchTokens: 40,
       embedOne,
       embedBatchPerText,
-      embedOneBefore: summarize([3, 4]),
-      embedOneAfter: summarize([3, 5]),
+      embedOneEarly: summarize([3, 4]),
+      embedOneLate: summarize([3, 5]),
     },
     import: {
       facts: 10_000,
