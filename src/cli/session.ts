@@ -36,11 +36,27 @@ export async function withSession<T>(
   let memory: Memory | null = null;
   try {
     memory = Memory.open({ dbPath: resolveDbPath(globals, io), embedder, space: globals.space });
-    return await run({ memory, embedder });
+    const result = await run({ memory, embedder });
+    if (memory.mode === 'hybrid') await catchUpEmbeddings(io, memory);
+    return result;
   } finally {
     await memory?.close();
     await embedder?.close();
   }
+}
+
+/** How long one command may spend embedding facts stored while the model was missing. */
+const CATCH_UP_MS = 2000;
+
+/**
+ * A command is a short-lived process, so "in the background" means a bounded slice after the
+ * command's own work (its output is already written): facts stored in text-only mode get their
+ * vectors over the next few commands, or all at once with `hippo model fetch`.
+ */
+async function catchUpEmbeddings(io: CliIo, memory: Memory): Promise<void> {
+  const { done, total } = await memory.embedPending({ maxMs: CATCH_UP_MS });
+  if (io.isTTY && total > 0 && done < total)
+    io.stderr.write(`hippo: embedded ${done} of ${total} facts stored without the model; the rest follow.\n`);
 }
 
 /**

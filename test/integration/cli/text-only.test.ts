@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EncodeOutput } from '../../../src/cli/encode-command';
 import type { RecallOutput } from '../../../src/cli/recall-command';
-import { json, runCli, sandbox, type Sandbox } from './cli-harness';
+import { json, LEXICAL_MODEL, runCli, sandbox, type Sandbox } from './cli-harness';
 
 // First run offline: HIPPO_MODEL_DIR is an empty folder and HIPPO_HOME holds no model.
 let box: Sandbox;
@@ -53,5 +53,21 @@ describe('text-only mode (no model)', () => {
     expect(pipe.stderr).toBe('');
     // Commands that never use the model stay quiet.
     expect((await runCli(['list'], { env: box.env, isTTY: true })).stderr).toBe('');
+  });
+
+  it('once the model is there, the next commands embed the facts stored without it', async () => {
+    for (const fact of ['The boiler service is due in October', 'Bike lock code is 4471'])
+      expect((await runCli(['encode', fact], { env: box.env })).code).toBe(0);
+    const pending = (env: Record<string, string | undefined>) =>
+      runCli(['stats', '--json'], { env }).then((r) => json<{ pending_embeddings: number; mode: string }>(r));
+    expect(await pending(box.env)).toMatchObject({ pending_embeddings: 2, mode: 'text-only' });
+    const withModel = { ...box.env, HIPPO_MODEL_DIR: LEXICAL_MODEL };
+    const r = json<RecallOutput>(await runCli(['recall', 'boiler service', '--json'], { env: withModel }));
+    expect(r.mode).toBe('hybrid');
+    expect(await pending(withModel)).toMatchObject({ pending_embeddings: 0, mode: 'hybrid' });
+    const again = json<RecallOutput>(
+      await runCli(['recall', 'when is the boiler due', '--json'], { env: withModel }),
+    );
+    expect(again.results[0]!.similarity).toBeGreaterThan(0.3);
   });
 });
