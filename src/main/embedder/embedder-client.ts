@@ -175,7 +175,9 @@ export class EmbedderClient implements Embedder {
     this.counters.requests++;
     this.counters.texts += texts.length;
     if (texts.length === 0) return [];
-    const { modelId } = await this.startWorker();
+    // With the worker up, everything up to the enqueue runs synchronously inside this call, so a
+    // caller can do other work (recall searches the words) while the request is on its way.
+    const { modelId } = this.worker ?? (await this.startWorker());
 
     const results: Array<Float32Array | undefined> = new Array(texts.length);
     const missing = new Map<string, { text: string; at: number[] }>();
@@ -262,10 +264,9 @@ export class EmbedderClient implements Embedder {
     const job: Job = { key, text, modelId, promise, resolve, reject };
     this.pending.set(key, job);
     this.queue.push(job);
-    if (this.queue.length >= this.opts.maxBatch) {
-      this.pump();
-    } else if (!this.flushScheduled) {
-      // Wait one macrotask so every embed() started in this turn lands in the same batch.
+    if (!this.flushScheduled) {
+      // Wait one macrotask so every embed() started in this turn lands in the queue before the
+      // first batch is cut: a big encodeMany is then batched by length, not by arrival.
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
@@ -277,6 +278,9 @@ export class EmbedderClient implements Embedder {
 
   private pump(): void {
     if (this.closed || this.inFlight || this.queue.length === 0) return;
+    // Every text of a batch is padded to its longest, so cut batches from texts of similar
+    // length (shortest first, which also lets a short query overtake a long import).
+    if (this.queue.length > this.opts.maxBatch) this.queue.sort((a, b) => a.text.length - b.text.length);
     let take = 0;
     let chars = 0;
     while (take < this.queue.length && take < this.opts.maxBatch) {

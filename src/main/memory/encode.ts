@@ -8,7 +8,7 @@ import type { ExportedFact } from '../../shared/contract';
 import type { LabelRow } from './labels-repo';
 import type { MemoryContext } from './memory-context';
 import { contentHash } from './normalize-content';
-import { normalize } from './vector';
+import { dot, normalize } from './vector';
 
 /** An encode request after validation, ready for the pipeline. */
 export interface EncodeItem {
@@ -38,12 +38,26 @@ export function itemFromInput(input: ExportedFact & { space?: string }, defaultS
   };
 }
 
+/** How many texts go to the embedder at a time while the previous group's neighbours are searched. */
+const EMBED_GROUP = 64;
+
+/** The closest live fact of the same space and category, as found before the transaction. */
+interface NearCandidate {
+  id: number;
+  similarity: number;
+}
+
 /**
  * Encodes a batch in one transaction: duplicates inside the batch collapse onto the first,
  * exact duplicates (same normalized content in the space) only refresh the existing fact,
  * near-duplicates (cosine >= mergeThreshold, same category) merge into it keeping the older
  * wording as history, and every other item becomes a new fact with its label resolved.
- * Embeddings for the whole batch are computed before the transaction opens, in one call.
+ *
+ * Embedding (in the worker process) and the near-duplicate search (a full vector scan on this
+ * thread) are pipelined: while the worker embeds one group of texts, the previous group's
+ * nearest stored facts are looked up. Inside the transaction each item is then compared with
+ * that candidate and with what was written since the search began (this batch's own rows and
+ * anything a concurrent call inserted), so the result is as if every item had searched there.
  */
 export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Promise<EncodeResult[]> {
   const { facts, labels, tuning } = ctx;
@@ -56,19 +70,46 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
 
   const model = await ctx.activeModel();
   const vectors = new Map<string, Float32Array>();
+  const nearBefore = new Map<number, NearCandidate | null>();
+  const searchedUpTo = facts.maxId();
   if (model && ctx.embedder) {
+    const embedder = ctx.embedder;
+    const itemsOfText = new Map<string, number[]>();
     const texts = new Set<string>();
     items.forEach((it, i) => {
       if (firstOfHash.get(`${it.space}\n${hashes[i]}`) !== i) return;
       // An exact duplicate needs no vector; re-checked inside the transaction.
       if (!it.deleted_at && facts.findLiveByHash(it.space, hashes[i]!)) return;
       texts.add(it.content);
+      if (!it.deleted_at) itemsOfText.set(it.content, [...(itemsOfText.get(it.content) ?? []), i]);
       if (it.label && !labels.findByName(it.space, it.label)) texts.add(it.label);
     });
-    const list = [...texts];
-    if (list.length > 0) {
-      const out = await ctx.embedder.embed(list);
-      list.forEach((t, i) => vectors.set(t, out[i]!));
+    // Similar lengths share a group, so the worker pads little.
+    const sorted = [...texts].sort((a, b) => a.length - b.length);
+    const groups: string[][] = [];
+    for (let i = 0; i < sorted.length; i += EMBED_GROUP) groups.push(sorted.slice(i, i + EMBED_GROUP));
+    const pending = groups.map(() => null as Promise<Float32Array[]> | null);
+    const start = (g: number) => {
+      if (g < groups.length && !pending[g]) pending[g] = embedder.embed(groups[g]!);
+    };
+    start(0);
+    start(1);
+    try {
+      for (let g = 0; g < groups.length; g++) {
+        const out = await pending[g]!;
+        start(g + 2);
+        groups[g]!.forEach((text, j) => {
+          vectors.set(text, out[j]!);
+          for (const i of itemsOfText.get(text) ?? []) {
+            const category = items[i]!.category ?? DEFAULT_CATEGORY;
+            const hit = facts.nearest(items[i]!.space, out[j]!, 1, { category })[0];
+            nearBefore.set(i, hit ? { id: hit.id, similarity: 1 - hit.rank } : null);
+          }
+        });
+      }
+    } finally {
+      // Nothing left unobserved if a group failed part-way.
+      for (const p of pending) p?.catch(() => undefined);
     }
   }
 
@@ -76,6 +117,8 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
   const results: EncodeResult[] = new Array(items.length);
 
   ctx.db.transaction(() => {
+    // Vectors this batch wrote, for the near-duplicate checks of its later items.
+    const written = new Map<number, WrittenVector>();
     const labelCache = new Map<number, LabelRow>();
     const labelName = (id: number | null): string | null => {
       if (id === null) return null;
@@ -119,8 +162,16 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
       const label = resolveLabel(ctx, it, category, vector, vectors.get(it.label ?? ''));
 
       if (vector && model && !it.deleted_at) {
-        const near = facts.nearest(it.space, vector, 1, { category })[0];
-        if (near && 1 - near.rank >= tuning.mergeThreshold) {
+        const near = nearestLive(
+          ctx,
+          it.space,
+          category,
+          vector,
+          nearBefore.get(i) ?? null,
+          searchedUpTo,
+          written,
+        );
+        if (near && near.similarity >= tuning.mergeThreshold) {
           const old = facts.get(it.space, near.id)!;
           // Keep the older wording as history (superseded) so a merge can be undone.
           facts.insert({
@@ -146,6 +197,7 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
             label_id: labelId,
           });
           facts.setEmbedding(old.id, vector, model);
+          written.set(old.id, { space: old.space, category: old.category, vector });
           results[i] = { id: old.id, status: 'merged', label: labelName(labelId) };
           return;
         }
@@ -166,12 +218,52 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
       });
       if (vector && model) {
         facts.setEmbedding(id, vector, model);
+        if (!it.deleted_at) written.set(id, { space: it.space, category, vector });
         if (label && it.label) foldIntoLabel(ctx, label, vector);
       }
       results[i] = { id, status: 'created', label: label?.name ?? null };
     });
   })();
   return results;
+}
+
+interface WrittenVector {
+  space: string;
+  category: string;
+  vector: Float32Array;
+}
+
+/**
+ * The most similar live fact of the space and category: the candidate searched before the
+ * transaction (if it is still live and unchanged), this batch's own writes, and facts other
+ * calls inserted since the search began.
+ */
+function nearestLive(
+  ctx: MemoryContext,
+  space: string,
+  category: string,
+  vector: Float32Array,
+  before: NearCandidate | null,
+  searchedUpTo: number,
+  written: Map<number, WrittenVector>,
+): NearCandidate | null {
+  let best: NearCandidate | null = null;
+  const consider = (id: number, v: Float32Array) => {
+    const similarity = dot(vector, v);
+    if (!best || similarity > best.similarity) best = { id, similarity };
+  };
+  if (before && !written.has(before.id)) {
+    const row = ctx.facts.get(space, before.id);
+    if (row && row.deleted_at === null && row.superseded_by === null && row.category === category)
+      best = { ...before };
+  }
+  for (const [id, w] of written) if (w.space === space && w.category === category) consider(id, w.vector);
+  for (const id of ctx.facts.liveIdsAfter(space, category, searchedUpTo)) {
+    if (written.has(id)) continue;
+    const v = ctx.facts.getEmbedding(id);
+    if (v) consider(id, v);
+  }
+  return best;
 }
 
 /** An explicit label is found or created; otherwise the nearest label close enough, or none. */

@@ -100,6 +100,19 @@ export class FactsRepo {
     return out;
   }
 
+  maxId(): number {
+    return (this.stmt('SELECT coalesce(max(id), 0) AS n FROM facts').get() as { n: number }).n;
+  }
+
+  /** Live facts of a space and category created after the given id (newest writes). */
+  liveIdsAfter(space: string, category: string, afterId: number): number[] {
+    return (
+      this.stmt(
+        `SELECT f.id AS id FROM facts f WHERE f.id > ? AND f.space = ? AND f.category = ? AND ${LIVE}`,
+      ).all(afterId, space, category) as Array<{ id: number }>
+    ).map((r) => r.id);
+  }
+
   findLiveByHash(space: string, hash: string): FactRow | undefined {
     return this.stmt(
       `SELECT * FROM facts f WHERE f.space = ? AND f.content_hash = ? AND ${LIVE} ORDER BY f.id LIMIT 1`,

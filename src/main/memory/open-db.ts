@@ -45,6 +45,10 @@ export function openDb(path: string, options: OpenDbOptions = {}): OpenedDb {
     if (!inMemory && !options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Vector search reads every stored vector; through the pager that costs ~3x what reading
+    // them from a memory map does (10 ms vs 3.7 ms at 10k facts). Address space, not RAM.
+    db.pragma('mmap_size = 1073741824');
+    db.pragma('cache_size = -32768');
     sqliteVec.load(db);
     const migration = options.readonly
       ? { from: db.pragma('user_version', { simple: true }) as number, to: 0, backupPath: null }

@@ -29,11 +29,36 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const lists: RankedList[] = [];
 
   const model = await ctx.activeModel();
+  // The query's embedding is computed in the worker process; search the words meanwhile.
+  const embedding =
+    model && ctx.embedder
+      ? ctx.embedder.embed(req.context?.trim() ? [req.query, req.context] : [req.query])
+      : null;
+  // Let the embedder's batching window close and the request leave before the CPU-bound word
+  // search below takes the thread.
+  if (embedding) await new Promise((resolve) => setImmediate(resolve));
+
+  const textLists: RankedList[] = [];
+  const textIds = new Set<number>();
+  const match = toFtsMatch(req.query);
+  if (match) {
+    const hits = facts.searchText(req.space, match, depth, req.filters);
+    for (const h of hits) textIds.add(h.id);
+    textLists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
+  }
+  const contextMatch = req.context ? toFtsMatch(req.context) : null;
+  if (contextMatch) {
+    // The context's words count too, at the context's weight, so they can break a tie
+    // between facts the query alone ranks alike.
+    const hits = facts.searchText(req.space, contextMatch, depth, req.filters);
+    for (const h of hits) textIds.add(h.id);
+    textLists.push({ ids: hits.map((h) => h.id), weight: tuning.contextWeight });
+  }
+
   let queryVector: Float32Array | undefined;
   const distances = new Map<number, number>();
-  if (model && ctx.embedder) {
-    const texts = req.context?.trim() ? [req.query, req.context] : [req.query];
-    const [q, c] = await ctx.embedder.embed(texts);
+  if (embedding) {
+    const [q, c] = await embedding;
     queryVector = c
       ? blend([
           [q!, 1],
@@ -44,22 +69,6 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
     for (const h of hits) distances.set(h.id, h.rank);
     lists.push({ ids: hits.map((h) => h.id), weight: tuning.vectorWeight });
   }
-
-  const match = toFtsMatch(req.query);
-  const textIds = new Set<number>();
-  if (match) {
-    const hits = facts.searchText(req.space, match, depth, req.filters);
-    for (const h of hits) textIds.add(h.id);
-    lists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
-  }
-  const contextMatch = req.context ? toFtsMatch(req.context) : null;
-  if (contextMatch) {
-    // The context's words count too, at the context's weight, so they can break a tie
-    // between facts the query alone ranks alike.
-    const hits = facts.searchText(req.space, contextMatch, depth, req.filters);
-    for (const h of hits) textIds.add(h.id);
-    lists.push({ ids: hits.map((h) => h.id), weight: tuning.contextWeight });
-  }
   if (lists[0] && queryVector) {
     // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
     lists[0].ids = lists[0].ids.filter(
@@ -67,6 +76,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
     );
   }
 
+  lists.push(...textLists);
   const fused = fuseRanks(lists).slice(0, req.limit);
   const rows = facts.getMany(fused.map((f) => f.id));
   const results: SearchResult[] = [];
