@@ -81,6 +81,24 @@ describe('encode', () => {
     expect(hits.map((h) => h.fact_id)).toEqual([a.id]);
   });
 
+  it('merges near-duplicates inside one batch and between concurrent calls', async () => {
+    const base =
+      'the quarterly planning meeting with finance and legal moved from tuesday morning to thursday afternoon in room seven';
+    const batch = await env.memory.encodeMany([{ content: base }, { content: `${base} sharp` }]);
+    expect(batch.map((r) => r.status)).toEqual(['created', 'merged']);
+    expect(batch[1]!.id).toBe(batch[0]!.id);
+
+    const other =
+      'the annual family reunion at the lake house moved from the first weekend of july to the second weekend of august';
+    const [a, b] = await Promise.all([
+      env.memory.encode({ content: other }),
+      env.memory.encode({ content: `${other} again` }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(['created', 'merged']);
+    expect(a.id).toBe(b.id);
+    expect(env.memory.list().total).toBe(2);
+  });
+
   it('near-duplicates in different categories stay separate', async () => {
     const a = await env.memory.encode({
       content: 'renew the passport before the trip to Lisbon',
