@@ -19,9 +19,20 @@ export default tseslint.config(
   },
   {
     // The engine and every non-Electron face must run under plain Node.
-    files: ['src/main/memory/**', 'src/main/embedder/**', 'src/main/server/**', 'src/main/mcp/**', 'src/main/sync/**', 'src/cli/**', 'src/utility/**'],
+    files: [
+      'src/main/memory/**',
+      'src/main/embedder/**',
+      'src/main/server/**',
+      'src/main/mcp/**',
+      'src/main/sync/**',
+      'src/cli/**',
+      'src/utility/**',
+    ],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine never imports electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'The engine never imports electron.' }] },
+      ],
     },
   },
 );
