@@ -90,14 +90,19 @@ export const EncodeManyInput = z.strictObject({
 });
 export type EncodeManyInput = z.infer<typeof EncodeManyInput>;
 
-export const RecallFilters = z.strictObject({
-  limit: z.number().int().min(1).max(LIMITS.recallLimitMax).optional(),
+/** Filters shared by recall and list. */
+const factFilterFields = {
   category: Name('category').optional(),
   label: Name('label').optional(),
   minConfidence: Confidence.optional(),
   since: Timestamp.optional(),
   until: Timestamp.optional(),
   space: SpaceName.optional(),
+};
+
+export const RecallFilters = z.strictObject({
+  limit: z.number().int().min(1).max(LIMITS.recallLimitMax).optional(),
+  ...factFilterFields,
 });
 export type RecallFilters = z.infer<typeof RecallFilters>;
 
@@ -161,13 +166,8 @@ export type FactPatch = z.infer<typeof FactPatch>;
 export const ListInput = z.strictObject({
   limit: z.number().int().min(1).max(LIMITS.listLimitMax).optional(),
   offset: z.number().int().min(0).optional(),
-  category: Name('category').optional(),
-  label: Name('label').optional(),
-  minConfidence: Confidence.optional(),
-  since: Timestamp.optional(),
-  until: Timestamp.optional(),
   deleted: z.enum(['exclude', 'include', 'only']).optional(),
-  space: SpaceName.optional(),
+  ...factFilterFields,
 });
 export type ListInput = z.infer<typeof ListInput>;
 

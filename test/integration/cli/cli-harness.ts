@@ -1,29 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main, type CliIo } from '../../../src/cli/main';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { Capture } from '../../helpers/capture-stream';
+export { Capture };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const LEXICAL_MODEL = path.join(ROOT, 'test/.models/lexical');
 export const BIN = path.join(ROOT, 'bin/hippo.mjs');
-
-/** Collects what a command writes; isTTY/columns make cli-progress draw as on a terminal. */
-export class Capture extends Writable {
-  text = '';
-  constructor(
-    readonly isTTY = false,
-    readonly columns = 100,
-  ) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
 
 export interface RunResult {
   code: number;

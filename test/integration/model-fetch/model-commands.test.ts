@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runModelFetch, runModelStatus } from '../../../src/cli/model-commands';
 import {
@@ -13,21 +12,7 @@ import {
   type GeneratedFile,
   type ModelServer,
 } from './model-server';
-
-/** Collects what a command writes; isTTY/columns let cli-progress draw as on a terminal. */
-class Capture extends Writable {
-  text = '';
-  constructor(
-    readonly isTTY = false,
-    readonly columns = 100,
-  ) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { Capture } from '../../helpers/capture-stream';
 
 let tmp: string;
 let destDir: string;
