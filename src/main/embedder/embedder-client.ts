@@ -86,7 +86,12 @@ interface Batch {
   attempts: number;
   worker?: LiveWorker;
   timer?: NodeJS.Timeout;
+  /** performance.now() when the batch went to the worker; only set while someone listens. */
+  sentAt?: number;
 }
+
+/** Told how long each worker request took (sent → vectors back) and how many texts it held. */
+export type BatchTimingListener = (seconds: number, texts: number) => void;
 
 const DEFAULTS = {
   lruSize: 10_000,
@@ -121,6 +126,7 @@ export class EmbedderClient implements Embedder {
   private inFlight: Batch | null = null;
   private flushScheduled = false;
   private nextBatchId = 1;
+  private readonly batchListeners = new Set<BatchTimingListener>();
   private readonly counters: EmbedderStats = {
     requests: 0,
     texts: 0,
@@ -157,6 +163,20 @@ export class EmbedderClient implements Embedder {
 
   stats(): EmbedderStats {
     return { ...this.counters };
+  }
+
+  /**
+   * Calls the listener after every successful worker request (for metrics). Works whenever it is
+   * added, before or after the worker starts; returns a function that removes it.
+   */
+  onBatchTimed(listener: BatchTimingListener): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
+  /** Texts waiting for the worker, not counting the request in flight. */
+  queueDepth(): number {
+    return this.queue.length;
   }
 
   async ready(): Promise<boolean> {
@@ -302,6 +322,7 @@ export class EmbedderClient implements Embedder {
         batch.timer = setTimeout(() => this.onTimeout(batch), this.timeoutFor(batch));
         this.counters.workerBatches++;
         this.counters.workerTexts += batch.jobs.length;
+        batch.sentAt = this.batchListeners.size > 0 ? performance.now() : undefined;
         worker.host.post({ type: 'embed', id: batch.id, texts: batch.jobs.map((j) => j.text) });
       },
       (e: unknown) => {
@@ -374,8 +395,20 @@ export class EmbedderClient implements Embedder {
       );
     } else {
       this.store(batch.jobs, msg.vectors, worker.modelId);
+      if (batch.sentAt !== undefined)
+        this.reportBatch((performance.now() - batch.sentAt) / 1000, batch.jobs.length);
     }
     this.pump();
+  }
+
+  private reportBatch(seconds: number, texts: number): void {
+    for (const listener of this.batchListeners) {
+      try {
+        listener(seconds, texts);
+      } catch {
+        // An observer must never break embedding.
+      }
+    }
   }
 
   private store(jobs: Job[], vectors: Float32Array[], workerModelId: string): void {

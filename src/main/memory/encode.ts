@@ -6,7 +6,7 @@ import {
 } from '../../shared/contract';
 import type { ExportedFact } from '../../shared/contract';
 import type { LabelRow } from './labels-repo';
-import type { MemoryContext } from './memory-context';
+import { timed, type MemoryContext } from './memory-context';
 import { contentHash } from './normalize-content';
 import { dot, normalize } from './vector';
 
@@ -102,7 +102,9 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
           vectors.set(text, out[j]!);
           for (const i of itemsOfText.get(text) ?? []) {
             const category = items[i]!.category ?? DEFAULT_CATEGORY;
-            const hit = facts.nearest(items[i]!.space, out[j]!, 1, { category })[0];
+            const hit = timed(ctx, 'encode_knn', () =>
+              facts.nearest(items[i]!.space, out[j]!, 1, { category }),
+            )[0];
             nearBefore.set(i, hit ? { id: hit.id, similarity: 1 - hit.rank } : null);
           }
         });
@@ -116,7 +118,7 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
   const now = ctx.now();
   const results: EncodeResult[] = new Array(items.length);
 
-  ctx.db.transaction(() => {
+  const write = ctx.db.transaction(() => {
     // Vectors this batch wrote, for the near-duplicate checks of its later items.
     const written = new Map<number, WrittenVector>();
     const labelCache = new Map<number, LabelRow>();
@@ -223,7 +225,8 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
       }
       results[i] = { id, status: 'created', label: label?.name ?? null };
     });
-  })();
+  });
+  timed(ctx, 'encode_write', () => write());
   return results;
 }
 

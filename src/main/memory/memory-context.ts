@@ -32,6 +32,15 @@ export const DEFAULT_TUNING: MemoryTuning = {
   contextWeight: 0.3,
 };
 
+/**
+ * What a timed database step was: the vector scan and the word search of a recall, the
+ * near-duplicate scan of an encode, the encode's write transaction, a list page.
+ */
+export type QueryType = 'knn' | 'fts' | 'encode_knn' | 'encode_write' | 'list';
+
+/** Told how long a database step took, for metrics. */
+export type QueryTimingListener = (type: QueryType, seconds: number) => void;
+
 /** What encode and recall share; owned by Memory. */
 export interface MemoryContext {
   db: Db;
@@ -42,4 +51,24 @@ export interface MemoryContext {
   /** The model id when embeddings can be made now, else null (text-only mode). */
   activeModel(): Promise<string | null>;
   now(): number;
+  /** Empty unless metrics listen; timed() then costs nothing but a size check. */
+  queryListeners: Set<QueryTimingListener>;
+}
+
+/** Runs a synchronous database step, timing it only when someone listens. */
+export function timed<T>(ctx: Pick<MemoryContext, 'queryListeners'>, type: QueryType, step: () => T): T {
+  if (ctx.queryListeners.size === 0) return step();
+  const started = performance.now();
+  try {
+    return step();
+  } finally {
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of ctx.queryListeners) {
+      try {
+        listener(type, seconds);
+      } catch {
+        // An observer must never break a query.
+      }
+    }
+  }
 }

@@ -24,7 +24,13 @@ import { EmbeddingCacheRepo } from './embedding-cache-repo';
 import { encodeItems, itemFromInput, type EncodeItem } from './encode';
 import { FactsRepo, type FactFilters, type FactRow } from './facts-repo';
 import { LabelsRepo } from './labels-repo';
-import { DEFAULT_TUNING, type MemoryContext, type MemoryTuning } from './memory-context';
+import {
+  DEFAULT_TUNING,
+  timed,
+  type MemoryContext,
+  type MemoryTuning,
+  type QueryTimingListener,
+} from './memory-context';
 import { contentHash } from './normalize-content';
 import { openDb, type Db } from './open-db';
 import { recallFacts } from './recall';
@@ -112,7 +118,18 @@ export class Memory {
       tuning: { ...DEFAULT_TUNING, ...opts.tuning },
       activeModel: () => this.activeModel(),
       now,
+      queryListeners: new Set(),
     };
+  }
+
+  /**
+   * Calls the listener with the duration of each timed database step (recall's KNN scan and
+   * word search, encode's near-duplicate scan and write transaction, list), for metrics.
+   * Returns a function that removes it.
+   */
+  onQueryTimed(listener: QueryTimingListener): () => void {
+    this.ctx.queryListeners.add(listener);
+    return () => this.ctx.queryListeners.delete(listener);
   }
 
   /** Opens the database (migrating it) and wires the embedder. Throws HippoError on failure. */
@@ -268,11 +285,9 @@ export class Memory {
     const p = parseInput(ListInput, input);
     const limit = p.limit ?? 50;
     const offset = p.offset ?? 0;
-    const { rows, total } = this.facts.list(
-      this.spaceOf(p.space),
-      { ...this.filtersOf(p.space, p), deleted: p.deleted ?? 'exclude' },
-      limit,
-      offset,
+    const filters = { ...this.filtersOf(p.space, p), deleted: p.deleted ?? 'exclude' } as const;
+    const { rows, total } = timed(this.ctx, 'list', () =>
+      this.facts.list(this.spaceOf(p.space), filters, limit, offset),
     );
     return { facts: rows.map(toFact), total, limit, offset };
   }

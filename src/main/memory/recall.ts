@@ -1,7 +1,7 @@
 import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { FactFilters } from './facts-repo';
 import { fuseRanks, type RankedList } from './fuse-ranks';
-import type { MemoryContext } from './memory-context';
+import { timed, type MemoryContext } from './memory-context';
 import { toFtsMatch } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
 
@@ -42,7 +42,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const textIds = new Set<number>();
   const match = toFtsMatch(req.query);
   if (match) {
-    const hits = facts.searchText(req.space, match, depth, req.filters);
+    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, match, depth, req.filters));
     for (const h of hits) textIds.add(h.id);
     textLists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
   }
@@ -50,7 +50,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   if (contextMatch) {
     // The context's words count too, at the context's weight, so they can break a tie
     // between facts the query alone ranks alike.
-    const hits = facts.searchText(req.space, contextMatch, depth, req.filters);
+    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, contextMatch, depth, req.filters));
     for (const h of hits) textIds.add(h.id);
     textLists.push({ ids: hits.map((h) => h.id), weight: tuning.contextWeight });
   }
@@ -65,7 +65,8 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
           [c, tuning.contextWeight],
         ])
       : q!;
-    const hits = facts.nearest(req.space, queryVector, depth, req.filters);
+    const vector = queryVector;
+    const hits = timed(ctx, 'knn', () => facts.nearest(req.space, vector, depth, req.filters));
     for (const h of hits) distances.set(h.id, h.rank);
     lists.push({ ids: hits.map((h) => h.id), weight: tuning.vectorWeight });
   }
