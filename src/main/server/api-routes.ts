@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseInput, RecallInput } from '../../shared/contract';
+import type { EmbedderClient } from '../embedder/embedder-client';
+import type { Memory } from '../memory/memory';
+import {
+  API_ROUTES,
+  EncodeBatchInput,
+  FactIdParams,
+  SpaceQuery,
+  type ApiRouteName,
+  type ApiRouteSpec,
+} from './api-spec';
+import { coerceQuery } from './coerce-query';
+import { checkHealth } from './health';
+import { HttpError } from './http-errors';
+import { buildOpenApiDocument } from './openapi';
+import type { ServerMetrics } from './server-metrics';
+
+export interface ApiRouteDeps {
+  memory: Memory;
+  embedder: EmbedderClient | null;
+  metrics: ServerMetrics;
+  /** This server's base URL, for the OpenAPI document's `servers`. */
+  baseUrl: () => string;
+}
+
+type Handler = (req: FastifyRequest) => Promise<unknown> | unknown;
+
+/** `?space=` of a route that takes no other query parameter. */
+const spaceOf = (req: FastifyRequest): string | undefined => parseInput(SpaceQuery, req.query, 'query').space;
+
+/** The `:id` path parameter as a number. */
+const idOf = (req: FastifyRequest): number => Number(parseInput(FactIdParams, req.params, 'path').id);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function requireBody(req: FastifyRequest): unknown {
+  if (req.body === undefined) throw new HttpError(400, 'BAD_INPUT', 'body: a JSON body is required');
+  return req.body;
+}
+
+/** A body's own `space` wins; `?space=` fills it in when the body names none. */
+function withSpace<T extends Record<string, unknown>>(body: T, space: string | undefined): T {
+  return space === undefined || body.space !== undefined ? body : { ...body, space };
+}
+
+/**
+ * Registers every route of API_ROUTES; returns the URL patterns that need the token (every one
+ * not marked public), which the request guard checks by matched route rather than by URL text.
+ */
+export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set<string> {
+  const { memory } = deps;
+  let openapi: Record<string, unknown> | null = null;
+
+  const handlers: Record<ApiRouteName, Handler> = {
+    async encode(req) {
+      const body = requireBody(req);
+      const space = spaceOf(req);
+      if (isObject(body) && 'facts' in body) {
+        const batch = parseInput(EncodeBatchInput, body, 'body');
+        const results = await memory.encodeMany(batch.facts, { space: batch.space ?? space });
+        return { mode: memory.mode, results };
+      }
+      const result = await memory.encode(isObject(body) ? withSpace(body, space) : body);
+      return { ...result, mode: memory.mode };
+    },
+    async recall(req) {
+      const body = requireBody(req);
+      const input = parseInput(RecallInput, isObject(body) ? withSpace(body, spaceOf(req)) : body, 'body');
+      const { query, context, ...filters } = input;
+      const results = await memory.recall(query, context, filters);
+      return { mode: memory.mode, results };
+    },
+    listFacts(req) {
+      return memory.list(coerceQuery(API_ROUTES.listFacts.query, req.query));
+    },
+    getFact(req) {
+      return memory.get(idOf(req), { space: spaceOf(req) });
+    },
+    async updateFact(req) {
+      return memory.update(idOf(req), requireBody(req), { space: spaceOf(req) });
+    },
+    forgetFact(req) {
+      return memory.forget(idOf(req), { space: spaceOf(req) });
+    },
+    restoreFact(req) {
+      return memory.restore(idOf(req), { space: spaceOf(req) });
+    },
+    labels(req) {
+      return { labels: memory.labelsList({ space: spaceOf(req) }) };
+    },
+    stats(req) {
+      return memory.stats({ space: spaceOf(req) });
+    },
+    openapi() {
+      openapi ??= buildOpenApiDocument(deps.baseUrl());
+      return openapi;
+    },
+    health(_req) {
+      return checkHealth(memory, deps.embedder);
+    },
+    metrics: async () => deps.metrics.render(),
+  };
+
+  const protectedUrls = new Set<string>();
+  for (const [name, spec] of Object.entries(API_ROUTES) as [ApiRouteName, ApiRouteSpec][]) {
+    if (spec.auth) protectedUrls.add(spec.url);
+    const handle = handlers[name];
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      handler: async (req, reply) => {
+        const value = await handle(req);
+        if (spec.produces)
+          return reply.type(name === 'metrics' ? deps.metrics.contentType : spec.produces).send(value);
+        return value;
+      },
+    });
+  }
+  return protectedUrls;
+}
