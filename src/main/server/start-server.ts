@@ -69,21 +69,20 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
   // Only JSON bodies: no text/plain or form parsers, so an HTML form on another site cannot post.
   app.removeAllContentTypeParsers();
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  // Fastify's parser (secure-json-parse) refuses __proto__ and constructor.prototype keys; a
+  // plain JSON.parse first tells a syntax error from such a key for the error message.
+  const secureJsonParser = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text === '') return done(null, undefined);
-    jsonParser(req, text, (err, value) =>
+    try {
+      JSON.parse(text);
+    } catch {
+      return done(new HttpError(400, 'BAD_INPUT', 'body: malformed JSON'));
+    }
+    secureJsonParser(req, text, (err, value) =>
       err
-        ? done(
-            new HttpError(
-              400,
-              'BAD_INPUT',
-              /prototype/i.test(err.message)
-                ? 'body: __proto__ and constructor keys are refused'
-                : 'body: malformed JSON',
-            ),
-          )
+        ? done(new HttpError(400, 'BAD_INPUT', 'body: __proto__ and constructor keys are refused'))
         : done(null, value),
     );
   });
