@@ -24,6 +24,13 @@ export interface BenchOptions {
   limit: number;
   /** Wire the engine's SQLite embedding cache into the client, as the app does. */
   diskCache: boolean;
+  /** Run the HTTP recall phases (--no-http skips them). */
+  http: boolean;
+  /** Length of each HTTP load phase, and of the unmeasured warm-up load before them, in seconds. */
+  httpSeconds: number;
+  httpWarmupSeconds: number;
+  /** Connections of each HTTP load phase. */
+  httpConnections: number[];
   /** Exit 1 when a target is missed (off by default: shared machines are noisy). */
   strict: boolean;
   quick: boolean;
@@ -44,6 +51,9 @@ type Sizes = Pick<
   | 'embedOneSamples'
   | 'embedBatchSamples'
   | 'chunk'
+  | 'httpSeconds'
+  | 'httpWarmupSeconds'
+  | 'httpConnections'
 >;
 
 export const FULL_SIZES: Readonly<Sizes> = {
@@ -56,6 +66,9 @@ export const FULL_SIZES: Readonly<Sizes> = {
   embedOneSamples: 200,
   embedBatchSamples: 10,
   chunk: 256,
+  httpSeconds: 15,
+  httpWarmupSeconds: 3,
+  httpConnections: [1, 8, 32],
 };
 
 /** Small enough for a smoke test to finish in seconds; the numbers mean little. */
@@ -69,6 +82,9 @@ export const QUICK_SIZES: Readonly<Sizes> = {
   embedOneSamples: 20,
   embedBatchSamples: 2,
   chunk: 128,
+  httpSeconds: 2,
+  httpWarmupSeconds: 1,
+  httpConnections: [1, 8],
 };
 
 export const USAGE = `Usage: tsx bench/run.ts [options]
@@ -87,6 +103,10 @@ twin MiniLM model and measures import, recall and encode against the raw embeddi
   --chunk N           facts per encodeMany call (default ${FULL_SIZES.chunk})
   --threads N         onnxruntime threads (default 2)
   --limit N           results per recall (default 10)
+  --http-seconds N    length of each HTTP recall load phase (default ${FULL_SIZES.httpSeconds}; quick ${QUICK_SIZES.httpSeconds})
+  --http-connections LIST
+                      connections of each HTTP phase, comma-separated (default ${FULL_SIZES.httpConnections.join(',')}; quick ${QUICK_SIZES.httpConnections.join(',')})
+  --no-http           skip the HTTP recall phases
   --no-disk-cache     do not wire the SQLite embedding cache into the embedder client
   --quick             small sizes for a smoke run (explicit size flags still win)
   --out FILE          write the results here instead of bench/results/<name>-<timestamp>.json + latest.json
@@ -106,6 +126,7 @@ const INT_FLAGS = {
   chunk: 'chunk',
   threads: 'threads',
   limit: 'limit',
+  'http-seconds': 'httpSeconds',
 } as const satisfies Record<string, keyof BenchOptions>;
 
 /** Smallest value each size flag accepts (a phase of zero samples has no percentiles). */
@@ -120,6 +141,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     options: {
       ...Object.fromEntries(Object.keys(INT_FLAGS).map((k) => [k, { type: 'string' as const }])),
       'no-disk-cache': { type: 'boolean' },
+      'no-http': { type: 'boolean' },
+      'http-connections': { type: 'string' },
       quick: { type: 'boolean' },
       strict: { type: 'boolean' },
       out: { type: 'string' },
@@ -133,8 +156,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     threads: 2,
     limit: 10,
     diskCache: values['no-disk-cache'] !== true,
+    http: values['no-http'] !== true,
     strict: values.strict === true,
     quick,
+    httpConnections: [...(quick ? QUICK_SIZES : FULL_SIZES).httpConnections],
     out: typeof values.out === 'string' ? values.out : null,
     name: typeof values.name === 'string' ? values.name : null,
     help: values.help === true,
@@ -149,6 +174,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     }
     opts[key] = n;
   }
+  const conns = values['http-connections'];
+  if (typeof conns === 'string') opts.httpConnections = parseConnections(conns);
+  if (opts.httpSeconds > 600) throw new Error(`--http-seconds: at most 600, got ${opts.httpSeconds}`);
   if (opts.limit > 100) throw new Error(`--limit: at most 100, got ${opts.limit}`);
   if (opts.chunk > 10_000) throw new Error(`--chunk: at most 10000 (encodeMany's limit), got ${opts.chunk}`);
   if (opts.name !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(opts.name)) {
@@ -157,4 +185,20 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     );
   }
   return opts;
+}
+
+/** "1,8,32" → [1, 8, 32]: distinct integers from 1 to 1024, in the order given. */
+export function parseConnections(raw: string): number[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  const out: number[] = [];
+  for (const p of parts) {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || n < 1 || n > 1024 || out.includes(n)) {
+      throw new Error(
+        `--http-connections: expected distinct integers from 1 to 1024 separated by commas, got ${JSON.stringify(raw)}`,
+      );
+    }
+    out.push(n);
+  }
+  return out;
 }

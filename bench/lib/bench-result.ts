@@ -25,6 +25,59 @@ export const TargetCheckSchema = z.strictObject({
 });
 export type TargetCheck = z.infer<typeof TargetCheckSchema>;
 
+const count = z.number().int().nonnegative();
+
+/** One HTTP load phase: autocannon at a fixed number of connections for a fixed time. */
+export const HttpPhaseSchema = z.strictObject({
+  connections: z.number().int().positive(),
+  seconds: positive,
+  /** 2xx responses; throughput and latency count only these. */
+  requests: count,
+  reqPerSec: nonNegative,
+  /** ms from request written to response read, as the load generator saw it. */
+  latency: LatencySummarySchema,
+  non2xx: count,
+  errors: count,
+  timeouts: count,
+  /** The server process's own event-loop delay during the phase (perf_hooks.monitorEventLoopDelay), ms. */
+  eventLoopDelay: z.strictObject({
+    resolutionMs: positive,
+    mean: nonNegative,
+    p50: nonNegative,
+    p99: nonNegative,
+    max: nonNegative,
+  }),
+  /** Server process CPU time / wall time (1 = one core busy); the embedder worker is not included. */
+  serverCpu: nonNegative,
+  /** Embedder worker traffic during the phase: batches sent, texts in them, cache hits (should be 0). */
+  embedding: z.strictObject({ batches: count, texts: count, cacheHits: count }),
+  /** Requests that had to reuse a query because the pool ran out. */
+  queriesReused: count,
+});
+export type HttpPhaseRaw = z.infer<typeof HttpPhaseSchema>;
+
+export const HttpPhaseWithRatiosSchema = HttpPhaseSchema.extend({
+  /** HTTP latency over the in-process recall (same percentile) and over the embed-one floor. */
+  ratios: z.strictObject({
+    p50xRecall: positive,
+    p95xRecall: positive,
+    p50xFloor: positive,
+    p95xFloor: positive,
+  }),
+});
+export type HttpPhase = z.infer<typeof HttpPhaseWithRatiosSchema>;
+
+export const HttpResultSchema = z.strictObject({
+  /** Requested length of each measured phase, and of the unmeasured warm-up load before them. */
+  phaseSeconds: positive,
+  warmupSeconds: nonNegative,
+  /** Queries are the first queryWords words of unused sentences; pool size. */
+  queryWords: z.number().int().positive(),
+  queries: z.number().int().positive(),
+  phases: z.array(HttpPhaseWithRatiosSchema).min(1),
+});
+export type HttpResult = z.infer<typeof HttpResultSchema>;
+
 /** Bump when a field changes meaning, so old results files are not compared with new ones by mistake. */
 export const RESULT_VERSION = 1;
 
@@ -108,6 +161,8 @@ export const BenchResultSchema = z.strictObject({
   /** Embedding-cache hits during measured calls; anything but 0 means a figure hides embedding cost. */
   measuredCacheHits: z.number().int().nonnegative(),
   db: z.strictObject({ facts: z.number().int().positive(), bytes: positive }),
+  /** HTTP recall under load (absent with --no-http). */
+  http: HttpResultSchema.optional(),
   targets: z.array(TargetCheckSchema),
   pass: z.boolean(),
 });
@@ -119,12 +174,19 @@ export const TARGETS = {
   recallP95Ms: 40,
   encodeP50Ms: 25,
   importFactsPerSec: 150,
+  /** HTTP recall at HTTP_TARGET_CONNECTIONS connections. */
+  httpReqPerSec: 200,
+  httpP95Ms: 50,
 } as const;
+
+export const HTTP_TARGET_CONNECTIONS = 8;
 
 export function checkTargets(m: {
   recall: LatencySummary;
   encode: LatencySummary;
   factsPerSec: number;
+  /** HTTP phases; the targets apply to the one at HTTP_TARGET_CONNECTIONS, if any. */
+  http?: ReadonlyArray<Pick<HttpPhaseRaw, 'connections' | 'reqPerSec' | 'latency'>>;
 }): TargetCheck[] {
   const le = (id: string, label: string, value: number, target: number): TargetCheck => ({
     id,
@@ -135,7 +197,7 @@ export function checkTargets(m: {
     unit: 'ms',
     pass: value <= target,
   });
-  return [
+  const checks: TargetCheck[] = [
     le('recall-p50', 'recall P50', m.recall.p50, TARGETS.recallP50Ms),
     le('recall-p95', 'recall P95', m.recall.p95, TARGETS.recallP95Ms),
     le('encode-p50', 'encode P50', m.encode.p50, TARGETS.encodeP50Ms),
@@ -149,6 +211,44 @@ export function checkTargets(m: {
       pass: m.factsPerSec >= TARGETS.importFactsPerSec,
     },
   ];
+  const http = m.http?.find((p) => p.connections === HTTP_TARGET_CONNECTIONS);
+  if (http) {
+    const c = HTTP_TARGET_CONNECTIONS;
+    checks.push(
+      {
+        id: `http-rate-${c}`,
+        label: `HTTP recall, ${c} connections`,
+        value: http.reqPerSec,
+        op: '>=',
+        target: TARGETS.httpReqPerSec,
+        unit: 'req/s',
+        pass: http.reqPerSec >= TARGETS.httpReqPerSec,
+      },
+      le(`http-p95-${c}`, `HTTP recall P95, ${c} connections`, http.latency.p95, TARGETS.httpP95Ms),
+    );
+  }
+  return checks;
+}
+
+/** Each HTTP phase's latency over the in-process recall and over the embed-one floor of the same run. */
+export function withHttpRatios(
+  phases: readonly HttpPhaseRaw[],
+  m: { recall: LatencySummary; embedOne: LatencySummary },
+): HttpPhase[] {
+  const r = (value: number, baseline: number): number => {
+    const x = ratio(value, baseline);
+    if (x === null) throw new Error(`cannot take a ratio against a baseline of ${baseline} ms`);
+    return x;
+  };
+  return phases.map((p) => ({
+    ...p,
+    ratios: {
+      p50xRecall: r(p.latency.p50, m.recall.p50),
+      p95xRecall: r(p.latency.p95, m.recall.p95),
+      p50xFloor: r(p.latency.p50, m.embedOne.p50),
+      p95xFloor: r(p.latency.p95, m.embedOne.p95),
+    },
+  }));
 }
 
 /** Ratios against the floor; a zero floor (impossible in practice) would make them meaningless. */

@@ -1,4 +1,4 @@
-import type { BenchResult } from './bench-result';
+import type { BenchResult, HttpResult } from './bench-result';
 import type { LatencySummary } from './stats';
 
 /** Plain-text table: columns padded to their widest cell, numbers right-aligned. */
@@ -27,6 +27,56 @@ function latencyRow(label: string, s: LatencySummary, floor: LatencySummary | nu
     floor ? times(s.p95 / floor.p95) : '',
     note,
   ];
+}
+
+/** The HTTP load phases: throughput, latency (also over in-process recall and the floor), event loop. */
+export function formatHttp(h: HttpResult): string {
+  const rows = h.phases.map((p) => [
+    String(p.connections),
+    p.reqPerSec.toFixed(0),
+    ms(p.latency.p50),
+    ms(p.latency.p95),
+    ms(p.latency.p99),
+    times(p.ratios.p50xRecall),
+    times(p.ratios.p95xRecall),
+    times(p.ratios.p50xFloor),
+    ms(p.eventLoopDelay.p99),
+    ms(p.eventLoopDelay.max),
+    p.serverCpu.toFixed(2),
+    p.embedding.batches > 0 ? (p.embedding.texts / p.embedding.batches).toFixed(1) : '-',
+  ]);
+  const table = renderTable(
+    [
+      'HTTP recall conn',
+      'req/s',
+      'P50',
+      'P95',
+      'P99',
+      'P50 x recall',
+      'P95 x recall',
+      'P50 x floor',
+      'loop P99',
+      'loop max',
+      'server CPU',
+      'texts/batch',
+    ],
+    rows,
+  );
+  const warnings = h.phases.flatMap((p) => {
+    const w: string[] = [];
+    if (p.non2xx + p.errors + p.timeouts > 0)
+      w.push(`${p.non2xx} non-2xx responses, ${p.errors} errors, ${p.timeouts} timeouts`);
+    if (p.queriesReused > 0)
+      w.push(`${p.queriesReused} requests reused a query (pool of ${h.queries} ran out)`);
+    if (p.embedding.cacheHits > 0) w.push(`${p.embedding.cacheHits} embedding-cache hits`);
+    return w.map((text) => `WARNING at ${p.connections} connections: ${text}`);
+  });
+  const note =
+    `ms, POST /api/v1/recall over loopback, autocannon in a child process, ${h.phaseSeconds} s per phase ` +
+    `after ${h.warmupSeconds} s warm-up; each request a new query (first ${h.queryWords} words of an unused ` +
+    `sentence). x recall = / in-process recall at the same percentile, x floor = / embed-one P50; loop = ` +
+    `the server process's event-loop delay (ms); server CPU in cores (embedder worker not included)`;
+  return [table, note, ...warnings].join('\n');
 }
 
 /** The human-readable report: a latency table, the import line, then the targets with PASS/FAIL. */
@@ -93,6 +143,7 @@ export function formatReport(r: BenchResult): string {
     '',
     importLine,
     drift,
+    ...(r.http ? ['', formatHttp(r.http)] : []),
     '',
     renderTable(['target', 'measured', 'goal', ''], targetRows),
     verdict,

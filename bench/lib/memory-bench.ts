@@ -23,8 +23,11 @@ import {
   computeRatios,
   defaultResultName,
   RESULT_VERSION,
+  withHttpRatios,
   type BenchResult,
+  type HttpPhaseRaw,
 } from './bench-result';
+import { HTTP_POOL_RATE, HTTP_QUERY_WORDS, httpQueries, runHttpBench } from './http-bench';
 import { interleave } from './interleave';
 import { summarize, timeEach } from './stats';
 import { SwitchableCache } from './switchable-cache';
@@ -247,6 +250,38 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     log(
       `recall P50 ${summarize(phase.recall).p50.toFixed(2)} ms, encode P50 ${summarize(phase.encode).p50.toFixed(2)} ms`,
     );
+
+    // --- HTTP recall under load: the same memory behind the real server, autocannon in a child ---
+    let httpPhases: HttpPhaseRaw[] | null = null;
+    let httpQueryCount = 0;
+    if (opts.http) {
+      // Sized for HTTP_POOL_RATE req/s over every phase; the texts nothing above has used.
+      const loadSeconds = opts.httpWarmupSeconds + opts.httpSeconds * opts.httpConnections.length;
+      const pool = httpQueries(
+        (function* () {
+          for (let i = opts.facts; i < lines.length; i++) yield lines[i]!.content;
+        })(),
+        unique,
+        Math.ceil(loadSeconds * HTTP_POOL_RATE),
+      );
+      httpQueryCount = pool.length;
+      log(
+        `HTTP recall: ${opts.httpConnections.join(', ')} connections, ${opts.httpSeconds} s each, ` +
+          `${pool.length} distinct queries`,
+      );
+      httpPhases = await runHttpBench({
+        memory: mem,
+        embedder: client,
+        queries: pool,
+        limit: opts.limit,
+        connections: opts.httpConnections,
+        seconds: opts.httpSeconds,
+        warmupSeconds: opts.httpWarmupSeconds,
+        tokenDir: path.join(tmp, 'api'),
+        log,
+      });
+    }
+
     await textMem.close();
     textMemory = null;
     const stats = await mem.stats();
@@ -264,7 +299,12 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     const encode = summarize(phase.encode);
     const factsPerSec = items.length / importSeconds;
     const msPerFact = (importSeconds * 1000) / items.length;
-    const targets = checkTargets({ recall, encode, factsPerSec });
+    const targets = checkTargets({
+      recall,
+      encode,
+      factsPerSec,
+      ...(httpPhases ? { http: httpPhases } : {}),
+    });
     const cpus = os.cpus();
     const result: BenchResult = {
       version: RESULT_VERSION,
@@ -335,6 +375,17 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       },
       measuredCacheHits,
       db: { facts: stats.facts, bytes: stats.db_bytes },
+      ...(httpPhases
+        ? {
+            http: {
+              phaseSeconds: opts.httpSeconds,
+              warmupSeconds: opts.httpWarmupSeconds,
+              queryWords: HTTP_QUERY_WORDS,
+              queries: httpQueryCount,
+              phases: withHttpRatios(httpPhases, { recall, embedOne }),
+            },
+          }
+        : {}),
       targets,
       pass: targets.every((t) => t.pass),
     };
