@@ -9,6 +9,7 @@ import { forgetCommands } from './forget-command';
 import { importCommand } from './import-command';
 import { labelsCommand } from './labels-command';
 import { listCommand } from './list-command';
+import { mcpCommand } from './mcp-command';
 import { modelCommand } from './model-group';
 import { recallCommand } from './recall-command';
 import { statsCommand } from './stats-command';
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     exportCommand(ctx),
     statsCommand(ctx),
     modelCommand(ctx),
+    mcpCommand(ctx),
   ])
     program.addCommand(cmd);
 

@@ -1,0 +1,179 @@
+/**
+ * The MCP face of the engine: four tools (remember, recall, forget, list_labels) over one Memory.
+ * Transport-agnostic: `hippo mcp` connects it to stdio, tests may connect it to anything.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { version } from '../../../package.json';
+import {
+  EncodeInput,
+  EncodeResult,
+  Fact,
+  Label,
+  RecallInput,
+  RecallMode,
+  SearchResult,
+  SpaceName,
+  parseInput,
+} from '../../shared/contract';
+import { toErrorPayload } from '../../shared/errors';
+import type { Memory } from '../memory/memory';
+
+export interface McpServerOptions {
+  memory: Memory;
+}
+
+const SPACE_HELP =
+  "memory space: each agent may keep its own (1-64 letters, digits, . _ -); default: the server's space";
+
+// Agents backdating facts is not a use case; the rest of the encode contract is, field for field.
+const RememberInput = EncodeInput.omit({ created_at: true }).extend({
+  content: EncodeInput.shape.content.describe('the fact to remember, one short self-contained statement'),
+  category: EncodeInput.shape.category.describe('category, e.g. "preference", "person" (default "general")'),
+  label: EncodeInput.shape.label.describe('label; when absent, matched to an existing label by meaning'),
+  confidence: EncodeInput.shape.confidence.describe('how sure the fact is, 0 to 1 (default 1)'),
+  source: EncodeInput.shape.source.describe('where the fact came from (a URL, a conversation, a tool)'),
+  space: EncodeInput.shape.space.describe(SPACE_HELP),
+});
+
+const RecallToolInput = RecallInput.extend({
+  query: RecallInput.shape.query.describe('what to look for, in natural language'),
+  context: RecallInput.shape.context.describe('optional surrounding context that sharpens the query'),
+  limit: RecallInput.shape.limit.describe('most results (default 10)'),
+  since: RecallInput.shape.since.describe('only facts created at or after this ISO date-time or epoch ms'),
+  until: RecallInput.shape.until.describe('only facts created at or before this ISO date-time or epoch ms'),
+  space: RecallInput.shape.space.describe(SPACE_HELP),
+});
+
+const ForgetInput = z.strictObject({
+  id: z.number().int().positive().describe('the fact id, as returned by remember or recall'),
+  space: SpaceName.optional().describe(SPACE_HELP),
+});
+
+const ListLabelsInput = z.strictObject({
+  space: SpaceName.optional().describe(SPACE_HELP),
+});
+
+const RememberOutput = EncodeResult.extend({ mode: RecallMode });
+const RecallOutput = z.object({ mode: RecallMode, results: z.array(SearchResult) });
+const ListLabelsOutput = z.object({ labels: z.array(Label) });
+
+/**
+ * The SDK validates arguments against a tool's inputSchema before the tool runs and answers a failure
+ * in its own words. Every Hippo face parses with the contract and says "BAD_INPUT: field: message", so
+ * the SDK gets a schema that accepts any object yet advertises the contract's JSON Schema (zod copies
+ * .meta() into the generated JSON Schema), and each tool parses its arguments with the contract itself.
+ */
+function advertise(schema: z.ZodObject): z.ZodObject {
+  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' });
+  return z.looseObject({}).meta(jsonSchema);
+}
+
+function ok(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+}
+
+/** Errors are tool results the agent can read and act on, never protocol errors or a crash. */
+function toolError(e: unknown): CallToolResult {
+  const { code, message } = toErrorPayload(e);
+  return { content: [{ type: 'text', text: `${code}: ${message}` }], isError: true };
+}
+
+async function guarded(run: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+  try {
+    return ok(await run());
+  } catch (e) {
+    return toolError(e);
+  }
+}
+
+const INSTRUCTIONS =
+  "Hippo is the user's local, private long-term memory. Use `remember` for durable facts worth " +
+  'keeping (preferences, people, decisions, project details), one statement each; use `recall` ' +
+  'before answering anything that may depend on what the user told you before. Pass `space` to keep ' +
+  "an agent's memories apart from the user's own.";
+
+/** Builds the server with its tools registered; the caller connects a transport and owns `memory`. */
+export function createMcpServer({ memory }: McpServerOptions): McpServer {
+  const server = new McpServer({ name: 'hippo', version }, { instructions: INSTRUCTIONS });
+
+  server.registerTool(
+    'remember',
+    {
+      title: 'Remember a fact',
+      description:
+        'Store one fact in memory. An exact duplicate is not stored twice and a near-duplicate is merged ' +
+        'into the existing fact; the result says which (status created | duplicate | merged) and its id.',
+      inputSchema: advertise(RememberInput),
+      outputSchema: RememberOutput,
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      guarded(async () => {
+        const input = parseInput(RememberInput, args);
+        const result = await memory.encode(input);
+        return { ...result, mode: memory.mode } satisfies z.infer<typeof RememberOutput>;
+      }),
+  );
+
+  server.registerTool(
+    'recall',
+    {
+      title: 'Recall facts',
+      description:
+        'Find the remembered facts that best match a query, by meaning and by words, best first. ' +
+        'mode is "hybrid" when the embedding model is loaded, "text-only" (words only) otherwise.',
+      inputSchema: advertise(RecallToolInput),
+      outputSchema: RecallOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guarded(async () => {
+        const { query, context, ...filters } = parseInput(RecallToolInput, args);
+        const results = await memory.recall(query, context, filters);
+        return { mode: memory.mode, results } satisfies z.infer<typeof RecallOutput>;
+      }),
+  );
+
+  server.registerTool(
+    'forget',
+    {
+      title: 'Forget a fact',
+      description:
+        'Forget a fact by id: it no longer appears in recall. Undoable by the user (`hippo restore ID`). ' +
+        'Returns the fact as it is now.',
+      inputSchema: advertise(ForgetInput),
+      outputSchema: Fact,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guarded(async () => {
+        const { id, space } = parseInput(ForgetInput, args);
+        return memory.forget(id, { space }) satisfies Fact;
+      }),
+  );
+
+  server.registerTool(
+    'list_labels',
+    {
+      title: 'List labels',
+      description: 'List the labels facts are grouped under, with how many facts each holds.',
+      inputSchema: advertise(ListLabelsInput),
+      outputSchema: ListLabelsOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guarded(async () => {
+        const { space } = parseInput(ListLabelsInput, args);
+        return { labels: memory.labelsList({ space }) } satisfies z.infer<typeof ListLabelsOutput>;
+      }),
+  );
+
+  return server;
+}
