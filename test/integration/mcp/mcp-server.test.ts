@@ -215,6 +215,28 @@ describe('hippo mcp', () => {
     // The database was closed cleanly and the fact is there for the next start.
     expect(factCount(box.db)).toBe(1);
   });
+  it('shuts down cleanly on SIGTERM too', async () => {
+    const m = await start();
+    await remember(m, { content: 'The boiler is serviced every October' });
+    process.kill(m.pid, 'SIGTERM');
+    await exited(m.pid);
+    expect(m.stderr()).toMatch(/hippo mcp: stopped\n$/);
+    expect(factCount(box.db)).toBe(1);
+  });
+});
+
+describe('hippo mcp without the embedding model', () => {
+  it('remembers and recalls by words, saying mode "text-only"', async () => {
+    box.cleanup();
+    box = sandbox('none');
+    const m = await start();
+    const stored = (await m.call('remember', { content: 'The wifi password is on the fridge' }))
+      .structuredContent as { id: number; mode: string };
+    expect(stored.mode).toBe('text-only');
+    const out = await recall(m, { query: 'wifi password' });
+    expect(out.mode).toBe('text-only');
+    expect(out.results[0]?.fact_id).toBe(stored.id);
+  });
 });
 
 describe('hippo mcp with stdin closed right after the requests', () => {
