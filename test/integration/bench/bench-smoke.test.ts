@@ -61,11 +61,28 @@ describe('tsx bench/run.ts --quick', () => {
         }
       }
       for (const v of Object.values(result.ratios)) expect(v).toBeGreaterThan(0);
+      // The quick HTTP phases: 1 and 8 connections against the real server, every request a 2xx
+      // with a query nobody embedded before.
+      expect(stdout).toContain('HTTP recall conn');
+      const http = result.http!;
+      expect(http.phases.map((p) => p.connections)).toEqual([1, 8]);
+      for (const p of http.phases) {
+        expect(p.requests).toBeGreaterThan(0);
+        expect(p.latency.n).toBe(p.requests);
+        expect(p.non2xx + p.errors + p.timeouts).toBe(0);
+        expect(p.embedding.cacheHits).toBe(0);
+        expect(p.queriesReused).toBe(0);
+        expect(p.embedding.texts).toBeGreaterThanOrEqual(p.requests);
+        expect(p.eventLoopDelay.max).toBeGreaterThanOrEqual(p.eventLoopDelay.p99);
+        for (const v of Object.values(p.ratios)) expect(v).toBeGreaterThan(0);
+      }
       expect(result.targets.map((t) => t.id)).toEqual([
         'recall-p50',
         'recall-p95',
         'encode-p50',
         'import-rate',
+        'http-rate-8',
+        'http-p95-8',
       ]);
       expect(result.pass).toBe(result.targets.every((t) => t.pass));
     },

@@ -87,6 +87,28 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['stray'])).toThrow();
   });
 
+  it('HTTP phases: 15 s at 1, 8, 32 connections by default; quick 2 s at 1, 8; --no-http skips them', () => {
+    expect(parseBenchArgs([])).toMatchObject({ http: true, httpSeconds: 15, httpConnections: [1, 8, 32] });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({
+      http: true,
+      httpSeconds: 2,
+      httpConnections: [1, 8],
+    });
+    expect(parseBenchArgs(['--no-http']).http).toBe(false);
+    expect(parseBenchArgs(['--quick', '--http-seconds', '5', '--http-connections', '4, 16'])).toMatchObject({
+      httpSeconds: 5,
+      httpConnections: [4, 16],
+    });
+  });
+
+  it('rejects bad HTTP flags', () => {
+    expect(() => parseBenchArgs(['--http-seconds', '0'])).toThrow(/--http-seconds/);
+    expect(() => parseBenchArgs(['--http-seconds', '601'])).toThrow(/--http-seconds: at most 600/);
+    for (const bad of ['', '8,', '0', '1,1', 'x', '2000', '1.5']) {
+      expect(() => parseBenchArgs(['--http-connections', bad])).toThrow(/--http-connections/);
+    }
+  });
+
   it('-h asks for help', () => {
     expect(parseBenchArgs(['-h']).help).toBe(true);
   });

@@ -6,9 +6,10 @@ import {
   defaultResultName,
   fileTimestamp,
   TARGETS,
+  withHttpRatios,
 } from '../../../bench/lib/bench-result';
 import { summarize } from '../../../bench/lib/stats';
-import { sampleResult } from './sample-result';
+import { sampleHttpPhase, sampleResult } from './sample-result';
 
 describe('results JSON', () => {
   it('a well-formed result parses, and survives a JSON round trip unchanged', () => {
@@ -34,7 +35,14 @@ describe('results JSON', () => {
 
 describe('checkTargets', () => {
   it('names the issue targets: recall P50 <= 15, P95 <= 40, encode P50 <= 25 ms, import >= 150 facts/s', () => {
-    expect(TARGETS).toEqual({ recallP50Ms: 15, recallP95Ms: 40, encodeP50Ms: 25, importFactsPerSec: 150 });
+    expect(TARGETS).toEqual({
+      recallP50Ms: 15,
+      recallP95Ms: 40,
+      encodeP50Ms: 25,
+      importFactsPerSec: 150,
+      httpReqPerSec: 200,
+      httpP95Ms: 50,
+    });
     const checks = checkTargets({ recall: summarize([10]), encode: summarize([20]), factsPerSec: 200 });
     expect(checks.map((c) => [c.id, c.op, c.target, c.pass])).toEqual([
       ['recall-p50', '<=', 15, true],
@@ -108,5 +116,61 @@ describe('names', () => {
     expect(defaultResultName(10_000)).toBe('memory-10k');
     expect(defaultResultName(2500)).toBe('memory-2.5k');
     expect(defaultResultName(256)).toBe('memory-256');
+  });
+});
+
+describe('HTTP targets and ratios', () => {
+  const phase = (connections: number, reqPerSec: number, latency: number[]) => ({
+    connections,
+    reqPerSec,
+    latency: summarize(latency),
+  });
+
+  it('adds HTTP req/s >= 200 and P95 <= 50 ms for the 8-connection phase only', () => {
+    const checks = checkTargets({
+      recall: summarize([10]),
+      encode: summarize([20]),
+      factsPerSec: 200,
+      http: [phase(1, 50, [5]), phase(8, 200, [20, 30, 50]), phase(32, 10, [900])],
+    });
+    expect(checks.slice(4).map((c) => [c.id, c.op, c.target, c.unit, c.pass])).toEqual([
+      ['http-rate-8', '>=', 200, 'req/s', true],
+      ['http-p95-8', '<=', 50, 'ms', true],
+    ]);
+    const slow = checkTargets({
+      recall: summarize([10]),
+      encode: summarize([20]),
+      factsPerSec: 200,
+      http: [phase(8, 199, [20, 60])],
+    });
+    expect(slow.slice(4).map((c) => c.pass)).toEqual([false, false]);
+  });
+
+  it('no 8-connection phase, no HTTP targets', () => {
+    const checks = checkTargets({
+      recall: summarize([10]),
+      encode: summarize([20]),
+      factsPerSec: 200,
+      http: [phase(1, 50, [5])],
+    });
+    expect(checks.map((c) => c.id)).toEqual(['recall-p50', 'recall-p95', 'encode-p50', 'import-rate']);
+  });
+
+  it('divides each phase latency by in-process recall (same percentile) and by the embed-one floor', () => {
+    const [p] = withHttpRatios([sampleHttpPhase(8, [10, 20, 30])], {
+      recall: summarize([5, 10, 15]),
+      embedOne: summarize([2, 4, 6]),
+    });
+    expect(p!.ratios.p50xRecall).toBeCloseTo(2, 12);
+    expect(p!.ratios.p95xRecall).toBeCloseTo(summarize([10, 20, 30]).p95 / summarize([5, 10, 15]).p95, 12);
+    expect(p!.ratios.p50xFloor).toBeCloseTo(5, 12);
+    expect(p!.ratios.p95xFloor).toBeCloseTo(summarize([10, 20, 30]).p95 / summarize([2, 4, 6]).p95, 12);
+  });
+
+  it('the results schema takes an http section, and rejects one with no phases', () => {
+    const r = sampleResult({ http: true });
+    expect(r.http?.phases.map((p) => p.connections)).toEqual([1, 8, 32]);
+    expect(BenchResultSchema.parse(r)).toEqual(r);
+    expect(BenchResultSchema.safeParse({ ...r, http: { ...r.http, phases: [] } }).success).toBe(false);
   });
 });

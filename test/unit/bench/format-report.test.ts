@@ -50,3 +50,35 @@ describe('formatReport', () => {
     );
   });
 });
+
+describe('formatReport, HTTP phases', () => {
+  it('shows one row per connection count with req/s, latency ratios and event-loop delay, and PASS for the 8-connection targets', () => {
+    const text = formatReport(sampleResult({ http: true }));
+    expect(text).toContain('HTTP recall conn');
+    for (const col of ['req/s', 'P50 x recall', 'P50 x floor', 'loop P99', 'loop max', 'server CPU']) {
+      expect(text).toContain(col);
+    }
+    expect(text).toMatch(/^8 +260 +30\.0 /m);
+    expect(text).toMatch(/HTTP recall, 8 connections +260 req\/s +>= 200 req\/s +PASS/);
+    expect(text).toMatch(/HTTP recall P95, 8 connections +\d+\.\d ms +<= 50 ms +PASS/);
+    expect(text.match(/PASS/g)).toHaveLength(6);
+    expect(text).not.toContain('WARNING');
+  });
+
+  it('fails the 8-connection targets when too slow, and warns about errors, reused queries and cache hits', () => {
+    const r = sampleResult({ http8: { reqPerSec: 120, latency: [60, 70, 90] } });
+    const http = r.http!;
+    const p8 = http.phases[1]!;
+    http.phases[1] = { ...p8, non2xx: 3, queriesReused: 12, embedding: { ...p8.embedding, cacheHits: 12 } };
+    const text = formatReport(r);
+    expect(text.match(/FAIL/g)).toHaveLength(2);
+    expect(text).toContain('2 target(s) missed');
+    expect(text).toContain('WARNING at 8 connections: 3 non-2xx responses');
+    expect(text).toContain('WARNING at 8 connections: 12 requests reused a query');
+    expect(text).toContain('WARNING at 8 connections: 12 embedding-cache hits');
+  });
+
+  it('has no HTTP table when the run skipped it', () => {
+    expect(formatReport(sampleResult())).not.toContain('HTTP recall');
+  });
+});

@@ -2,13 +2,40 @@ import {
   checkTargets,
   computeRatios,
   RESULT_VERSION,
+  withHttpRatios,
   type BenchResult,
+  type HttpPhaseRaw,
 } from '../../../bench/lib/bench-result';
 import { summarize } from '../../../bench/lib/stats';
 
+/** One HTTP load phase with made-up figures. */
+export function sampleHttpPhase(connections: number, latency: number[], reqPerSec = 250): HttpPhaseRaw {
+  return {
+    connections,
+    seconds: 15,
+    requests: Math.round(reqPerSec * 15),
+    reqPerSec,
+    latency: summarize(latency),
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    eventLoopDelay: { resolutionMs: 5, mean: 1.2, p50: 1.1, p99: 4.5, max: 9.8 },
+    serverCpu: 0.6,
+    embedding: { batches: 1000, texts: 3750, cacheHits: 0 },
+    queriesReused: 0,
+  };
+}
+
 /** A well-formed results object built from made-up samples (no timing involved). */
 export function sampleResult(
-  over: { recall?: number[]; encode?: number[]; factsPerSec?: number } = {},
+  over: {
+    recall?: number[];
+    encode?: number[];
+    factsPerSec?: number;
+    /** Add an http section (1, 8, 32 connections); `http8` overrides the 8-connection phase. */
+    http?: boolean;
+    http8?: { reqPerSec: number; latency: number[] };
+  } = {},
 ): BenchResult {
   const embedOne = summarize([3, 3, 4, 5]);
   const embedBatchPerText = summarize([2, 2.5]);
@@ -18,7 +45,15 @@ export function sampleResult(
   const encode = summarize(over.encode ?? [12, 14]);
   const factsPerSec = over.factsPerSec ?? 400;
   const msPerFact = 1000 / factsPerSec;
-  const targets = checkTargets({ recall, encode, factsPerSec });
+  const httpPhases =
+    over.http || over.http8
+      ? [
+          sampleHttpPhase(1, [6, 7, 9], 140),
+          sampleHttpPhase(8, over.http8?.latency ?? [25, 30, 45], over.http8?.reqPerSec ?? 260),
+          sampleHttpPhase(32, [110, 120, 180], 270),
+        ]
+      : null;
+  const targets = checkTargets({ recall, encode, factsPerSec, ...(httpPhases ? { http: httpPhases } : {}) });
   return {
     version: RESULT_VERSION,
     name: 'memory-10k',
@@ -86,6 +121,17 @@ export function sampleResult(
     recallResults: { hybrid: 10, filtered: 9.5, textOnly: 7.25 },
     measuredCacheHits: 0,
     db: { facts: 10_120, bytes: 60_000_000 },
+    ...(httpPhases
+      ? {
+          http: {
+            phaseSeconds: 15,
+            warmupSeconds: 3,
+            queryWords: 12,
+            queries: 37_600,
+            phases: withHttpRatios(httpPhases, { recall, embedOne }),
+          },
+        }
+      : {}),
     targets,
     pass: targets.every((t) => t.pass),
   };
