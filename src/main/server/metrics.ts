@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EmbedderClient } from '../embedder/embedder-client';
+import type { Embedder } from '../embedder/types';
 import type { Memory } from '../memory/memory';
 import type { ServerMetrics } from './server-metrics';
 
@@ -7,10 +8,26 @@ export const REQUEST_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 
 export const EMBEDDING_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5];
 export const DB_QUERY_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
 
+/** What the embedding metrics read; EmbedderClient has it all. */
+type ObservableEmbedder = Pick<EmbedderClient, 'stats' | 'queueDepth' | 'onBatchTimed'>;
+
+function observable(embedder: Embedder | null): ObservableEmbedder | null {
+  const e = embedder as Partial<ObservableEmbedder> | null;
+  return e &&
+    typeof e.stats === 'function' &&
+    typeof e.queueDepth === 'function' &&
+    typeof e.onBatchTimed === 'function'
+    ? (e as ObservableEmbedder)
+    : null;
+}
+
 export interface ServerMetricsOptions {
   memory: Memory;
-  /** The embedder behind the memory; null in text-only mode (no embedding metrics move then). */
-  embedder: EmbedderClient | null;
+  /**
+   * The embedder behind the memory, normally an EmbedderClient. Null (text-only mode) or an
+   * embedder without stats/queueDepth/onBatchTimed leaves the embedding metrics at zero.
+   */
+  embedder: EmbedderClient | Embedder | null;
   /** Process and Node.js metrics (CPU, memory, event loop, GC); on by default. */
   processMetrics?: boolean;
 }
@@ -29,7 +46,8 @@ export interface HippoServerMetrics extends ServerMetrics {
  * Each call has its own registry, so several servers (or tests) in one process never collide.
  */
 export function createServerMetrics(opts: ServerMetricsOptions): HippoServerMetrics {
-  const { memory, embedder } = opts;
+  const { memory } = opts;
+  const embedder = observable(opts.embedder);
   const registry = new Registry();
   const registers = [registry];
 
