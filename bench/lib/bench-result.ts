@@ -49,6 +49,15 @@ export const HttpPhaseSchema = z.strictObject({
   }),
   /** Server process CPU time / wall time (1 = one core busy); the embedder worker is not included. */
   serverCpu: nonNegative,
+  /**
+   * Synchronous database steps on the server's thread during the phase (Memory.onQueryTimed):
+   * per step type (knn, fts, ...) how many ran and their mean ms, and `busy`, their total time
+   * over the phase's wall time (the share of the event loop SQLite held).
+   */
+  db: z.strictObject({
+    steps: z.record(z.string(), z.strictObject({ n: count, meanMs: nonNegative })),
+    busy: nonNegative,
+  }),
   /** Embedder worker traffic during the phase: batches sent, texts in them, cache hits (should be 0). */
   embedding: z.strictObject({ batches: count, texts: count, cacheHits: count }),
   /** Requests that had to reuse a query because the pool ran out. */

@@ -43,6 +43,10 @@ export function formatHttp(h: HttpResult): string {
     ms(p.eventLoopDelay.p99),
     ms(p.eventLoopDelay.max),
     p.serverCpu.toFixed(2),
+    p.db.busy.toFixed(2),
+    Object.entries(p.db.steps)
+      .map(([type, st]) => `${type} ${ms(st.meanMs)}`)
+      .join(', '),
     p.embedding.batches > 0 ? (p.embedding.texts / p.embedding.batches).toFixed(1) : '-',
   ]);
   const table = renderTable(
@@ -58,6 +62,8 @@ export function formatHttp(h: HttpResult): string {
       'loop P99',
       'loop max',
       'server CPU',
+      'SQLite',
+      'SQLite ms per step',
       'texts/batch',
     ],
     rows,
@@ -75,7 +81,8 @@ export function formatHttp(h: HttpResult): string {
     `ms, POST /api/v1/recall over loopback, autocannon in a child process, ${h.phaseSeconds} s per phase ` +
     `after ${h.warmupSeconds} s warm-up; each request a new query (first ${h.queryWords} words of an unused ` +
     `sentence). x recall = / in-process recall at the same percentile, x floor = / embed-one P50; loop = ` +
-    `the server process's event-loop delay (ms); server CPU in cores (embedder worker not included)`;
+    `the server process's event-loop delay (ms); server CPU in cores (embedder worker not included); SQLite = share of wall time the server ` +
+    `thread spent in synchronous database steps, with each step's mean ms`;
   return [table, note, ...warnings].join('\n');
 }
 

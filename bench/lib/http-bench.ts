@@ -165,12 +165,20 @@ export async function runHttpBench(input: HttpBenchInput): Promise<HttpPhaseRaw[
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
       const loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+      const dbSteps = new Map<string, { n: number; ms: number }>();
+      const stopDbTiming = input.memory.onQueryTimed((type, seconds) => {
+        const s = dbSteps.get(type) ?? { n: 0, ms: 0 };
+        s.n++;
+        s.ms += seconds * 1000;
+        dbSteps.set(type, s);
+      });
       loop.enable();
       let load: LoadPhaseResult;
       try {
         load = await worker.run(connections, input.seconds);
       } finally {
         loop.disable();
+        stopDbTiming();
       }
       const wallMs = performance.now() - wall0;
       const cpu = process.cpuUsage(cpu0);
@@ -197,6 +205,10 @@ export async function runHttpBench(input: HttpBenchInput): Promise<HttpPhaseRaw[
           max: nsToMs(loop.max),
         },
         serverCpu: (cpu.user + cpu.system) / 1000 / wallMs,
+        db: {
+          steps: Object.fromEntries([...dbSteps].map(([type, s]) => [type, { n: s.n, meanMs: s.ms / s.n }])),
+          busy: [...dbSteps.values()].reduce((sum, s) => sum + s.ms, 0) / wallMs,
+        },
         embedding: {
           batches: stats1.workerBatches - stats0.workerBatches,
           texts: stats1.workerTexts - stats0.workerTexts,
@@ -206,7 +218,8 @@ export async function runHttpBench(input: HttpBenchInput): Promise<HttpPhaseRaw[
       };
       log(
         `HTTP ${connections} conn: ${phase.reqPerSec.toFixed(0)} req/s, P50 ${load.latency.p50.toFixed(1)} ms, ` +
-          `P95 ${load.latency.p95.toFixed(1)} ms, event loop P99 ${phase.eventLoopDelay.p99.toFixed(1)} ms` +
+          `P95 ${load.latency.p95.toFixed(1)} ms, event loop P99 ${phase.eventLoopDelay.p99.toFixed(1)} ms, ` +
+          `SQLite ${(phase.db.busy * 100).toFixed(0)}% of the server's time` +
           (load.non2xx > 0 ? `, ${load.non2xx} non-2xx (${describeStatuses(load)})` : ''),
       );
       phases.push(phase);

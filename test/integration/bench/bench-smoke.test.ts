@@ -74,6 +74,8 @@ describe('tsx bench/run.ts --quick', () => {
         expect(p.queriesReused).toBe(0);
         expect(p.embedding.texts).toBeGreaterThanOrEqual(p.requests);
         expect(p.eventLoopDelay.max).toBeGreaterThanOrEqual(p.eventLoopDelay.p99);
+        expect(p.db.steps.knn?.n).toBeGreaterThan(0);
+        expect(p.db.busy).toBeGreaterThan(0);
         for (const v of Object.values(p.ratios)) expect(v).toBeGreaterThan(0);
       }
       expect(result.targets.map((t) => t.id)).toEqual([

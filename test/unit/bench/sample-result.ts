@@ -21,6 +21,7 @@ export function sampleHttpPhase(connections: number, latency: number[], reqPerSe
     timeouts: 0,
     eventLoopDelay: { resolutionMs: 5, mean: 1.2, p50: 1.1, p99: 4.5, max: 9.8 },
     serverCpu: 0.6,
+    db: { steps: { knn: { n: 3750, meanMs: 2.5 }, fts: { n: 3750, meanMs: 1.5 } }, busy: 0.6 },
     embedding: { batches: 1000, texts: 3750, cacheHits: 0 },
     queriesReused: 0,
   };
