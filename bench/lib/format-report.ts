@@ -45,6 +45,7 @@ export function formatHttp(h: HttpResult): string {
     p.serverCpu.toFixed(2),
     p.db.busy.toFixed(2),
     Object.entries(p.db.steps)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([type, st]) => `${type} ${ms(st.meanMs)}`)
       .join(', '),
     p.embedding.batches > 0 ? (p.embedding.texts / p.embedding.batches).toFixed(1) : '-',

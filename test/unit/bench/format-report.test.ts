@@ -59,7 +59,7 @@ describe('formatReport, HTTP phases', () => {
       expect(text).toContain(col);
     }
     expect(text).toMatch(/^8 +260 +30\.0 /m);
-    expect(text).toContain('knn 2.50, fts 1.50');
+    expect(text).toContain('fts 1.50, knn 2.50');
     expect(text).toMatch(/HTTP recall, 8 connections +260 req\/s +>= 200 req\/s +PASS/);
     expect(text).toMatch(/HTTP recall P95, 8 connections +\d+\.\d ms +<= 50 ms +PASS/);
     expect(text.match(/PASS/g)).toHaveLength(6);
