@@ -12,6 +12,7 @@ import { listCommand } from './list-command';
 import { mcpCommand } from './mcp-command';
 import { modelCommand } from './model-group';
 import { recallCommand } from './recall-command';
+import { serveCommand } from './serve-command';
 import { statsCommand } from './stats-command';
 
 export type { CliIo } from './cli-io';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     exportCommand(ctx),
     statsCommand(ctx),
     modelCommand(ctx),
+    serveCommand(ctx),
     mcpCommand(ctx),
   ])
     program.addCommand(cmd);

@@ -173,9 +173,14 @@ describe('HTTP API routes', () => {
   it('serves an OpenAPI 3.1 document generated from the contract', async () => {
     const r = await api(t, 'GET', '/api/v1/openapi.json');
     expect(r.status).toBe(200);
+    interface Operation {
+      requestBody: { content: Record<string, { schema: Record<string, unknown> & { properties: object } }> };
+      parameters: { name: string; in: string }[];
+      security?: unknown[];
+    }
     const doc = r.json<{
       openapi: string;
-      paths: Record<string, Record<string, any>>;
+      paths: Record<string, Record<string, Operation>>;
       servers: { url: string }[];
     }>();
     expect(doc.openapi).toBe('3.1.0');
@@ -194,15 +199,19 @@ describe('HTTP API routes', () => {
       ]),
     );
     expect(Object.keys(doc.paths['/api/v1/facts/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
-    const recallBody = doc.paths['/api/v1/recall']!.post.requestBody.content['application/json'].schema;
+    const recallBody = doc.paths['/api/v1/recall']!.post!.requestBody.content['application/json']!.schema;
     expect(recallBody.required).toEqual(['query']);
-    expect(recallBody.properties.limit).toMatchObject({ type: 'integer', maximum: 100 });
+    expect(recallBody.properties).toHaveProperty('limit');
+    expect((recallBody.properties as Record<string, unknown>).limit).toMatchObject({
+      type: 'integer',
+      maximum: 100,
+    });
     expect(recallBody.additionalProperties).toBe(false);
-    const listParams = doc.paths['/api/v1/facts']!.get.parameters as { name: string; in: string }[];
+    const listParams = doc.paths['/api/v1/facts']!.get!.parameters;
     expect(listParams.map((p) => p.name)).toEqual(
       expect.arrayContaining(['limit', 'offset', 'minConfidence']),
     );
-    expect(doc.paths['/health']!.get.security).toEqual([]);
+    expect(doc.paths['/health']!.get!.security).toEqual([]);
   });
 
   it('answers /health without a token, with states only', async () => {

@@ -58,7 +58,7 @@ describe('token', () => {
       ['GET', '/api/v1/unknown-route'],
       ['GET', '/%61pi/v1/stats'],
     ];
-    const wrong = [
+    const wrong: Record<string, string>[] = [
       {},
       { authorization: 'Bearer ' },
       { authorization: `Bearer ${t.server.token.slice(0, -1)}` },

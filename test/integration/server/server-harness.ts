@@ -6,7 +6,8 @@ import {
   type RunningServer,
   type StartServerOptions,
 } from '../../../src/main/server/start-server';
-import { openLexicalMemory } from '../../helpers/lexical-memory';
+import { LEXICAL_MODEL_DIR, openLexicalMemory } from '../../helpers/lexical-memory';
+import { createNodeEmbedder } from '../../../src/main/embedder/embedder-client';
 
 export interface TestServer {
   server: RunningServer;
@@ -21,11 +22,12 @@ export interface TestServer {
 
 /** A real server on an ephemeral port over a real lexical-model memory on a temp database. */
 export async function startTestServer(opts: Partial<StartServerOptions> = {}): Promise<TestServer> {
-  const mem = openLexicalMemory({ backgroundEmbedding: true });
-  const metrics = createServerMetrics({ memory: mem.memory, embedder: mem.embedder, processMetrics: false });
+  const embedder = createNodeEmbedder({ modelDir: LEXICAL_MODEL_DIR, threads: 1 });
+  const mem = openLexicalMemory({ embedder, backgroundEmbedding: true });
+  const metrics = createServerMetrics({ memory: mem.memory, embedder, processMetrics: false });
   const server = await startServer({
     memory: mem.memory,
-    embedder: mem.embedder,
+    embedder,
     metrics,
     port: 0,
     tokenFile: path.join(mem.dir, 'home', 'api-token'),

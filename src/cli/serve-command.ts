@@ -1,0 +1,171 @@
+import { Command, Option } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createNodeEmbedder } from '../main/embedder/embedder-client';
+import { Memory } from '../main/memory/memory';
+import { defaultUserDataDir } from '../main/paths';
+import { createServerMetrics, type HippoServerMetrics } from '../main/server/metrics';
+import { DEFAULT_PORT, startServer, type RunningServer } from '../main/server/start-server';
+import { HippoError } from '../shared/errors';
+import type { CliIo } from './cli-io';
+import type { CommandContext } from './command-context';
+import { EXIT_OK } from './exit-codes';
+import { parseInteger } from './parse-options';
+import { resolveDbPath, type GlobalOptions } from './session';
+
+/** `hippo serve --json` prints exactly this, on one line, once the server answers. */
+export interface ServeOutput {
+  url: string;
+  token_file: string;
+  open_url: string;
+}
+
+interface ServeOptions {
+  port?: number;
+  json?: boolean;
+  ui: boolean;
+}
+
+/** The token file: <user data>/api-token (0600, in a 0700 folder). */
+export function defaultTokenFile(env: Record<string, string | undefined>): string {
+  return path.join(defaultUserDataDir(env), 'api-token');
+}
+
+export function serveCommand(ctx: CommandContext): Command {
+  return new Command('serve')
+    .summary('run the local HTTP API (and the UI) on 127.0.0.1 until Ctrl-C')
+    .description(
+      'Serve the memory over a loopback-only HTTP API (127.0.0.1) for scripts, browser extensions and ' +
+        'agents, with Prometheus metrics at /metrics and the built UI at /. Every /api and /metrics request ' +
+        'needs "Authorization: Bearer <token>", the token being the contents of the api-token file in the ' +
+        'user data folder (created 0600 on first start). The printed UI link carries the token for the ' +
+        'page to read, as Jupyter does; treat it like the token. Stops cleanly on SIGINT/SIGTERM.',
+    )
+    .addOption(
+      new Option(
+        '-p, --port <n>',
+        `port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)`,
+      ).argParser(parseInteger),
+    )
+    .option('--json', 'print one line {"url", "token_file", "open_url"} on stdout when ready')
+    .option('--no-ui', 'do not serve the built UI at /')
+    .action((opts: ServeOptions, cmd: Command) =>
+      ctx.run(cmd, () => serve(ctx.io, ctx.globals(cmd), opts, waitForStopSignal)),
+    );
+}
+
+/** Stops the server when `stopped` resolves; dispose() lets go of whatever it listens to. */
+export interface StopSource {
+  stopped: Promise<unknown>;
+  dispose(): void;
+}
+
+/** Resolves with the first SIGINT or SIGTERM; a second Ctrl-C then kills the process as usual. */
+function waitForStopSignal(): StopSource {
+  let stop: (signal: NodeJS.Signals) => void = () => undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    stop = (signal) => {
+      dispose();
+      resolve(signal);
+    };
+  });
+  const dispose = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { stopped, dispose };
+}
+
+/**
+ * Runs the server until the stop source fires, then closes in order: the server (in-flight
+ * requests finish), the metrics hooks, the memory (database), the embedder (worker).
+ */
+export async function serve(
+  io: CliIo,
+  globals: GlobalOptions,
+  opts: ServeOptions,
+  stopSource: () => StopSource,
+): Promise<number> {
+  const port = opts.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new HippoError('BAD_INPUT', `--port must be between 0 and 65535, got ${port}`);
+  // Listen for signals before the (slow) start, so an early Ctrl-C still closes everything.
+  const stop = stopSource();
+  const embedder = createNodeEmbedder({ env: io.env });
+  let memory: Memory | null = null;
+  let metrics: HippoServerMetrics | null = null;
+  let server: RunningServer | null = null;
+  try {
+    memory = Memory.open({
+      dbPath: resolveDbPath(globals, io),
+      embedder,
+      space: globals.space,
+      backgroundEmbedding: true,
+    });
+    metrics = createServerMetrics({ memory, embedder });
+    const rendererDir = opts.ui ? findRendererDir() : undefined;
+    server = await startServer({
+      memory,
+      embedder,
+      metrics,
+      port,
+      tokenFile: defaultTokenFile(io.env),
+      rendererDir,
+    });
+    if (opts.json) {
+      const out: ServeOutput = { url: server.url, token_file: server.tokenFile, open_url: server.openUrl };
+      io.stdout.write(`${JSON.stringify(out)}\n`);
+    } else {
+      io.stdout.write(
+        [
+          `Hippo API on ${server.url} (database ${memory.dbPath})`,
+          `Token file: ${server.tokenFile} (send it as "Authorization: Bearer <token>")`,
+          rendererDir
+            ? `Open the UI: ${server.openUrl}`
+            : 'UI: not built (npm run build); the API alone is served',
+          'Press Ctrl-C to stop.',
+          '',
+        ].join('\n'),
+      );
+    }
+    // Load the model now rather than on the first recall; it also starts embedding facts that were
+    // stored while the model was missing, in the background.
+    memory.stats().catch(() => undefined);
+    const signal = await stop.stopped;
+    io.stderr.write(`hippo serve: ${typeof signal === 'string' ? `${signal}, ` : ''}stopping\n`);
+    return EXIT_OK;
+  } finally {
+    stop.dispose();
+    await server?.close();
+    metrics?.close();
+    await memory?.close();
+    await embedder.close();
+  }
+}
+
+/**
+ * The built renderer (electron-vite's out/renderer) of this package, if it was built: found from
+ * this module (src/cli in development, dist/ when bundled) up to the package.json named "hippo".
+ */
+export function findRendererDir(from: string = import.meta.url): string | undefined {
+  let dir = path.dirname(from.startsWith('file:') ? fileURLToPath(from) : from);
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'hippo') {
+          const renderer = path.join(dir, 'out', 'renderer');
+          return fs.existsSync(path.join(renderer, 'index.html')) ? renderer : undefined;
+        }
+      } catch {
+        // an unreadable package.json is not ours; keep looking
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
