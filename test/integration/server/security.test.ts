@@ -7,7 +7,14 @@ import { toHttpError } from '../../../src/main/server/http-errors';
 import { startServer } from '../../../src/main/server/start-server';
 import { HippoError } from '../../../src/shared/errors';
 import { makeTempDir } from '../../helpers/temp-dir';
-import { api, rawRequest, startTestServer, type RawResponse, type TestServer } from './server-harness';
+import {
+  api,
+  collectResponse,
+  rawRequest,
+  startTestServer,
+  type RawResponse,
+  type TestServer,
+} from './server-harness';
 
 let t: TestServer;
 let port: number;
@@ -264,18 +271,7 @@ describe('request bodies', () => {
               setHost: false,
               headers: jsonHeaders(),
             },
-            (res) => {
-              let text = '';
-              res.on('data', (c: Buffer) => (text += c.toString()));
-              res.on('end', () =>
-                resolve({
-                  status: res.statusCode ?? 0,
-                  headers: res.headers,
-                  text,
-                  json: <T>() => JSON.parse(text) as T,
-                }),
-              );
-            },
+            (res) => collectResponse(res, resolve, reject),
           );
           req.on('error', reject);
           const chunk = Buffer.alloc(256 * 1024, 0x61);

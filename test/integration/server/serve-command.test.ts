@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/main';
 import { serve, type ServeOutput } from '../../../src/cli/serve-command';
 import { BIN, Capture, ROOT, runCli, sandbox, type Sandbox } from '../cli/cli-harness';
-import { rawRequest, type RawResponse } from './server-harness';
+import { collectResponse, rawRequest, type RawResponse } from './server-harness';
 
 let box: Sandbox;
 beforeEach(() => {
@@ -130,18 +130,7 @@ describe('hippo serve (built binary)', () => {
               'content-length': String(Buffer.byteLength(body)),
             },
           },
-          (res) => {
-            let text = '';
-            res.on('data', (c: Buffer) => (text += c.toString()));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                text,
-                json: <T>() => JSON.parse(text) as T,
-              }),
-            );
-          },
+          (res) => collectResponse(res, resolve, reject),
         );
         req.on('error', reject);
         req.write(body.slice(0, 10));

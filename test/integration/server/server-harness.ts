@@ -68,6 +68,26 @@ export interface RawRequest {
   agent?: http.Agent;
 }
 
+/** Reads a node:http response whole into a RawResponse. */
+export function collectResponse(
+  res: http.IncomingMessage,
+  resolve: (r: RawResponse) => void,
+  reject: (e: Error) => void,
+): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    resolve({
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      text,
+      json: <T>() => JSON.parse(text) as T,
+    });
+  });
+  res.on('error', reject);
+}
+
 /** One request over node:http with exactly the headers given. */
 export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -81,20 +101,7 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> 
         headers: req.headers ?? {},
         agent: req.agent ?? false,
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json: <T>() => JSON.parse(text) as T,
-          });
-        });
-        res.on('error', reject);
-      },
+      (res) => collectResponse(res, resolve, reject),
     );
     // The server may answer (413) and close before a large body is fully written; the answer counts.
     r.on('error', reject);
