@@ -1,6 +1,6 @@
 import type { EmbeddingCacheStore } from '../embedder/types';
 import type { Db } from './open-db';
-import { vectorFromBlob } from './vector';
+import { vectorFromBlob, vectorToBlob } from './vector';
 
 /** The embedder client's persistent cache: sha256(model id, normalized text) → vector. */
 export class EmbeddingCacheRepo implements EmbeddingCacheStore {
@@ -31,8 +31,7 @@ export class EmbeddingCacheRepo implements EmbeddingCacheStore {
     if (entries.length === 0) return;
     const now = Date.now();
     this.db.transaction(() => {
-      for (const [k, v] of entries)
-        this.putOne.run(k, Buffer.from(v.buffer, v.byteOffset, v.byteLength), now);
+      for (const [k, v] of entries) this.putOne.run(k, vectorToBlob(v), now);
     })();
   }
 

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-db';
+import { vectorFromBlob, vectorToBlob } from './vector';
 
 export interface FactRow {
   id: number;
@@ -61,10 +62,6 @@ function filterSql(filters: FactFilters, params: unknown[]): string {
     params.push(filters.until);
   }
   return sql;
-}
-
-function blobOf(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 /**
@@ -161,7 +158,7 @@ export class FactsRepo {
     ).run(
       BigInt(id),
       f.space,
-      blobOf(vector),
+      vectorToBlob(vector),
       BigInt(f.deleted_at === null && f.superseded_by === null ? 1 : 0),
       f.category,
       f.confidence,
@@ -171,13 +168,16 @@ export class FactsRepo {
     this.stmt('UPDATE facts SET embedded_model = ? WHERE id = ?').run(modelId, id);
   }
 
+  /** Forgets a fact's vector (its content changed and no model is there to embed it again). */
+  dropEmbedding(id: number): void {
+    this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    this.stmt('UPDATE facts SET embedded_model = NULL WHERE id = ?').run(id);
+  }
+
   getEmbedding(id: number): Float32Array | undefined {
     const row = this.stmt('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(id)) as
       { embedding: Buffer } | undefined;
-    if (!row) return undefined;
-    const copy = new Uint8Array(row.embedding.byteLength);
-    copy.set(row.embedding);
-    return new Float32Array(copy.buffer);
+    return row && vectorFromBlob(row.embedding);
   }
 
   /** Keeps the vector's filter columns equal to the fact's (vec0 metadata is a copy). */
@@ -223,7 +223,7 @@ export class FactsRepo {
   nearest(space: string, vector: Float32Array, k: number, filters: FactFilters = {}): RankedId[] {
     let sql =
       'SELECT fact_id AS id, distance AS rank FROM vec_facts WHERE embedding MATCH ? AND k = ? AND space = ? AND live = 1';
-    const params: unknown[] = [blobOf(vector), k, space];
+    const params: unknown[] = [vectorToBlob(vector), k, space];
     if (filters.category !== undefined) {
       sql += ' AND category = ?';
       params.push(filters.category);

@@ -1,4 +1,5 @@
 import type { Db } from './open-db';
+import { vectorFromBlob, vectorToBlob } from './vector';
 
 export interface LabelRow {
   id: number;
@@ -12,10 +13,6 @@ export interface LabelRow {
   deleted_at: number | null;
 }
 
-function blobOf(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
 export class LabelsRepo {
   private readonly byName;
   private readonly byId;
@@ -25,6 +22,8 @@ export class LabelsRepo {
   private readonly vecGet;
   private readonly vecNearest;
   private readonly listRows;
+  private readonly setCount;
+  private readonly missingVector;
 
   constructor(private readonly db: Db) {
     this.byName = db.prepare<[string, string], LabelRow>(
@@ -42,6 +41,10 @@ export class LabelsRepo {
     );
     this.vecNearest = db.prepare<[Buffer, number, string], { id: number; distance: number }>(
       'SELECT label_id AS id, distance FROM vec_labels WHERE embedding MATCH ? AND k = ? AND space = ?',
+    );
+    this.setCount = db.prepare('UPDATE labels SET vector_count = ? WHERE id = ?');
+    this.missingVector = db.prepare<[], LabelRow>(
+      'SELECT l.* FROM labels l WHERE l.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM vec_labels v WHERE v.label_id = l.id)',
     );
     this.listRows = db.prepare<[string], LabelRow & { fact_count: number }>(
       `SELECT l.*, (SELECT count(*) FROM facts f WHERE f.label_id = l.id AND f.deleted_at IS NULL
@@ -70,21 +73,18 @@ export class LabelsRepo {
 
   getVector(id: number): Float32Array | undefined {
     const row = this.vecGet.get(BigInt(id));
-    if (!row) return undefined;
-    const copy = new Uint8Array(row.embedding.byteLength);
-    copy.set(row.embedding);
-    return new Float32Array(copy.buffer);
+    return row && vectorFromBlob(row.embedding);
   }
 
   setVector(id: number, space: string, v: Float32Array, vectorCount: number): void {
     this.vecDelete.run(BigInt(id));
-    this.vecInsert.run(BigInt(id), space, blobOf(v));
-    this.db.prepare('UPDATE labels SET vector_count = ? WHERE id = ?').run(vectorCount, id);
+    this.vecInsert.run(BigInt(id), space, vectorToBlob(v));
+    this.setCount.run(vectorCount, id);
   }
 
   /** Nearest live label and its cosine similarity. */
   nearest(space: string, v: Float32Array): { label: LabelRow; similarity: number } | undefined {
-    for (const hit of this.vecNearest.all(blobOf(v), 4, space)) {
+    for (const hit of this.vecNearest.all(vectorToBlob(v), 4, space)) {
       const label = this.byId.get(hit.id);
       if (label && label.deleted_at === null) return { label, similarity: 1 - hit.distance };
     }
@@ -92,11 +92,7 @@ export class LabelsRepo {
   }
 
   withoutVector(): LabelRow[] {
-    return this.db
-      .prepare(
-        'SELECT l.* FROM labels l WHERE l.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM vec_labels v WHERE v.label_id = l.id)',
-      )
-      .all() as LabelRow[];
+    return this.missingVector.all();
   }
 
   clearVectors(): void {

@@ -307,7 +307,6 @@ export class Memory {
       if (p.content !== undefined) {
         change.content = p.content;
         change.content_hash = contentHash(p.content);
-        change.embedded_model = null;
       }
       if (p.category !== undefined) change.category = p.category;
       if (p.confidence !== undefined) change.confidence = p.confidence;
@@ -321,7 +320,7 @@ export class Memory {
                 this.labels.create(row.space, p.label, 'topic', row.category)
               ).id;
       }
-      if (p.content !== undefined) this.db.prepare('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+      if (p.content !== undefined) this.facts.dropEmbedding(id);
       this.facts.update(id, change);
       if (vector && model) this.facts.setEmbedding(id, vector, model);
     })();
@@ -441,7 +440,8 @@ export class Memory {
     opts: { maxMs?: number; signal?: AbortSignal; onProgress?: (p: EmbedPendingProgress) => void } = {},
   ): Promise<EmbedPendingProgress> {
     this.assertOpen();
-    const total = this.facts.pendingCount() + this.labels.withoutVector().length;
+    const unembeddedLabels = this.labels.withoutVector();
+    const total = this.facts.pendingCount() + unembeddedLabels.length;
     const progress = { done: 0, total };
     const model = await this.activeModel();
     if (!model || !this.embedder || total === 0) return progress;
@@ -449,7 +449,7 @@ export class Memory {
     const expired = () =>
       this.closed || opts.signal?.aborted || (opts.maxMs !== undefined && Date.now() - started > opts.maxMs);
 
-    for (const label of this.labels.withoutVector()) {
+    for (const label of unembeddedLabels) {
       if (expired()) return progress;
       const [v] = await this.embedder.embed([label.name]);
       this.db.transaction(() => this.labels.setVector(label.id, label.space, v!, 1))();

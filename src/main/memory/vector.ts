@@ -22,6 +22,11 @@ export function blend(parts: Array<[Float32Array, number]>): Float32Array {
   return normalize(out);
 }
 
+/** The bytes sqlite-vec stores for a float vector (a view, no copy). */
+export function vectorToBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
 export function vectorFromBlob(blob: Buffer): Float32Array {
   // Copy: the Buffer may be a view into a pooled allocation with a misaligned offset.
   const copy = new Uint8Array(blob.byteLength);
