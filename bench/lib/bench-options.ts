@@ -18,8 +18,10 @@ export interface BenchOptions {
   embedBatchSamples: number;
   /** Facts per memory.encodeMany call during the import. */
   chunk: number;
-  /** onnxruntime intra-op threads in the embedder worker. */
+  /** onnxruntime intra-op threads in each embedder worker. */
   threads: number;
+  /** Embedder worker processes (as `hippo serve` runs them: two single-threaded on 2+ cores). */
+  workers: number;
   /** Results per recall. */
   limit: number;
   /** Wire the engine's SQLite embedding cache into the client, as the app does. */
@@ -101,7 +103,8 @@ twin MiniLM model and measures import, recall and encode against the raw embeddi
   --embed-one N       embedding-floor samples, one 16-token text (default ${FULL_SIZES.embedOneSamples})
   --embed-batch N     embedding-floor samples, 32 texts of 40 tokens (default ${FULL_SIZES.embedBatchSamples})
   --chunk N           facts per encodeMany call (default ${FULL_SIZES.chunk})
-  --threads N         onnxruntime threads (default 2)
+  --workers N         embedder worker processes (default 2, as hippo serve runs)
+  --threads N         onnxruntime threads per worker (default 1)
   --limit N           results per recall (default 10)
   --http-seconds N    length of each HTTP recall load phase (default ${FULL_SIZES.httpSeconds}; quick ${QUICK_SIZES.httpSeconds})
   --http-connections LIST
@@ -125,6 +128,7 @@ const INT_FLAGS = {
   'embed-batch': 'embedBatchSamples',
   chunk: 'chunk',
   threads: 'threads',
+  workers: 'workers',
   limit: 'limit',
   'http-seconds': 'httpSeconds',
 } as const satisfies Record<string, keyof BenchOptions>;
@@ -153,7 +157,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const quick = values.quick === true;
   const opts: BenchOptions = {
     ...(quick ? QUICK_SIZES : FULL_SIZES),
-    threads: 2,
+    threads: 1,
+    workers: 2,
     limit: 10,
     diskCache: values['no-disk-cache'] !== true,
     http: values['no-http'] !== true,

@@ -87,6 +87,25 @@ export const HttpResultSchema = z.strictObject({
 });
 export type HttpResult = z.infer<typeof HttpResultSchema>;
 
+/** A search step of recall alone: the engine's in-memory index against its exact SQLite baseline. */
+export const StepComparisonSchema = z.strictObject({
+  queries: z.number().int().positive(),
+  k: z.number().int().positive(),
+  /** Entries in the in-memory index. */
+  size: z.number().int().nonnegative(),
+  /** Building the in-memory index from SQLite, ms. */
+  loadMs: nonNegative,
+  index: LatencySummarySchema,
+  /** sqlite-vec's exact float scan (vectors) or FTS5's bm25 (words). */
+  baseline: LatencySummarySchema,
+  /** Share of the baseline's top k the index returned, mean and worst query. */
+  recallAtK: z.number().min(0).max(1),
+  minRecallAtK: z.number().min(0).max(1),
+  /** Queries whose ranked list equals the baseline's exactly. */
+  identical: z.number().int().nonnegative(),
+});
+export type StepComparison = z.infer<typeof StepComparisonSchema>;
+
 /** Bump when a field changes meaning, so old results files are not compared with new ones by mistake. */
 export const RESULT_VERSION = 1;
 
@@ -114,6 +133,8 @@ export const BenchResultSchema = z.strictObject({
     warmup: z.number().int().nonnegative(),
     chunk: z.number().int().positive(),
     threads: z.number().int().positive(),
+    /** Embedder worker processes (absent in results written before the pool: one). */
+    workers: z.number().int().positive().optional(),
     limit: z.number().int().positive(),
     diskCache: z.boolean(),
     /** Near-duplicate merge threshold the memory ran with (above 1 = merging off). */
@@ -170,6 +191,8 @@ export const BenchResultSchema = z.strictObject({
   /** Embedding-cache hits during measured calls; anything but 0 means a figure hides embedding cost. */
   measuredCacheHits: z.number().int().nonnegative(),
   db: z.strictObject({ facts: z.number().int().positive(), bytes: positive }),
+  /** Recall's two search steps alone (absent in results written before the in-memory indexes). */
+  searchSteps: z.strictObject({ vector: StepComparisonSchema, text: StepComparisonSchema }).optional(),
   /** HTTP recall under load (absent with --no-http). */
   http: HttpResultSchema.optional(),
   targets: z.array(TargetCheckSchema),
@@ -186,6 +209,8 @@ export const TARGETS = {
   /** HTTP recall at HTTP_TARGET_CONNECTIONS connections. */
   httpReqPerSec: 200,
   httpP95Ms: 50,
+  /** Share of exact search's top 10 the approximate vector step must keep. */
+  vectorRecallAt10: 0.99,
 } as const;
 
 export const HTTP_TARGET_CONNECTIONS = 8;
@@ -194,6 +219,8 @@ export function checkTargets(m: {
   recall: LatencySummary;
   encode: LatencySummary;
   factsPerSec: number;
+  /** Mean recall@k of the in-memory vector index against exact search. */
+  vectorRecallAtK?: number;
   /** HTTP phases; the targets apply to the one at HTTP_TARGET_CONNECTIONS, if any. */
   http?: ReadonlyArray<Pick<HttpPhaseRaw, 'connections' | 'reqPerSec' | 'latency'>>;
 }): TargetCheck[] {
@@ -220,6 +247,17 @@ export function checkTargets(m: {
       pass: m.factsPerSec >= TARGETS.importFactsPerSec,
     },
   ];
+  if (m.vectorRecallAtK !== undefined) {
+    checks.push({
+      id: 'vector-recall',
+      label: 'vector index recall@10 vs exact',
+      value: m.vectorRecallAtK,
+      op: '>=',
+      target: TARGETS.vectorRecallAt10,
+      unit: 'share',
+      pass: m.vectorRecallAtK >= TARGETS.vectorRecallAt10,
+    });
+  }
   const http = m.http?.find((p) => p.connections === HTTP_TARGET_CONNECTIONS);
   if (http) {
     const c = HTTP_TARGET_CONNECTIONS;

@@ -1,4 +1,4 @@
-import type { BenchResult, HttpResult } from './bench-result';
+import type { BenchResult, HttpResult, StepComparison } from './bench-result';
 import type { LatencySummary } from './stats';
 
 /** Plain-text table: columns padded to their widest cell, numbers right-aligned. */
@@ -92,7 +92,7 @@ export function formatReport(r: BenchResult): string {
   const b = r.baseline;
   const cfg = r.config;
   const head =
-    `Hippo bench ${r.name}: ${cfg.facts.toLocaleString('en-US')} facts, ${cfg.model} model (${cfg.threads} threads), ` +
+    `Hippo bench ${r.name}: ${cfg.facts.toLocaleString('en-US')} facts, ${cfg.model} model (${cfg.workers ?? 1} worker(s) x ${cfg.threads} thread(s)), ` +
     `disk cache ${cfg.diskCache ? 'on' : 'off'}; ${r.machine.cpus} CPUs, Node ${r.machine.node}` +
     (cfg.quick ? ' [QUICK: sizes too small for real figures]' : '');
   const floorNote = 'x floor = figure / embed-one at the same percentile, both measured in this run';
@@ -136,9 +136,25 @@ export function formatReport(r: BenchResult): string {
     (r.measuredCacheHits > 0
       ? `; WARNING: ${r.measuredCacheHits} embedding-cache hits during measured calls`
       : '');
+  const stepLine = (name: string, baseline: string, c: StepComparison): string =>
+    `${name} step (${c.size.toLocaleString('en-US')} in memory, k=${c.k}, ${c.queries} queries): index ` +
+    `P50 ${ms(c.index.p50)} / P95 ${ms(c.index.p95)} ms vs ${baseline} P50 ${ms(c.baseline.p50)} / ` +
+    `P95 ${ms(c.baseline.p95)} ms (${times(c.baseline.p50 / c.index.p50)} faster); recall@${c.k} vs ${baseline} ` +
+    `${c.recallAtK.toFixed(4)} (worst query ${c.minRecallAtK.toFixed(2)}), ${c.identical}/${c.queries} ` +
+    `lists identical; built in ${ms(c.loadMs)} ms`;
+  const steps = r.searchSteps
+    ? [
+        stepLine('vector', 'exact sqlite-vec scan', r.searchSteps.vector),
+        stepLine('word', 'FTS5 bm25', r.searchSteps.text),
+      ]
+    : [];
   const targetRows = r.targets.map((t) => [
     t.label,
-    t.unit === 'ms' ? `${ms(t.value)} ms` : `${t.value.toFixed(0)} ${t.unit}`,
+    t.unit === 'ms'
+      ? `${ms(t.value)} ms`
+      : t.unit === 'share'
+        ? t.value.toFixed(4)
+        : `${t.value.toFixed(0)} ${t.unit}`,
     `${t.op} ${t.target} ${t.unit}`,
     t.pass ? 'PASS' : 'FAIL',
   ]);
@@ -151,6 +167,7 @@ export function formatReport(r: BenchResult): string {
     '',
     importLine,
     drift,
+    ...steps,
     ...(r.http ? ['', formatHttp(r.http)] : []),
     '',
     renderTable(['target', 'measured', 'goal', ''], targetRows),

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { EmbedderClient } from '../../src/main/embedder/embedder-client';
+import type { ManagedEmbedder } from '../../src/main/embedder/embedder-pool';
 import type { Memory } from '../../src/main/memory/memory';
 import { createServerMetrics } from '../../src/main/server/metrics';
 import { startServer } from '../../src/main/server/start-server';
@@ -114,7 +114,7 @@ export async function startLoadWorker(target: LoadTarget): Promise<LoadWorker> {
 
 export interface HttpBenchInput {
   memory: Memory;
-  embedder: EmbedderClient;
+  embedder: ManagedEmbedder;
   queries: string[];
   limit: number;
   /** Connections of each measured phase, in order. */

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SearchResult } from '../../src/shared/contract';
-import { createNodeEmbedder, type EmbedderClient } from '../../src/main/embedder/embedder-client';
+import { DEFAULT_SPACE, type SearchResult } from '../../src/shared/contract';
+import { createNodeEmbedderPool } from '../../src/main/embedder/embedder-client';
+import type { ManagedEmbedder } from '../../src/main/embedder/embedder-pool';
 import { Memory } from '../../src/main/memory/memory';
 import { loadTokenizer } from '../../src/utility/tokenize';
 import {
@@ -31,6 +32,10 @@ import { HTTP_POOL_RATE, HTTP_QUERY_WORDS, httpQueries, runHttpBench } from './h
 import { interleave } from './interleave';
 import { summarize, timeEach } from './stats';
 import { SwitchableCache } from './switchable-cache';
+import { runSearchStepBench } from './search-step-bench';
+
+/** Results per query in the search-step comparison: the recall@10 the quality guard reads. */
+const STEP_K = 10;
 
 export interface BenchEnv {
   repoRoot: string;
@@ -125,13 +130,14 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hippo-bench-'));
   const dbPath = path.join(tmp, 'bench.db');
   const cache = new SwitchableCache();
-  let embedder: EmbedderClient | null = null;
+  let embedder: ManagedEmbedder | null = null;
   let memory: Memory | null = null;
   let textMemory: Memory | null = null;
   try {
-    embedder = createNodeEmbedder({
+    embedder = createNodeEmbedderPool({
       modelDir,
       threads: opts.threads,
+      workers: opts.workers,
       cache: opts.diskCache ? cache : undefined,
     });
     const t0 = performance.now();
@@ -251,6 +257,21 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       `recall P50 ${summarize(phase.recall).p50.toFixed(2)} ms, encode P50 ${summarize(phase.encode).p50.toFixed(2)} ms`,
     );
 
+    // --- recall's search steps alone: in-memory indexes vs sqlite-vec's exact scan and FTS5 ---
+    const stepTexts = [...recallQueries, ...filteredQueries];
+    const stepVectors = await client.embed(stepTexts);
+    const searchSteps = runSearchStepBench(
+      dbPath,
+      DEFAULT_SPACE,
+      stepTexts.map((text, i) => ({ text, vector: stepVectors[i]! })),
+      STEP_K,
+    );
+    log(
+      `vector step P50 ${searchSteps.vector.index.p50.toFixed(2)} ms (sqlite-vec ${searchSteps.vector.baseline.p50.toFixed(2)} ms), ` +
+        `recall@${STEP_K} ${searchSteps.vector.recallAtK.toFixed(4)}; word step P50 ${searchSteps.text.index.p50.toFixed(2)} ms ` +
+        `(FTS5 ${searchSteps.text.baseline.p50.toFixed(2)} ms), ${searchSteps.text.identical}/${searchSteps.text.queries} identical`,
+    );
+
     // --- HTTP recall under load: the same memory behind the real server, autocannon in a child ---
     let httpPhases: HttpPhaseRaw[] | null = null;
     let httpQueryCount = 0;
@@ -303,6 +324,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       recall,
       encode,
       factsPerSec,
+      vectorRecallAtK: searchSteps.vector.recallAtK,
       ...(httpPhases ? { http: httpPhases } : {}),
     });
     const cpus = os.cpus();
@@ -330,6 +352,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         warmup: opts.warmup,
         chunk: opts.chunk,
         threads: opts.threads,
+        workers: opts.workers,
         limit: opts.limit,
         diskCache: opts.diskCache,
         mergeThreshold: BENCH_TUNING.mergeThreshold,
@@ -375,6 +398,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       },
       measuredCacheHits,
       db: { facts: stats.facts, bytes: stats.db_bytes },
+      searchSteps,
       ...(httpPhases
         ? {
             http: {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { FromWorker } from '../../shared/embedder-protocol';
 import { fromErrorPayload, HippoError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { defaultUserDataDir } from '../paths';
+import { EmbedderPool, type ManagedEmbedder } from './embedder-pool';
 import { LruCache } from './lru-cache';
 import { modelSearchPaths, resolveModelDir } from './model-locate';
 import { nodeWorkerHostFactory } from './node-worker-host';
@@ -569,4 +571,17 @@ export function createNodeEmbedder(opts: NodeEmbedderOptions = {}): EmbedderClie
           : modelSearchPaths({ env, resourcesPath, userDataDir: userDataDir ?? defaultUserDataDir(env) }),
       ),
   });
+}
+
+/**
+ * Embedding for a server: `workers` node clients (default: two on a machine with two or more
+ * cores, one otherwise), each worker single-threaded unless `threads` says otherwise.
+ */
+export function createNodeEmbedderPool(
+  opts: NodeEmbedderOptions & { workers?: number; cores?: number } = {},
+): ManagedEmbedder {
+  const { workers, cores = availableParallelism(), ...rest } = opts;
+  const n = Math.max(1, workers ?? Math.min(2, cores));
+  if (n === 1) return createNodeEmbedder(rest);
+  return new EmbedderPool(Array.from({ length: n }, () => createNodeEmbedder({ threads: 1, ...rest })));
 }

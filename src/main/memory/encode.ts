@@ -227,6 +227,7 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
     });
   });
   timed(ctx, 'encode_write', () => write());
+  facts.pruneChanges();
   return results;
 }
 

@@ -1,4 +1,8 @@
 import type { Statement } from 'better-sqlite3';
+import { FACT_CHANGES_KEPT } from './fact-changes';
+import { LiveText } from './live-text';
+import { LiveVectors } from './live-vectors';
+import { toFtsMatch } from './fts-query';
 import type { Db } from './open-db';
 import { vectorFromBlob, vectorToBlob } from './vector';
 
@@ -70,8 +74,22 @@ function filterSql(filters: FactFilters, params: unknown[]): string {
  */
 export class FactsRepo {
   private readonly stmts = new Map<string, Statement<unknown[], unknown>>();
+  private liveVectors: LiveVectors | null = null;
+  private liveText: LiveText | null = null;
 
   constructor(private readonly db: Db) {}
+
+  /** The in-memory copy of the live vectors that KNN searches; built on first use. */
+  get vectors(): LiveVectors {
+    this.liveVectors ??= new LiveVectors(this.db);
+    return this.liveVectors;
+  }
+
+  /** The in-memory copy of facts_fts that word search ranks; built on first use. */
+  get text(): LiveText {
+    this.liveText ??= new LiveText(this.db);
+    return this.liveText;
+  }
 
   private stmt(sql: string): Statement<unknown[], unknown> {
     let s = this.stmts.get(sql);
@@ -141,6 +159,11 @@ export class FactsRepo {
     this.stmt('DELETE FROM facts WHERE id = ?').run(id);
   }
 
+  /** Drops old entries of the change log (readers further behind rebuild their indexes). */
+  pruneChanges(keep = FACT_CHANGES_KEPT): void {
+    this.stmt('DELETE FROM fact_changes WHERE seq <= (SELECT max(seq) FROM fact_changes) - ?').run(keep);
+  }
+
   /** Facts whose older wording was kept when a near-duplicate replaced it. */
   history(id: number): FactRow[] {
     return this.stmt('SELECT * FROM facts WHERE superseded_by = ? ORDER BY updated_at DESC').all(
@@ -175,6 +198,8 @@ export class FactsRepo {
   }
 
   getEmbedding(id: number): Float32Array | undefined {
+    const fromIndex = this.vectors.current()?.vectorOf(id);
+    if (fromIndex) return fromIndex;
     const row = this.stmt('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(id)) as
       { embedding: Buffer } | undefined;
     return row && vectorFromBlob(row.embedding);
@@ -219,8 +244,18 @@ export class FactsRepo {
     return row.n;
   }
 
-  /** Nearest live facts by cosine distance; every filter is applied during the KNN scan. */
+  /**
+   * Nearest live facts by cosine distance; every filter is applied during the scan. Served by
+   * the in-memory index, or by sqlite-vec inside a transaction (where uncommitted rows count).
+   */
   nearest(space: string, vector: Float32Array, k: number, filters: FactFilters = {}): RankedId[] {
+    const index = this.vectors.current();
+    if (index) return index.search(space, vector, k, filters);
+    return this.nearestInSqlite(space, vector, k, filters);
+  }
+
+  /** sqlite-vec's exact KNN over vec_facts: the reference the index is measured against. */
+  nearestInSqlite(space: string, vector: Float32Array, k: number, filters: FactFilters = {}): RankedId[] {
     let sql =
       'SELECT fact_id AS id, distance AS rank FROM vec_facts WHERE embedding MATCH ? AND k = ? AND space = ? AND live = 1';
     const params: unknown[] = [vectorToBlob(vector), k, space];
@@ -247,14 +282,32 @@ export class FactsRepo {
     return this.stmt(sql).all(...params) as RankedId[];
   }
 
-  /** Best live facts for an FTS5 MATCH expression, by bm25. */
-  searchText(space: string, match: string, k: number, filters: FactFilters = {}): RankedId[] {
-    const params: unknown[] = [match, space];
+  /**
+   * Best live facts for any of the words (an OR query), by FTS5's bm25. Served by the in-memory
+   * text index, or by FTS5 inside a transaction or when a word is not a single FTS5 term.
+   */
+  searchText(space: string, words: readonly string[], k: number, filters: FactFilters = {}): RankedId[] {
+    if (words.length === 0) return [];
+    const terms = this.text.queryTerms(words);
+    const index = terms && this.text.current();
+    if (terms && index) return index.search(space, terms, k, filters);
+    return this.searchTextInSqlite(space, words, k, filters);
+  }
+
+  /** FTS5's own ranking of the same OR query: the reference the index is measured against. */
+  searchTextInSqlite(
+    space: string,
+    words: readonly string[],
+    k: number,
+    filters: FactFilters = {},
+  ): RankedId[] {
+    if (words.length === 0) return [];
+    const params: unknown[] = [toFtsMatch(words), space];
     const where = filterSql(filters, params);
     params.push(k);
     return this.stmt(
       `SELECT f.id AS id, bm25(facts_fts) AS rank FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid
-       WHERE facts_fts MATCH ? AND f.space = ? AND ${LIVE}${where} ORDER BY rank LIMIT ?`,
+       WHERE facts_fts MATCH ? AND f.space = ? AND ${LIVE}${where} ORDER BY rank, f.id LIMIT ?`,
     ).all(...params) as RankedId[];
   }
 

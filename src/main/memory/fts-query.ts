@@ -23,9 +23,8 @@ export function ftsTerms(text: string): string[] {
   return (content.length > 0 ? content : unique).slice(0, MAX_TERMS);
 }
 
-/** The MATCH expression, or null when the text has no searchable words. */
-export function toFtsMatch(text: string): string | null {
-  const terms = ftsTerms(text);
-  if (terms.length === 0) return null;
-  return terms.map((t) => `"${t}"`).join(' OR ');
+/** The MATCH expression for any of the words (each quoted), or null when there are none. */
+export function toFtsMatch(words: readonly string[]): string | null {
+  if (words.length === 0) return null;
+  return words.map((t) => `"${t}"`).join(' OR ');
 }

@@ -516,6 +516,9 @@ export class Memory {
     this.closed = true;
     await this.backgroundRun;
     this.embedder?.detachCache?.(this.embeddingCache);
+    this.embeddingCache.flush();
+    this.facts.vectors.release();
+    this.facts.text.release();
     this.db.close();
   }
 }

@@ -2,7 +2,7 @@ import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { FactFilters } from './facts-repo';
 import { fuseRanks, type RankedList } from './fuse-ranks';
 import { timed, type MemoryContext } from './memory-context';
-import { toFtsMatch } from './fts-query';
+import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
 
 export interface RecallRequest {
@@ -40,17 +40,17 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
 
   const textLists: RankedList[] = [];
   const textIds = new Set<number>();
-  const match = toFtsMatch(req.query);
-  if (match) {
-    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, match, depth, req.filters));
+  const words = ftsTerms(req.query);
+  if (words.length > 0) {
+    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, words, depth, req.filters));
     for (const h of hits) textIds.add(h.id);
     textLists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
   }
-  const contextMatch = req.context ? toFtsMatch(req.context) : null;
-  if (contextMatch) {
+  const contextWords = req.context ? ftsTerms(req.context) : [];
+  if (contextWords.length > 0) {
     // The context's words count too, at the context's weight, so they can break a tie
     // between facts the query alone ranks alike.
-    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, contextMatch, depth, req.filters));
+    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, contextWords, depth, req.filters));
     for (const h of hits) textIds.add(h.id);
     textLists.push({ ids: hits.map((h) => h.id), weight: tuning.contextWeight });
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseInput, RecallInput } from '../../shared/contract';
-import type { EmbedderClient } from '../embedder/embedder-client';
+import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
 import {
   API_ROUTES,
@@ -18,7 +18,7 @@ import type { ServerMetrics } from './server-metrics';
 
 export interface ApiRouteDeps {
   memory: Memory;
-  embedder: EmbedderClient | null;
+  embedder: ManagedEmbedder | null;
   metrics: ServerMetrics;
   /** This server's base URL, for the OpenAPI document's `servers`. */
   baseUrl: () => string;

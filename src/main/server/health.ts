@@ -1,5 +1,5 @@
 import { version } from '../../../package.json';
-import type { EmbedderClient } from '../embedder/embedder-client';
+import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
 import type { HealthResponse } from './api-spec';
 
@@ -8,7 +8,7 @@ import type { HealthResponse } from './api-spec';
  * without anything private: states only. Degraded means recall runs on words alone (model missing,
  * failed or not configured) or the database does not answer.
  */
-export function checkHealth(memory: Memory, embedder: EmbedderClient | null): HealthResponse {
+export function checkHealth(memory: Memory, embedder: ManagedEmbedder | null): HealthResponse {
   const modelState = ((): HealthResponse['model']['state'] => {
     if (!embedder) return 'disabled';
     const err = embedder.lastError;

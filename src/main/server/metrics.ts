@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EmbedderClient } from '../embedder/embedder-client';
+import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Embedder } from '../embedder/types';
 import type { Memory } from '../memory/memory';
 import type { ServerMetrics } from './server-metrics';
@@ -8,8 +8,8 @@ export const REQUEST_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 
 export const EMBEDDING_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5];
 export const DB_QUERY_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
 
-/** What the embedding metrics read; EmbedderClient has it all. */
-type ObservableEmbedder = Pick<EmbedderClient, 'stats' | 'queueDepth' | 'onBatchTimed'>;
+/** What the embedding metrics read; EmbedderClient and EmbedderPool have it all. */
+type ObservableEmbedder = Pick<ManagedEmbedder, 'stats' | 'queueDepth' | 'onBatchTimed'>;
 
 function observable(embedder: Embedder | null): ObservableEmbedder | null {
   const e = embedder as Partial<ObservableEmbedder> | null;
@@ -24,10 +24,10 @@ function observable(embedder: Embedder | null): ObservableEmbedder | null {
 export interface ServerMetricsOptions {
   memory: Memory;
   /**
-   * The embedder behind the memory, normally an EmbedderClient. Null (text-only mode) or an
+   * The embedder behind the memory, normally an EmbedderClient or a pool of them. Null (text-only mode) or an
    * embedder without stats/queueDepth/onBatchTimed leaves the embedding metrics at zero.
    */
-  embedder: EmbedderClient | Embedder | null;
+  embedder: ManagedEmbedder | Embedder | null;
   /** Process and Node.js metrics (CPU, memory, event loop, GC); on by default. */
   processMetrics?: boolean;
 }

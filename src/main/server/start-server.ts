@@ -3,7 +3,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { HippoError } from '../../shared/errors';
-import type { EmbedderClient } from '../embedder/embedder-client';
+import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
 import { registerApiRoutes } from './api-routes';
 import { bearerToken, loadOrCreateToken, tokenMatches } from './api-token';
@@ -20,7 +20,7 @@ export const LOOPBACK_HOST = '127.0.0.1';
 
 export interface StartServerOptions {
   memory: Memory;
-  embedder: EmbedderClient | null;
+  embedder: ManagedEmbedder | null;
   metrics: ServerMetrics;
   /** 0 picks a free port; default DEFAULT_PORT. */
   port?: number;

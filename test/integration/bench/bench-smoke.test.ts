@@ -61,6 +61,12 @@ describe('tsx bench/run.ts --quick', () => {
         }
       }
       for (const v of Object.values(result.ratios)) expect(v).toBeGreaterThan(0);
+      // Recall's search steps against their exact baselines: the word index ranks as FTS5 does.
+      const steps = result.searchSteps!;
+      expect(steps.vector.size).toBeGreaterThan(0);
+      expect(steps.vector.recallAtK).toBeGreaterThan(0.9);
+      expect(steps.text.identical).toBe(steps.text.queries);
+      expect(stdout).toContain('word step');
       // The quick HTTP phases: 1 and 8 connections against the real server, every request a 2xx
       // with a query nobody embedded before.
       expect(stdout).toContain('HTTP recall conn');
@@ -83,6 +89,7 @@ describe('tsx bench/run.ts --quick', () => {
         'recall-p95',
         'encode-p50',
         'import-rate',
+        'vector-recall',
         'http-rate-8',
         'http-p95-8',
       ]);

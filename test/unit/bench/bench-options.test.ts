@@ -6,7 +6,8 @@ describe('parseBenchArgs', () => {
     const o = parseBenchArgs([]);
     expect(o).toMatchObject({
       ...FULL_SIZES,
-      threads: 2,
+      threads: 1,
+      workers: 2,
       limit: 10,
       diskCache: true,
       quick: false,
@@ -47,6 +48,8 @@ describe('parseBenchArgs', () => {
       '--chunk',
       '64',
       '--threads',
+      '2',
+      '--workers',
       '1',
       '--limit',
       '5',
@@ -67,7 +70,8 @@ describe('parseBenchArgs', () => {
       embedOneSamples: 9,
       embedBatchSamples: 4,
       chunk: 64,
-      threads: 1,
+      threads: 2,
+      workers: 1,
       limit: 5,
       out: 'x.json',
       name: 'my-run',

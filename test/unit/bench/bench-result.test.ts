@@ -42,6 +42,7 @@ describe('checkTargets', () => {
       importFactsPerSec: 150,
       httpReqPerSec: 200,
       httpP95Ms: 50,
+      vectorRecallAt10: 0.99,
     });
     const checks = checkTargets({ recall: summarize([10]), encode: summarize([20]), factsPerSec: 200 });
     expect(checks.map((c) => [c.id, c.op, c.target, c.pass])).toEqual([
@@ -50,6 +51,15 @@ describe('checkTargets', () => {
       ['encode-p50', '<=', 25, true],
       ['import-rate', '>=', 150, true],
     ]);
+  });
+
+  it('adds the vector quality guard when the search steps were measured', () => {
+    const base = { recall: summarize([10]), encode: summarize([20]), factsPerSec: 200 };
+    const kept = checkTargets({ ...base, vectorRecallAtK: 0.99 }).find((c) => c.id === 'vector-recall');
+    expect(kept).toMatchObject({ op: '>=', target: 0.99, pass: true });
+    expect(
+      checkTargets({ ...base, vectorRecallAtK: 0.985 }).find((c) => c.id === 'vector-recall')?.pass,
+    ).toBe(false);
   });
 
   it('a figure exactly on its target passes; one past it fails', () => {

@@ -4,17 +4,17 @@ import { ftsTerms, toFtsMatch } from '../../../src/main/memory/fts-query';
 
 describe('toFtsMatch', () => {
   it('quotes each word and ORs them, dropping stop words', () => {
-    expect(toFtsMatch('Where does Priya live?')).toBe('"does" OR "priya" OR "live"');
+    expect(toFtsMatch(ftsTerms('Where does Priya live?'))).toBe('"does" OR "priya" OR "live"');
     expect(ftsTerms('the THE The cat')).toEqual(['cat']);
   });
 
   it('keeps stop words when the query is nothing else', () => {
-    expect(toFtsMatch('who is it')).toBe('"who" OR "is" OR "it"');
+    expect(toFtsMatch(ftsTerms('who is it'))).toBe('"who" OR "is" OR "it"');
   });
 
   it('returns null when there is nothing to search', () => {
-    expect(toFtsMatch('*** --- 😀')).toBeNull();
-    expect(toFtsMatch('')).toBeNull();
+    expect(toFtsMatch(ftsTerms('*** --- 😀'))).toBeNull();
+    expect(toFtsMatch(ftsTerms(''))).toBeNull();
   });
 
   it('never produces an expression FTS5 rejects', () => {
@@ -37,10 +37,12 @@ describe('toFtsMatch', () => {
       '\u0000\u0001',
     ];
     for (const q of inputs) {
-      const match = toFtsMatch(q);
+      const match = toFtsMatch(ftsTerms(q));
       if (match) expect(() => db.prepare('SELECT * FROM t WHERE t MATCH ?').all(match)).not.toThrow();
     }
-    expect(db.prepare('SELECT * FROM t WHERE t MATCH ?').all(toFtsMatch('"Priya" AND*'))).toHaveLength(1);
+    expect(
+      db.prepare('SELECT * FROM t WHERE t MATCH ?').all(toFtsMatch(ftsTerms('"Priya" AND*'))),
+    ).toHaveLength(1);
     db.close();
   });
 

@@ -1,5 +1,6 @@
 import type { Db } from '../open-db';
 import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-fact-changes';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];

@@ -1,0 +1,20 @@
+// The part of the WebAssembly JS API the engine uses. TypeScript declares it only in the DOM
+// library, which the Node build does not include; Node and Electron's main process have it all.
+declare global {
+  namespace WebAssembly {
+    class Module {
+      constructor(bytes: Uint8Array);
+    }
+    class Instance {
+      constructor(module: Module, imports: object);
+      readonly exports: Record<string, unknown>;
+    }
+    class Memory {
+      readonly buffer: ArrayBuffer;
+      grow(pages: number): number;
+    }
+    function validate(bytes: Uint8Array): boolean;
+  }
+}
+
+export {};

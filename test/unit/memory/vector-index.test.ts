@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { VectorIndex, type IndexedVector } from '../../../src/main/memory/vector-index';
+import { dot, normalize } from '../../../src/main/memory/vector';
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Clustered unit vectors, like sentence embeddings: a few topics plus noise. */
+function makeVectors(n: number, dim: number, seed: number, topicSeed = seed): Float32Array[] {
+  const t = rng(topicSeed);
+  const topics = Array.from({ length: 20 }, () => Float32Array.from({ length: dim }, () => t() - 0.5));
+  const r = rng(seed);
+  return Array.from({ length: n }, () => {
+    const topic = topics[Math.floor(r() * topics.length)]!;
+    return normalize(Float32Array.from({ length: dim }, (_, i) => topic[i]! + (r() - 0.5) * 0.9));
+  });
+}
+
+function entry(id: number, vector: Float32Array, over: Partial<IndexedVector> = {}): IndexedVector {
+  return {
+    id,
+    space: 'default',
+    vector,
+    category: 'general',
+    confidence: 1,
+    createdAt: id,
+    labelId: 0,
+    ...over,
+  };
+}
+
+/**
+ * The index's answer is exact when it holds k hits, closest first, none less similar than the
+ * brute-force k-th (up to float32 rounding, which can swap two near-equal neighbours).
+ */
+function expectExact(index: VectorIndex, entries: IndexedVector[], q: Float32Array, k: number): void {
+  const want = entries
+    .map((e) => dot(e.vector, q))
+    .sort((a, b) => b - a)
+    .slice(0, k);
+  const got = index.search('default', q, k);
+  expect(got).toHaveLength(k);
+  got.forEach((h, i) => {
+    const truth = dot(entries.find((e) => e.id === h.id)!.vector, q);
+    expect(1 - h.rank).toBeCloseTo(truth, 5);
+    expect(truth).toBeGreaterThanOrEqual(want[i]! - 1e-5);
+  });
+}
+
+function exact(entries: IndexedVector[], query: Float32Array, k: number) {
+  return entries
+    .map((e) => ({ id: e.id, sim: dot(e.vector, query) }))
+    .sort((a, b) => b.sim - a.sim || a.id - b.id)
+    .slice(0, k)
+    .map((h) => h.id);
+}
+
+describe.each([
+  ['WebAssembly SIMD', true],
+  ['plain JavaScript', false],
+])('VectorIndex (%s)', (_name, simd) => {
+  it('returns exactly what a brute-force scan returns, over 3,000 clustered vectors', () => {
+    const vectors = makeVectors(3000, 384, 7);
+    const entries = vectors.map((v, i) => entry(i + 1, v));
+    const index = new VectorIndex(simd);
+    for (const e of entries) index.upsert(e);
+    // Queries about the same topics as the stored vectors, as a user's questions are.
+    for (const q of makeVectors(30, 384, 99, 7)) expectExact(index, entries, q, 10);
+  });
+
+  it('stays exact when every vector shares a large common direction (as embeddings do)', () => {
+    const r = rng(5);
+    const common = Float32Array.from({ length: 384 }, () => r() - 0.5);
+    const skew = (vs: Float32Array[]) =>
+      vs.map((v) => normalize(Float32Array.from(v, (x, i) => x * 0.35 + common[i]!)));
+    const entries = skew(makeVectors(2000, 384, 8)).map((v, i) => entry(i + 1, v));
+    const index = new VectorIndex(simd);
+    for (const e of entries) index.upsert(e);
+    for (const q of skew(makeVectors(20, 384, 77, 8))) expectExact(index, entries, q, 50);
+  });
+
+  it('reports exact cosine distances, closest first', () => {
+    const vectors = makeVectors(500, 64, 3);
+    const index = new VectorIndex(simd);
+    vectors.forEach((v, i) => index.upsert(entry(i + 1, v)));
+    const q = vectors[42]!;
+    const hits = index.search('default', q, 5);
+    expect(hits[0]!.id).toBe(43);
+    expect(hits[0]!.rank).toBeCloseTo(0, 5);
+    for (const h of hits) expect(h.rank).toBeCloseTo(1 - dot(vectors[h.id - 1]!, q), 5);
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.rank).toBeGreaterThanOrEqual(hits[i - 1]!.rank);
+  });
+
+  it('applies space and every filter before ranking', () => {
+    const vectors = makeVectors(2000, 96, 11);
+    const entries = vectors.map((v, i) =>
+      entry(i + 1, v, {
+        space: i % 3 === 0 ? 'work' : 'default',
+        category: i % 2 === 0 ? 'preference' : 'general',
+        confidence: (i % 10) / 10,
+        createdAt: 1000 + i,
+        labelId: i % 5,
+      }),
+    );
+    const index = new VectorIndex(simd);
+    for (const e of entries) index.upsert(e);
+    const q = makeVectors(1, 96, 5)[0]!;
+    const filters = { category: 'preference', labelId: 2, minConfidence: 0.3, since: 1200, until: 1900 };
+    const passes = (e: IndexedVector) =>
+      e.space === 'default' &&
+      e.category === 'preference' &&
+      e.labelId === 2 &&
+      e.confidence >= 0.3 &&
+      e.createdAt >= 1200 &&
+      e.createdAt <= 1900;
+    const hits = index.search('default', q, 10, filters);
+    expect(hits.map((h) => h.id)).toEqual(exact(entries.filter(passes), q, 10));
+    expect(index.search('nowhere', q, 10)).toEqual([]);
+    expect(index.search('default', q, 10, { category: 'never-seen' })).toEqual([]);
+  });
+
+  it('replaces on upsert and forgets on remove, keeping the other vectors findable', () => {
+    const vectors = makeVectors(100, 32, 21);
+    const index = new VectorIndex(simd);
+    vectors.forEach((v, i) => index.upsert(entry(i + 1, v)));
+    index.upsert(entry(5, vectors[70]!));
+    expect(index.size).toBe(100);
+    expect(index.vectorOf(5)).toEqual(vectors[70]);
+    index.remove(1);
+    index.remove(1);
+    expect(index.size).toBe(99);
+    expect(index.has(1)).toBe(false);
+    expect(index.vectorOf(1)).toBeUndefined();
+    // The last slot moved into the removed one: it must still be found as itself.
+    expect(index.search('default', vectors[99]!, 1)[0]!.id).toBe(100);
+    expect(index.search('default', vectors[0]!, 100).map((h) => h.id)).not.toContain(1);
+    for (let id = 2; id <= 100; id++) index.remove(id);
+    expect(index.size).toBe(0);
+    expect(index.search('default', vectors[3]!, 3)).toEqual([]);
+  });
+
+  it('rejects a vector of the wrong size', () => {
+    const index = new VectorIndex(simd);
+    index.upsert(entry(1, new Float32Array([1, 0, 0])));
+    expect(() => index.upsert(entry(2, new Float32Array([1, 0])))).toThrow(/2 dimensions in an index of 3/);
+    expect(() => index.search('default', new Float32Array(4), 1)).toThrow(/4 dimensions/);
+  });
+});
