@@ -20,7 +20,7 @@ export interface BenchOptions {
   chunk: number;
   /** onnxruntime intra-op threads in each embedder worker. */
   threads: number;
-  /** Embedder worker processes (as `hippo serve` runs them: two single-threaded on 2+ cores). */
+  /** Embedder worker processes (`hippo serve` runs one; more form an EmbedderPool). */
   workers: number;
   /** Results per recall. */
   limit: number;
@@ -103,8 +103,8 @@ twin MiniLM model and measures import, recall and encode against the raw embeddi
   --embed-one N       embedding-floor samples, one 16-token text (default ${FULL_SIZES.embedOneSamples})
   --embed-batch N     embedding-floor samples, 32 texts of 40 tokens (default ${FULL_SIZES.embedBatchSamples})
   --chunk N           facts per encodeMany call (default ${FULL_SIZES.chunk})
-  --workers N         embedder worker processes (default 2, as hippo serve runs)
-  --threads N         onnxruntime threads per worker (default 1)
+  --workers N         embedder worker processes (default 1, as hippo serve runs)
+  --threads N         onnxruntime threads per worker (default 2)
   --limit N           results per recall (default 10)
   --http-seconds N    length of each HTTP recall load phase (default ${FULL_SIZES.httpSeconds}; quick ${QUICK_SIZES.httpSeconds})
   --http-connections LIST
@@ -157,8 +157,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const quick = values.quick === true;
   const opts: BenchOptions = {
     ...(quick ? QUICK_SIZES : FULL_SIZES),
-    threads: 1,
-    workers: 2,
+    threads: 2,
+    workers: 1,
     limit: 10,
     diskCache: values['no-disk-cache'] !== true,
     http: values['no-http'] !== true,

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNodeEmbedderPool } from '../main/embedder/embedder-client';
+import { createNodeEmbedder } from '../main/embedder/embedder-client';
 import { Memory } from '../main/memory/memory';
 import { defaultUserDataDir } from '../main/paths';
 import { createServerMetrics, type HippoServerMetrics } from '../main/server/metrics';
@@ -94,8 +94,7 @@ export async function serve(
     throw new HippoError('BAD_INPUT', `--port must be between 0 and 65535, got ${port}`);
   // Listen for signals before the (slow) start, so an early Ctrl-C still closes everything.
   const stop = stopSource();
-  // Two single-threaded workers on a multi-core machine: the throughput an API server needs.
-  const embedder = createNodeEmbedderPool({ env: io.env });
+  const embedder = createNodeEmbedder({ env: io.env });
   let memory: Memory | null = null;
   let metrics: HippoServerMetrics | null = null;
   let server: RunningServer | null = null;

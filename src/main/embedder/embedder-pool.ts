@@ -2,6 +2,9 @@ import { HippoError } from '../../shared/errors';
 import type { BatchTimingListener, EmbedderClient, EmbedderStats } from './embedder-client';
 import type { Embedder, EmbeddingCacheStore } from './types';
 
+/** Calls with at least this many texts are shared out between the workers. */
+const SPLIT_AT = 16;
+
 /** What the servers and metrics use of an embedder: a client, or a pool of them. */
 export type ManagedEmbedder = Embedder & Pick<EmbedderClient, 'stats' | 'onBatchTimed' | 'queueDepth'>;
 
@@ -38,6 +41,17 @@ export class EmbedderPool implements ManagedEmbedder {
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
+    // A large call (an import's batch) is split so every worker takes a share.
+    if (Array.isArray(texts) && texts.length >= SPLIT_AT && this.clients.length > 1) {
+      const per = Math.ceil(texts.length / this.clients.length);
+      const parts: string[][] = [];
+      for (let i = 0; i < texts.length; i += per) parts.push(texts.slice(i, i + per));
+      return (await Promise.all(parts.map((part) => this.embedOnOne(part)))).flat();
+    }
+    return this.embedOnOne(texts);
+  }
+
+  private async embedOnOne(texts: string[]): Promise<Float32Array[]> {
     const i = this.pick();
     const n = Array.isArray(texts) ? texts.length : 0;
     this.active[i]! += n;

@@ -36,6 +36,19 @@ describe('EmbedderPool (several worker processes behind one embedder)', () => {
     out.forEach(([v], i) => expect(Array.from(v!)).toEqual(Array.from(direct[i]!)));
   });
 
+  it('shares a large call out between the workers, keeping the order of the texts', async () => {
+    const a = createNodeEmbedder({ modelDir: LEXICAL_DIR, threads: 1 });
+    const b = createNodeEmbedder({ modelDir: LEXICAL_DIR, threads: 1 });
+    const pool = new EmbedderPool([a, b]);
+    closers.push(() => pool.close());
+    const many = texts(64, 'bulk');
+    const out = await pool.embed(many);
+    expect(a.stats().texts).toBe(32);
+    expect(b.stats().texts).toBe(32);
+    const direct = await a.embed(many);
+    out.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(direct[i]!)));
+  });
+
   it('serves a call on the first worker when an extra one cannot start', async () => {
     const tmp = makeTempDir();
     closers.push(async () => tmp.cleanup());

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fact, Label, ListResult, Stats } from '../../../src/shared/contract';
 import { api, rawRequest, startTestServer, type TestServer } from './server-harness';
+import { MIGRATIONS } from '../../../src/main/memory/migrations';
 
 interface Encoded {
   id: number;
@@ -222,7 +223,7 @@ describe('HTTP API routes', () => {
       status: 'ok',
       mode: 'hybrid',
       model: { state: 'ready' },
-      db: { state: 'ok', schema_version: 1 },
+      db: { state: 'ok', schema_version: MIGRATIONS.at(-1)!.version },
     });
     expect(r.text).not.toContain(t.mem.dir);
     expect(r.text).not.toContain(t.server.token);
