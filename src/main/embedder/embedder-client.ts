@@ -7,7 +7,7 @@ import { EmbedderPool, type ManagedEmbedder } from './embedder-pool';
 import { LruCache } from './lru-cache';
 import { modelSearchPaths, resolveModelDir } from './model-locate';
 import { nodeWorkerHostFactory } from './node-worker-host';
-import type { Embedder, EmbeddingCacheStore, WorkerHost, WorkerHostFactory } from './types';
+import type { EmbedOptions, Embedder, EmbeddingCacheStore, WorkerHost, WorkerHostFactory } from './types';
 
 export interface EmbedderClientOptions {
   hostFactory: WorkerHostFactory;
@@ -77,6 +77,8 @@ interface Job {
   key: string;
   text: string;
   modelId: string;
+  /** Write the vector to the persistent cache (any caller sharing the job may ask for it). */
+  persist: boolean;
   promise: Promise<Float32Array>;
   resolve: (v: Float32Array) => void;
   reject: (e: HippoError) => void;
@@ -190,7 +192,8 @@ export class EmbedderClient implements Embedder {
     }
   }
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
+  async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
+    const persist = opts.persist ?? true;
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
       throw new HippoError('BAD_INPUT', 'embed() takes an array of strings');
     }
@@ -240,7 +243,7 @@ export class EmbedderClient implements Embedder {
 
     await Promise.all(
       [...missing].map(async ([key, { text, at }]) => {
-        const vector = await this.enqueue(key, text, modelId);
+        const vector = await this.enqueue(key, text, modelId, persist);
         for (const i of at) results[i] = vector;
       }),
     );
@@ -271,10 +274,11 @@ export class EmbedderClient implements Embedder {
     });
   }
 
-  private enqueue(key: string, text: string, modelId: string): Promise<Float32Array> {
+  private enqueue(key: string, text: string, modelId: string, persist: boolean): Promise<Float32Array> {
     const existing = this.pending.get(key);
     if (existing) {
       this.counters.dedupHits++;
+      existing.persist ||= persist;
       return existing.promise;
     }
     let resolve!: (v: Float32Array) => void;
@@ -283,7 +287,7 @@ export class EmbedderClient implements Embedder {
       resolve = res;
       reject = rej;
     });
-    const job: Job = { key, text, modelId, promise, resolve, reject };
+    const job: Job = { key, text, modelId, persist, promise, resolve, reject };
     this.pending.set(key, job);
     this.queue.push(job);
     if (!this.flushScheduled) {
@@ -420,7 +424,7 @@ export class EmbedderClient implements Embedder {
       // Weights swapped between keying and embedding: the vector is right, its key is not.
       if (job.modelId === workerModelId) {
         this.lru.set(job.key, vector);
-        toDisk.push([job.key, vector]);
+        if (job.persist) toDisk.push([job.key, vector]);
       }
       this.settle(job, vector);
     });

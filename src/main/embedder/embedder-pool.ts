@@ -1,6 +1,6 @@
 import { HippoError } from '../../shared/errors';
 import type { BatchTimingListener, EmbedderClient, EmbedderStats } from './embedder-client';
-import type { Embedder, EmbeddingCacheStore } from './types';
+import type { EmbedOptions, Embedder, EmbeddingCacheStore } from './types';
 
 /** Calls with at least this many texts are shared out between the workers. */
 const SPLIT_AT = 16;
@@ -40,27 +40,27 @@ export class EmbedderPool implements ManagedEmbedder {
     return this.clients[0]!.ready();
   }
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
+  async embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]> {
     // A large call (an import's batch) is split so every worker takes a share.
     if (Array.isArray(texts) && texts.length >= SPLIT_AT && this.clients.length > 1) {
       const per = Math.ceil(texts.length / this.clients.length);
       const parts: string[][] = [];
       for (let i = 0; i < texts.length; i += per) parts.push(texts.slice(i, i + per));
-      return (await Promise.all(parts.map((part) => this.embedOnOne(part)))).flat();
+      return (await Promise.all(parts.map((part) => this.embedOnOne(part, opts)))).flat();
     }
-    return this.embedOnOne(texts);
+    return this.embedOnOne(texts, opts);
   }
 
-  private async embedOnOne(texts: string[]): Promise<Float32Array[]> {
+  private async embedOnOne(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]> {
     const i = this.pick();
     const n = Array.isArray(texts) ? texts.length : 0;
     this.active[i]! += n;
     try {
-      return await this.clients[i]!.embed(texts);
+      return await this.clients[i]!.embed(texts, opts);
     } catch (e) {
       // An extra worker that cannot start must not fail a call the first one can serve.
       if (i > 0 && e instanceof HippoError && (e.code === 'MODEL_FAILED' || e.code === 'MODEL_MISSING')) {
-        return this.clients[0]!.embed(texts);
+        return this.clients[0]!.embed(texts, opts);
       }
       throw e;
     } finally {

@@ -11,11 +11,20 @@ export interface Embedder {
   ready(): Promise<boolean>;
   readonly lastError: { code: string; message: string } | null;
   /** Throws HippoError MODEL_MISSING when there is no model, MODEL_FAILED when it cannot run. */
-  embed(texts: string[]): Promise<Float32Array[]>;
+  embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
   close(): Promise<void>;
   /** Optional: use this persistent cache (the engine's SQLite table) from now on. */
   attachCache?(cache: EmbeddingCacheStore): void;
   detachCache?(cache: EmbeddingCacheStore): void;
+}
+
+export interface EmbedOptions {
+  /**
+   * Keep the vectors in the persistent cache too (default true). Recall passes false: a query is
+   * rarely asked twice, and writing each one to disk would cost the server a write per request;
+   * the in-memory LRU still catches repeats.
+   */
+  persist?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EmbeddingCacheStore } from '../embedder/types';
-import type { Db } from './open-db';
+import { commitWithoutFsync, type Db } from './open-db';
 import { vectorFromBlob, vectorToBlob } from './vector';
 
 /** Buffered entries written in one transaction once this many wait... */
@@ -9,9 +9,8 @@ const FLUSH_AFTER_MS = 1000;
 
 /**
  * The embedder client's persistent cache: sha256(model id, normalized text) → vector. Writes are
- * buffered and committed together: one fsync per second instead of one per embedded batch (a
- * busy API server embeds a hundred batches a second). An entry lost in a crash is only embedded
- * again.
+ * buffered and committed together, at most once a second, without waiting for the disk (a busy
+ * API server embeds a hundred batches a second). An entry lost in a crash is only embedded again.
  */
 export class EmbeddingCacheRepo implements EmbeddingCacheStore {
   private readonly pending = new Map<string, Float32Array>();
@@ -68,9 +67,9 @@ export class EmbeddingCacheRepo implements EmbeddingCacheStore {
     const entries = [...this.pending];
     this.pending.clear();
     const now = Date.now();
-    this.db.transaction(() => {
+    commitWithoutFsync(this.db, () => {
       for (const [k, v] of entries) this.putOne.run(k, vectorToBlob(v), now);
-    })();
+    });
   }
 
   count(): number {

@@ -14,6 +14,9 @@ interface FactMetaRow {
   live: number;
 }
 
+/** Query words whose term is remembered; the cache starts over when full. */
+const WORD_CACHE_SIZE = 20_000;
+
 /** Above this share of the index, re-reading changed facts one by one costs more than a reload. */
 const RELOAD_SHARE = 0.25;
 
@@ -28,6 +31,8 @@ export class LiveText {
   private tokenizer: FtsTokenizer | null = null;
   private seen = 0;
   private readonly changes: FactChanges;
+  /** A query word's FTS5 term (null: not exactly one term); tokenizing is a few SQLite calls. */
+  private readonly termOfWord = new Map<string, string | null>();
   private readonly factStmt: Statement<[number], FactMetaRow & { content: string }>;
   private readonly allStmt: Statement<[], FactMetaRow>;
 
@@ -63,8 +68,19 @@ export class LiveText {
    */
   queryTerms(words: readonly string[]): string[] | null {
     if (this.db.inTransaction) return null;
-    const terms = this.tokens().tokens(words.join(' '));
-    return terms.length === words.length ? terms : null;
+    const terms: string[] = [];
+    for (const word of words) {
+      let term = this.termOfWord.get(word);
+      if (term === undefined) {
+        const tokens = this.tokens().tokens(word);
+        term = tokens.length === 1 ? tokens[0]! : null;
+        if (this.termOfWord.size >= WORD_CACHE_SIZE) this.termOfWord.clear();
+        this.termOfWord.set(word, term);
+      }
+      if (term === null) return null;
+      terms.push(term);
+    }
+    return terms;
   }
 
   release(): void {

@@ -32,7 +32,7 @@ import {
   type QueryTimingListener,
 } from './memory-context';
 import { contentHash } from './normalize-content';
-import { openDb, type Db } from './open-db';
+import { commitWithoutFsync, openDb, type Db } from './open-db';
 import { recallFacts } from './recall';
 
 export interface MemoryOptions {
@@ -491,10 +491,14 @@ export class Memory {
       this.startBackgroundEmbedding();
   }
 
-  /** Access stats are advisory: batched and flushed every few seconds, not fsynced per recall. */
+  /**
+   * Access stats are advisory: counted in memory and written every few seconds (or once 10,000
+   * facts wait) in one transaction that does not wait for the disk, so a busy server never
+   * stalls on them.
+   */
   private noteAccess(ids: number[]): void {
     for (const id of ids) this.pendingAccess.set(id, (this.pendingAccess.get(id) ?? 0) + 1);
-    if (this.pendingAccess.size >= 1000) this.flushAccess();
+    if (this.pendingAccess.size >= 10_000) this.flushAccess();
     else if (!this.accessTimer && ids.length > 0) {
       this.accessTimer = setTimeout(() => this.flushAccess(), 5000);
       this.accessTimer.unref();
@@ -507,7 +511,7 @@ export class Memory {
     if (this.pendingAccess.size === 0 || this.closed) return;
     const counts = new Map(this.pendingAccess);
     this.pendingAccess.clear();
-    this.db.transaction(() => this.facts.recordAccess(counts, this.ctx.now()))();
+    commitWithoutFsync(this.db, () => this.facts.recordAccess(counts, this.ctx.now()));
   }
 
   async close(): Promise<void> {

@@ -60,3 +60,18 @@ export function openDb(path: string, options: OpenDbOptions = {}): OpenedDb {
     throw new HippoError('DB_ERROR', `cannot prepare database ${path}: ${(e as Error).message}`);
   }
 }
+
+/**
+ * Runs `write` in a transaction committed without waiting for the disk (synchronous=NORMAL: in
+ * WAL mode a crash may lose it, never corrupt the file). Only for data that is advisory or can be
+ * rebuilt, such as access counts and the embedding cache, so the server thread never waits on an
+ * fsync for them. Facts always commit with synchronous=FULL.
+ */
+export function commitWithoutFsync(db: Db, write: () => void): void {
+  db.pragma('synchronous = NORMAL');
+  try {
+    db.transaction(write)();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

@@ -32,7 +32,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   // The query's embedding is computed in the worker process; search the words meanwhile.
   const embedding =
     model && ctx.embedder
-      ? ctx.embedder.embed(req.context?.trim() ? [req.query, req.context] : [req.query])
+      ? ctx.embedder.embed(req.context?.trim() ? [req.query, req.context] : [req.query], { persist: false })
       : null;
   // Let the embedder's batching window close and the request leave before the CPU-bound word
   // search below takes the thread.

@@ -85,6 +85,9 @@ export class VectorIndex {
   private approx = new Int32Array(0);
   /** Per vector: the float value of one int8 step. */
   private codeScales = new Float32Array(0);
+  /** Scratch of the first pass: each slot's approximate score (NaN: filtered out), and the passing ones. */
+  private approxScores = new Float64Array(0);
+  private gathered = new Float64Array(0);
 
   constructor(private readonly useSimd = true) {}
 
@@ -156,23 +159,80 @@ export class VectorIndex {
     // First pass: approximate scores of every vector; keep the best few hundred that pass.
     const queryScale = quantize(query, this.queryCode);
     this.kernel.dots_i8(0, this.codesAt, this.count, this.dim, this.codesAt + this.capacity * this.dim);
-    const approx = new Float64Array(this.count);
-    for (let slot = 0; slot < this.count; slot++) {
-      approx[slot] = this.approx[slot]! * this.codeScales[slot]! * queryScale;
-    }
     const depth = Math.max(RESCORE_MIN, k * RESCORE_PER_RESULT);
-    const candidates = this.bestSlots(depth, spaceSym, categorySym, filters, approx);
+    const candidates = this.closestApprox(depth, queryScale, spaceSym, categorySym, filters);
     // Second pass: exact scores of those.
     for (const slot of candidates) this.scores[slot] = this.exactDot(slot, query);
     candidates.sort((a, b) => this.scores[b]! - this.scores[a]! || this.ids[a]! - this.ids[b]!);
     return candidates.slice(0, k).map((slot) => ({ id: this.ids[slot]!, rank: 1 - this.scores[slot]! }));
   }
 
+  /**
+   * The `depth` passing slots with the highest approximate scores (unordered; ties at the edge go
+   * to the earlier slots): the scores of the passing slots are gathered, a quickselect finds the
+   * depth-th highest, and the slots at or above it are taken.
+   */
+  private closestApprox(
+    depth: number,
+    queryScale: number,
+    spaceSym: number,
+    categorySym: number,
+    f: VectorFilters,
+  ): number[] {
+    const { approx, codeScales, gathered, spaces } = this;
+    const filtered =
+      categorySym >= 0 ||
+      f.labelId !== undefined ||
+      f.minConfidence !== undefined ||
+      f.since !== undefined ||
+      f.until !== undefined;
+    const approxScores = this.approxScores;
+    let n = 0;
+    for (let slot = 0; slot < this.count; slot++) {
+      if (spaces[slot] !== spaceSym || (filtered && !this.passes(slot, categorySym, f))) {
+        approxScores[slot] = Number.NaN;
+        continue;
+      }
+      const score = approx[slot]! * codeScales[slot]! * queryScale;
+      approxScores[slot] = score;
+      gathered[n++] = score;
+    }
+    const out: number[] = [];
+    if (n <= depth) {
+      for (let slot = 0; slot < this.count; slot++) if (!Number.isNaN(approxScores[slot])) out.push(slot);
+      return out;
+    }
+    const cut = kthLargest(gathered, n, depth);
+    let above = 0;
+    for (let slot = 0; slot < this.count; slot++) if (approxScores[slot]! > cut) above++;
+    let atCut = depth - above;
+    for (let slot = 0; slot < this.count; slot++) {
+      const score = approxScores[slot]!;
+      if (score > cut) out.push(slot);
+      else if (score === cut && atCut > 0) {
+        out.push(slot);
+        atCut--;
+      }
+    }
+    return out;
+  }
+
   private exactDot(slot: number, query: Float32Array): number {
     const { dim, vectors } = this;
-    let s = 0;
-    for (let j = 0, o = slot * dim; j < dim; j++, o++) s += vectors[o]! * query[j]!;
-    return s;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const o = slot * dim;
+    let j = 0;
+    for (; j + 3 < dim; j += 4) {
+      s0 += vectors[o + j]! * query[j]!;
+      s1 += vectors[o + j + 1]! * query[j + 1]!;
+      s2 += vectors[o + j + 2]! * query[j + 2]!;
+      s3 += vectors[o + j + 3]! * query[j + 3]!;
+    }
+    for (; j < dim; j++) s0 += vectors[o + j]! * query[j]!;
+    return s0 + s1 + s2 + s3;
   }
 
   /** scores[slot] = dot(query, vector[slot]) for every slot (no SIMD kernel). */
@@ -318,6 +378,8 @@ export class VectorIndex {
       const scales = new Float32Array(capacity);
       scales.set(this.codeScales);
       this.codeScales = scales;
+      this.approxScores = new Float64Array(capacity);
+      this.gathered = new Float64Array(capacity);
     }
     this.capacity = capacity;
   }
@@ -334,4 +396,36 @@ function quantize(v: Float32Array, into: Int8Array): number {
   const scale = max / 127;
   for (let i = 0; i < v.length; i++) into[i] = Math.round(v[i]! / scale);
   return scale;
+}
+
+/** The k-th largest of values[0..n) (1-based k <= n), by quickselect; reorders those values. */
+function kthLargest(values: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1; // index in descending order
+  while (lo < hi) {
+    // Median of three as the pivot keeps sorted or constant runs from going quadratic.
+    const mid = (lo + hi) >> 1;
+    const a = values[lo]!;
+    const b = values[mid]!;
+    const c = values[hi]!;
+    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return values[target]!;
+  }
+  return values[target]!;
 }

@@ -81,6 +81,19 @@ describe('EmbedderClient over a forked worker (lexical model)', () => {
     cache.close();
   });
 
+  it('keeps a vector asked with persist: false out of the disk cache (recall queries), in the LRU', async () => {
+    const cache = sqliteCacheStore();
+    const client = lexicalClient({ cache });
+    await client.embed(['a passing question'], { persist: false });
+    expect(cache.count()).toBe(0);
+    await client.embed(['a passing question'], { persist: false });
+    expect(client.stats()).toMatchObject({ workerTexts: 1, lruHits: 1 });
+    // Shared by a caller that wants it kept: kept.
+    await Promise.all([client.embed(['a fact'], { persist: false }), client.embed(['a fact'])]);
+    expect(cache.count()).toBe(1);
+    cache.close();
+  });
+
   it('restarts a worker killed mid-request and retries the batch once', async () => {
     const faults = faultyHosts({ onEmbed: (n) => (n === 1 ? 'kill' : 'pass') });
     const client = lexicalClient({ hostFactory: faults.factory });

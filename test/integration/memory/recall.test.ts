@@ -43,6 +43,12 @@ describe('recall', () => {
     expect(env.memory.mode).toBe('hybrid');
   });
 
+  it('does not write query embeddings to the persistent cache (facts only)', async () => {
+    const before = env.memory.embeddingCache.count();
+    await env.memory.recall('an unusual question nobody stored', 'with some context words');
+    expect(env.memory.embeddingCache.count()).toBe(before);
+  });
+
   it('fuses words and vectors: a fact found by either list is returned', async () => {
     // 'maplesyrup42' is one rare word: FTS finds it even if the vector list ranks it low.
     const byWord = await env.memory.recall('maplesyrup42');

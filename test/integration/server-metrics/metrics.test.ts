@@ -175,7 +175,8 @@ describe('createServerMetrics on a real lexical memory', () => {
 
   it('counts disk cache hits too (a fresh embedder on a database that has the vector)', async () => {
     const h = lexical();
-    await h.memory.recall('remember the milk');
+    // A fact's embedding is kept on disk (a query's is not); asking its exact words hits it.
+    await h.memory.encode({ content: 'remember the milk' });
     await h.memory.close();
     await h.embedder!.close();
 
