@@ -99,6 +99,23 @@ describe('LiveText (the in-memory word index kept equal to facts_fts)', () => {
     db.close();
   });
 
+  it('rebuilds when the change log was pruned past what it had read', () => {
+    const path = join(tmp.dir, 'e.db');
+    const appDb = openDb(path).db;
+    const app = new FactsRepo(appDb);
+    const cliDb = openDb(path).db;
+    const cli = new FactsRepo(cliDb);
+    addFact(app, SENTENCES[0]!);
+    expect(app.searchText('personal', ['toronto'], 5)).toHaveLength(1);
+    const ids = SENTENCES.slice(1).map((s) => addFact(cli, s));
+    cli.pruneChanges(2);
+    expect(cliDb.prepare('SELECT count(*) AS n FROM fact_changes').get()).toEqual({ n: 2 });
+    expectSameAsFts5(app);
+    expect(app.searchText('personal', ['passport'], 5).map((h) => h.id)).toEqual([ids[1]]);
+    appDb.close();
+    cliDb.close();
+  });
+
   it('sees what another connection committed', () => {
     const path = join(tmp.dir, 'd.db');
     const app = new FactsRepo(openDb(path).db);
