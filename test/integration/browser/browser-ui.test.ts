@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_AUTHORIZED } from '../../../src/renderer/src/api/http-api';
+import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
+import { startTestServer, type TestServer } from '../server/server-harness';
+
+const CHROMIUM = process.env.HIPPO_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(
+    `browser UI tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set HIPPO_CHROMIUM)`,
+  );
+}
+const SHOTS = join(REPO_ROOT, 'test-results');
+
+/**
+ * The link `hippo serve` prints opens the UI already authorized, in real Chromium against a real
+ * server, database and model: the page takes the token, hides it from the address bar, and
+ * searches the memory with it.
+ */
+describe.skipIf(!haveChromium)('the UI served by hippo serve, in Chromium', () => {
+  let app: BuiltApp;
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await buildApp();
+    t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
+    await t.mem.memory.encode({ content: 'Priya lives in Toronto' });
+    await t.mem.memory.encode({ content: 'The dentist appointment moved to Thursday' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    app?.remove();
+  });
+
+  it('opens authorized from the printed link, hides the token, and finds a fact as you type', async () => {
+    const page = await browser.newPage();
+    const failed: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') failed.push(m.text());
+    });
+    await page.goto(t.server.openUrl);
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('Connected to your memory: 2 facts');
+    expect(page.url()).not.toContain('token');
+    expect(page.url()).toBe(`${t.server.url}/`);
+
+    await page.getByRole('searchbox', { name: 'Search your memory' }).fill('where does Priya live');
+    const results = page.getByRole('list', { name: 'Results' });
+    await expect.poll(() => results.locator('li').first().textContent()).toContain('Priya lives in Toronto');
+    await page.screenshot({ path: join(SHOTS, 'browser-ui-search.png') });
+
+    // A reload keeps the tab authorized (the token stayed in session storage, not in the address).
+    await page.reload();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('2 facts');
+    expect(failed, failed.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  it('says in words that it is not authorized, without the link or with a wrong token', async () => {
+    for (const url of [`${t.server.url}/`, `${t.server.url}/?token=wrong`]) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url);
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe(NOT_AUTHORIZED);
+      expect(await page.getByRole('searchbox').isDisabled()).toBe(true);
+      await context.close();
+    }
+  });
+});
