@@ -257,6 +257,11 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       `recall P50 ${summarize(phase.recall).p50.toFixed(2)} ms, encode P50 ${summarize(phase.encode).p50.toFixed(2)} ms`,
     );
 
+    // The text-only memory is done; closing it now keeps its connection and indexes out of the
+    // server's process while the server is measured.
+    await textMem.close();
+    textMemory = null;
+
     // --- recall's search steps alone: in-memory indexes vs sqlite-vec's exact scan and FTS5 ---
     const stepTexts = [...recallQueries, ...filteredQueries];
     const stepVectors = await client.embed(stepTexts);
@@ -303,8 +308,6 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       });
     }
 
-    await textMem.close();
-    textMemory = null;
     const stats = await mem.stats();
     cache.target = null;
     await mem.close();
