@@ -1,3 +1,5 @@
+import { kthLargest } from './kth-largest';
+
 /**
  * An in-memory inverted index over the same tokens as facts_fts, ranking by the same BM25 as
  * FTS5's bm25() (k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6, every
@@ -206,13 +208,16 @@ export class TextIndex {
     return out;
   }
 
-  /** The k best-scored slots, best first (a numeric sort finds the cut, then only those are ordered). */
+  /** The k best-scored slots, best first (a quickselect finds the cut, then only those are ordered). */
   private topK(slots: number[], k: number): number[] {
     const { scores, ids } = this;
     let chosen = slots;
     if (slots.length > k * 4) {
-      const sorted = Float64Array.from(slots, (slot) => scores[slot]!).sort();
-      const cut = sorted[sorted.length - k]!;
+      const cut = kthLargest(
+        Float64Array.from(slots, (slot) => scores[slot]!),
+        slots.length,
+        k,
+      );
       chosen = slots.filter((slot) => scores[slot]! >= cut);
     }
     chosen.sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!);

@@ -1,3 +1,4 @@
+import { kthLargest } from './kth-largest';
 import { dotProductsWasm } from './wasm/dot-products.wasm';
 
 /**
@@ -203,17 +204,13 @@ export class VectorIndex {
       return out;
     }
     const cut = kthLargest(gathered, n, depth);
-    let above = 0;
-    for (let slot = 0; slot < this.count; slot++) if (approxScores[slot]! > cut) above++;
-    let atCut = depth - above;
+    const atCut: number[] = [];
     for (let slot = 0; slot < this.count; slot++) {
       const score = approxScores[slot]!;
       if (score > cut) out.push(slot);
-      else if (score === cut && atCut > 0) {
-        out.push(slot);
-        atCut--;
-      }
+      else if (score === cut) atCut.push(slot);
     }
+    for (let i = 0; out.length < depth && i < atCut.length; i++) out.push(atCut[i]!);
     return out;
   }
 
@@ -396,36 +393,4 @@ function quantize(v: Float32Array, into: Int8Array): number {
   const scale = max / 127;
   for (let i = 0; i < v.length; i++) into[i] = Math.round(v[i]! / scale);
   return scale;
-}
-
-/** The k-th largest of values[0..n) (1-based k <= n), by quickselect; reorders those values. */
-function kthLargest(values: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  const target = k - 1; // index in descending order
-  while (lo < hi) {
-    // Median of three as the pivot keeps sorted or constant runs from going quadratic.
-    const mid = (lo + hi) >> 1;
-    const a = values[lo]!;
-    const b = values[mid]!;
-    const c = values[hi]!;
-    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! > pivot) i++;
-      while (values[j]! < pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i] = values[j]!;
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return values[target]!;
-  }
-  return values[target]!;
 }
