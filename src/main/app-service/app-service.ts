@@ -1,0 +1,139 @@
+import type { z } from 'zod';
+import { parseInput } from '../../shared/contract';
+import { isHippoError, type ErrorPayload } from '../../shared/errors';
+import {
+  IPC_CHANNELS,
+  isIpcChannel,
+  type AppInfo,
+  type IpcChannel,
+  type IpcResult,
+  type IpcValue,
+  type ModelStatus,
+} from '../../shared/ipc-contract';
+import type { Embedder } from '../embedder/types';
+import type { Memory } from '../memory/memory';
+
+/** How many near facts the capture window's duplicate preview shows unless asked otherwise. */
+export const SIMILAR_DEFAULT_LIMIT = 5;
+
+export interface AppServiceDeps {
+  memory: Memory;
+  /** The embedder the memory uses; null when the app runs without a model on purpose. */
+  embedder: Embedder | null;
+  /** Read on every call: the shell learns things (a taken hotkey, the API port) after start. */
+  appInfo: () => AppInfo;
+  /** Told about failures that are not HippoErrors, which reach the caller only as INTERNAL. */
+  onUnexpectedError?: (channel: IpcChannel, error: unknown) => void;
+}
+
+type ParsedInput<C extends IpcChannel> = z.output<(typeof IPC_CHANNELS)[C]['input']>;
+type Handlers = {
+  [C in IpcChannel]: (input: ParsedInput<C>) => IpcValue<C> | Promise<IpcValue<C>>;
+};
+
+/**
+ * One async method per channel taking the raw request (whatever crossed IPC or HTTP) and
+ * resolving to a result object; it never rejects. `dispatch` does the same by channel name.
+ */
+export type AppService = {
+  [C in IpcChannel]: (input: unknown) => Promise<IpcResult<IpcValue<C>>>;
+} & {
+  dispatch(channel: string, input: unknown): Promise<IpcResult<unknown>>;
+};
+
+/**
+ * The seam between the engine and every face of the desktop app: parses each request with its
+ * channel's schema, asks the Memory, and turns every failure into `{ ok: false, error }`.
+ * Plain Node, so the Electron handlers and the HTTP routes call the same code tests call.
+ */
+export function createAppService(deps: AppServiceDeps): AppService {
+  const handlers = makeHandlers(deps);
+
+  async function call<C extends IpcChannel>(channel: C, raw: unknown): Promise<IpcResult<IpcValue<C>>> {
+    try {
+      // A call with no argument (app:info from the preload) means an empty request.
+      const input = parseInput(IPC_CHANNELS[channel].input, raw === undefined ? {} : raw) as ParsedInput<C>;
+      const handler = handlers[channel] as (i: ParsedInput<C>) => IpcValue<C> | Promise<IpcValue<C>>;
+      return { ok: true, value: await handler(input) };
+    } catch (e) {
+      return { ok: false, error: safePayload(channel, e, deps.onUnexpectedError) };
+    }
+  }
+
+  const service = {} as Record<string, (input: unknown) => Promise<IpcResult<unknown>>>;
+  for (const channel of Object.keys(IPC_CHANNELS) as IpcChannel[]) {
+    service[channel] = (input) => call(channel, input);
+  }
+  return {
+    ...(service as Omit<AppService, 'dispatch'>),
+    dispatch(channel, input) {
+      if (typeof channel !== 'string' || !isIpcChannel(channel))
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'BAD_INPUT', message: `channel: unknown channel "${String(channel)}"` },
+        });
+      return call(channel, input);
+    },
+  } as AppService;
+}
+
+/**
+ * A HippoError says what the caller did wrong in words meant for them; anything else is a bug
+ * or a broken disk whose message may hold paths or SQL, so it stays in the log.
+ */
+function safePayload(
+  channel: IpcChannel,
+  e: unknown,
+  report: AppServiceDeps['onUnexpectedError'],
+): ErrorPayload {
+  if (isHippoError(e)) return e.toPayload();
+  report?.(channel, e);
+  return { code: 'INTERNAL', message: `${channel} failed unexpectedly; the app log has the details` };
+}
+
+function makeHandlers({ memory, embedder, appInfo }: AppServiceDeps): Handlers {
+  const inSpace = (space: string | undefined) => (space === undefined ? {} : { space });
+  return {
+    'app:info': () => appInfo(),
+    'memory:encode': async (input) => {
+      const result = await memory.encode(input);
+      return { ...result, mode: memory.mode };
+    },
+    'memory:recall': async ({ query, context, ...filters }) => {
+      const results = await memory.recall(query, context, filters);
+      return { mode: memory.mode, results };
+    },
+    'memory:similar': async ({ content, limit, space }) => ({
+      results: await memory.recall(content, undefined, {
+        limit: limit ?? SIMILAR_DEFAULT_LIMIT,
+        ...inSpace(space),
+      }),
+    }),
+    'facts:list': (input) => memory.list(input),
+    'facts:get': ({ id, space }) => memory.get(id, inSpace(space)),
+    'facts:update': ({ id, patch, space }) => memory.update(id, patch, inSpace(space)),
+    'facts:forget': ({ id, space }) => memory.forget(id, inSpace(space)),
+    'facts:restore': ({ id, space }) => memory.restore(id, inSpace(space)),
+    'facts:purge': ({ id, space }) => {
+      memory.purge(id, inSpace(space));
+      return { purged: true as const };
+    },
+    'facts:history': ({ id, space }) => ({ facts: memory.history(id, inSpace(space)) }),
+    'labels:list': ({ space }) => ({ labels: memory.labelsList(inSpace(space)) }),
+    'stats:get': ({ space }) => memory.stats(inSpace(space)),
+    'model:status': async () => modelStatus(memory, embedder),
+  };
+}
+
+async function modelStatus(memory: Memory, embedder: Embedder | null): Promise<ModelStatus> {
+  const { pending_embeddings: pending } = await memory.stats();
+  if (!embedder) return { state: 'disabled', model_id: null, message: null, pending };
+  if (await embedder.ready()) return { state: 'ready', model_id: embedder.modelId, message: null, pending };
+  const error = embedder.lastError;
+  return {
+    state: error?.code === 'MODEL_FAILED' ? 'failed' : 'missing',
+    model_id: null,
+    message: error?.message ?? 'the embedding model is not available',
+    pending,
+  };
+}
