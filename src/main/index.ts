@@ -1,31 +1,37 @@
 import { join } from 'node:path';
 
-import { app, BrowserWindow, nativeTheme, session, type WebContents } from 'electron';
+import { app, BrowserWindow, nativeTheme, session, shell } from 'electron';
+
+import { devAppOrigin, fileAppOrigin, type AppOrigin } from './security/app-origin';
+import { contentSecurityPolicy, installContentSecurityPolicy } from './security/content-security-policy';
+import { guardWebContents } from './security/navigation-guard';
+import { denyAllPermissions } from './security/permissions';
+import { mainWindowOptions } from './windows/window-options';
 
 /** Set by the launch smoke test: quit as soon as the window has painted and the preload answered. */
 const SMOKE_EXIT = process.env.HIPPO_SMOKE_EXIT === '1';
 
+const PRELOAD_PATH = join(import.meta.dirname, '../preload/index.cjs');
+const RENDERER_PAGE = join(import.meta.dirname, '../renderer/index.html');
+
 let mainWindow: BrowserWindow | null = null;
 
+/** The dev server URL is only honoured in development; a packaged app always loads its own files. */
+function devServerUrl(): string | undefined {
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  return !app.isPackaged && devUrl ? devUrl : undefined;
+}
+
+/** Where the app's own pages live; navigation guards and IPC sender checks trust only this. */
+function resolveAppOrigin(): AppOrigin {
+  const devUrl = devServerUrl();
+  return devUrl ? devAppOrigin(devUrl) : fileAppOrigin(join(import.meta.dirname, '../renderer'));
+}
+
 function createMainWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 960,
-    height: 680,
-    minWidth: 480,
-    minHeight: 360,
-    show: false,
-    title: 'Hippo',
-    // Matches the page's background (styles.css) so the window never flashes the wrong colour.
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181c' : '#f7f6f2',
-    autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
+  const win = new BrowserWindow(
+    mainWindowOptions({ preloadPath: PRELOAD_PATH, darkBackground: nativeTheme.shouldUseDarkColors }),
+  );
 
   win.once('ready-to-show', () => {
     if (SMOKE_EXIT) {
@@ -38,12 +44,8 @@ function createMainWindow(): BrowserWindow {
     mainWindow = null;
   });
 
-  // The dev server URL is only honoured in development; a packaged app always loads its own files.
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const loading =
-    !app.isPackaged && devUrl
-      ? win.loadURL(devUrl)
-      : win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  const devUrl = devServerUrl();
+  const loading = devUrl ? win.loadURL(devUrl) : win.loadFile(RENDERER_PAGE);
   loading.catch((err: unknown) => {
     console.error('Hippo could not load its window:', err);
     if (SMOKE_EXIT) app.exit(1);
@@ -65,14 +67,6 @@ async function reportSmokeAndExit(win: BrowserWindow): Promise<void> {
   }
 }
 
-/** The renderer only ever shows our own page: no navigation, no new windows, no permissions. */
-function lockDownWebContents(contents: WebContents): void {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-}
-
 function focusMainWindow(): void {
   if (!mainWindow) return;
   if (mainWindow.isMinimized()) mainWindow.restore();
@@ -90,7 +84,11 @@ function main(): void {
     return;
   }
   app.on('second-instance', focusMainWindow);
-  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+  const appOrigin = resolveAppOrigin();
+  // Every web contents, including any a future window or a page itself creates, gets the guards.
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, appOrigin, (url) => shell.openExternal(url)),
+  );
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -100,7 +98,8 @@ function main(): void {
   });
 
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    denyAllPermissions(session.defaultSession);
+    installContentSecurityPolicy(session.defaultSession, contentSecurityPolicy(appOrigin));
     mainWindow = createMainWindow();
   });
 }
