@@ -23,6 +23,7 @@ import {
 } from './contract';
 
 const FactId = z.number().int().positive();
+const LabelId = z.number().int().positive();
 const InSpace = { space: SpaceName.optional() };
 
 export const ModelStatus = z.object({
@@ -69,6 +70,10 @@ export const IPC_CHANNELS = {
   'facts:purge': channel(z.strictObject({ id: FactId, ...InSpace }), z.object({ purged: z.literal(true) })),
   'facts:history': channel(z.strictObject({ id: FactId, ...InSpace }), z.object({ facts: z.array(Fact) })),
   'labels:list': channel(z.strictObject({ ...InSpace }), z.object({ labels: z.array(Label) })),
+  /** A name another label of the space has (in any case) is refused: merge instead. */
+  'labels:rename': channel(z.strictObject({ id: LabelId, name: z.string(), ...InSpace }), Label),
+  /** Moves every fact of `from` to `into` and removes `from`. */
+  'labels:merge': channel(z.strictObject({ from: LabelId, into: LabelId, ...InSpace }), Label),
   'stats:get': channel(z.strictObject({ ...InSpace }), Stats),
   'model:status': channel(z.strictObject({}), ModelStatus),
 } as const;

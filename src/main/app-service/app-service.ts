@@ -120,6 +120,8 @@ function makeHandlers({ memory, embedder, appInfo }: AppServiceDeps): Handlers {
     },
     'facts:history': ({ id, space }) => ({ facts: memory.history(id, inSpace(space)) }),
     'labels:list': ({ space }) => ({ labels: memory.labelsList(inSpace(space)) }),
+    'labels:rename': ({ id, name, space }) => memory.renameLabel(id, name, inSpace(space)),
+    'labels:merge': ({ from, into, space }) => memory.mergeLabels(from, into, inSpace(space)),
     'stats:get': ({ space }) => memory.stats(inSpace(space)),
     'model:status': async () => modelStatus(memory, embedder),
   };

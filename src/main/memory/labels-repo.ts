@@ -95,6 +95,34 @@ export class LabelsRepo {
     return this.missingVector.all();
   }
 
+  /** Forgets the label's vector; embedPending embeds its name again once a model is there. */
+  dropVector(id: number): void {
+    this.vecDelete.run(BigInt(id));
+    this.setCount.run(0, id);
+  }
+
+  rename(id: number, name: string, now: number): void {
+    this.db.prepare('UPDATE labels SET name = ?, updated_at = ? WHERE id = ?').run(name, now, id);
+  }
+
+  touch(id: number, now: number): void {
+    this.db.prepare('UPDATE labels SET updated_at = ? WHERE id = ?').run(now, id);
+  }
+
+  /** Every fact filed under the label: live, forgotten and older wordings alike. */
+  factIds(id: number): number[] {
+    return this.db
+      .prepare<[number], number>('SELECT id FROM facts WHERE label_id = ? ORDER BY id')
+      .pluck()
+      .all(id);
+  }
+
+  /** Removes the label row and its vector; no fact may point at it any more. */
+  remove(id: number): void {
+    this.vecDelete.run(BigInt(id));
+    this.db.prepare('DELETE FROM labels WHERE id = ?').run(id);
+  }
+
   clearVectors(): void {
     this.db.exec('DELETE FROM vec_labels; UPDATE labels SET vector_count = 0;');
   }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { z } from 'zod';
 import {
   DEFAULT_SPACE,
   EncodeInput,
@@ -23,7 +24,7 @@ import type { Embedder } from '../embedder/types';
 import { EmbeddingCacheRepo } from './embedding-cache-repo';
 import { encodeItems, itemFromInput, type EncodeItem } from './encode';
 import { FactsRepo, type FactFilters, type FactRow } from './facts-repo';
-import { LabelsRepo } from './labels-repo';
+import { LabelsRepo, type LabelRow } from './labels-repo';
 import {
   DEFAULT_TUNING,
   timed,
@@ -34,6 +35,13 @@ import {
 import { contentHash } from './normalize-content';
 import { commitWithoutFsync, openDb, type Db } from './open-db';
 import { recallFacts } from './recall';
+import { blend } from './vector';
+
+const LabelName = z
+  .string()
+  .trim()
+  .min(1, 'label name must not be empty')
+  .max(LIMITS.nameMaxChars, `label name must be at most ${LIMITS.nameMaxChars} characters`);
 
 export interface MemoryOptions {
   /** Database file, or ':memory:'. */
@@ -382,6 +390,124 @@ export class Memory {
       fact_count: l.fact_count,
       created_at: iso(l.created_at)!,
     }));
+  }
+
+  /**
+   * Gives a label a new name; its facts keep it. Another live label of the space already called
+   * that (in any letter case) is BAD_INPUT: merging is the way to join two labels.
+   */
+  async renameLabel(id: number, name: unknown, opts: { space?: string } = {}): Promise<Label> {
+    this.assertOpen();
+    const clean = parseInput(LabelName, name, 'name');
+    const label = this.requireLabel(id, opts.space);
+    const clash = this.labels.findByName(label.space, clean);
+    if (clash && clash.id !== id)
+      throw new HippoError(
+        'BAD_INPUT',
+        `name: label "${clash.name}" (id ${clash.id}) already exists in space "${label.space}"; merge into it instead`,
+      );
+    const nameVector = await this.embedName(clean);
+    this.db.transaction(() => {
+      const current = this.requireLabel(id, opts.space);
+      this.labels.rename(id, clean, this.ctx.now());
+      this.renameVector(current, nameVector);
+    })();
+    return this.labelOut(id, label.space);
+  }
+
+  /**
+   * The label's vector is the mean of its name's embedding and its facts' (see foldIntoLabel):
+   * swap the old name's share for the new name's. Without a model, a vector that held only the
+   * old name is dropped so the new name is embedded later; one holding facts is kept.
+   */
+  private renameVector(label: LabelRow, nameVector: Float32Array | null): void {
+    const current = this.labels.getVector(label.id);
+    const n = label.vector_count;
+    if (nameVector && current && n > 1)
+      this.labels.setVector(
+        label.id,
+        label.space,
+        blend([
+          [current, n - 1],
+          [nameVector, 1],
+        ]),
+        n,
+      );
+    else if (nameVector) this.labels.setVector(label.id, label.space, nameVector, 1);
+    else if (n <= 1) this.labels.dropVector(label.id);
+  }
+
+  private async embedName(name: string): Promise<Float32Array | null> {
+    const model = await this.activeModel();
+    if (!model || !this.embedder) return null;
+    return (await this.embedder.embed([name]))[0] ?? null;
+  }
+
+  /**
+   * Files every fact of label `from` (forgotten ones and older wordings too) under `into` and
+   * removes `from`. Both must be live labels of the same space. `into` keeps its name, kind and
+   * category; its vector becomes the count-weighted mean of both, as if `from`'s facts had been
+   * filed under it all along.
+   */
+  mergeLabels(from: number, into: number, opts: { space?: string } = {}): Label {
+    this.assertOpen();
+    for (const [field, id] of [
+      ['from', from],
+      ['into', into],
+    ] as const)
+      if (!Number.isSafeInteger(id) || id <= 0)
+        throw new HippoError('BAD_INPUT', `${field}: must be a positive integer, got ${id}`);
+    if (from === into) throw new HippoError('BAD_INPUT', `into: cannot merge label ${from} into itself`);
+    const space = this.spaceOf(opts.space);
+    this.db.transaction(() => {
+      const source = this.liveLabel(from);
+      const target = this.liveLabel(into);
+      if (source.space !== target.space)
+        throw new HippoError(
+          'BAD_INPUT',
+          `into: label ${from} is in space "${source.space}" and label ${into} in "${target.space}"; labels merge only within a space`,
+        );
+      if (source.space !== space)
+        throw new HippoError('NOT_FOUND', `no label with id ${from} in space "${space}"`);
+      for (const factId of this.labels.factIds(from)) this.facts.update(factId, { label_id: into });
+      const a = this.labels.getVector(into);
+      const b = this.labels.getVector(from);
+      const na = Math.max(1, target.vector_count);
+      const nb = Math.max(1, source.vector_count);
+      if (a && b)
+        this.labels.setVector(
+          into,
+          space,
+          blend([
+            [a, na],
+            [b, nb],
+          ]),
+          na + nb,
+        );
+      else if (b) this.labels.setVector(into, space, b, nb);
+      this.labels.remove(from);
+      this.labels.touch(into, this.ctx.now());
+    })();
+    return this.labelOut(into, space);
+  }
+
+  private liveLabel(id: number): LabelRow {
+    const label = this.labels.get(id);
+    if (!label || label.deleted_at !== null) throw new HippoError('NOT_FOUND', `no label with id ${id}`);
+    return label;
+  }
+
+  private requireLabel(id: number, space?: string): LabelRow {
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    const label = this.labels.get(id);
+    if (!label || label.deleted_at !== null || label.space !== this.spaceOf(space))
+      throw new HippoError('NOT_FOUND', `no label with id ${id} in space "${this.spaceOf(space)}"`);
+    return label;
+  }
+
+  private labelOut(id: number, space: string): Label {
+    return this.labelsList({ space }).find((l) => l.id === id)!;
   }
 
   async stats(opts: { space?: string } = {}): Promise<Stats> {

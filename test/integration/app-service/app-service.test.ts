@@ -145,6 +145,12 @@ describe('app service over a real Memory', () => {
     ['facts:purge', [], /^input:/],
     ['facts:history', { id: 1, extra: 1 }, /unknown field/],
     ['labels:list', { space: '../etc' }, /^space:/],
+    ['labels:rename', { id: 1 }, /^name:/],
+    ['labels:rename', { id: 1, name: '   ' }, /^name: label name must not be empty/],
+    ['labels:rename', { id: 'health', name: 'x' }, /^id:/],
+    ['labels:merge', { from: 1 }, /^into:/],
+    ['labels:merge', { from: 1, into: 1 }, /into itself/],
+    ['labels:merge', { from: 1, into: 2, force: true }, /unknown field/],
     ['stats:get', 'personal', /^input:/],
     ['model:status', { force: true }, /unknown field/],
   ];
