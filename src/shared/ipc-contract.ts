@@ -75,6 +75,11 @@ export const IPC_CHANNELS = {
   /** Moves every fact of `from` to `into` and removes `from`. */
   'labels:merge': channel(z.strictObject({ from: LabelId, into: LabelId, ...InSpace }), Label),
   'stats:get': channel(z.strictObject({ ...InSpace }), Stats),
+  /** Live facts captured per ISO week (UTC, Monday first), oldest first, for the insights chart. */
+  'stats:weekly': channel(
+    z.strictObject({ weeks: z.number().int().min(1).max(520).optional(), ...InSpace }),
+    z.object({ weeks: z.array(z.object({ week_start: z.string(), count: z.number().int().nonnegative() })) }),
+  ),
   'model:status': channel(z.strictObject({}), ModelStatus),
 } as const;
 

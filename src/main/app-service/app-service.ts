@@ -12,6 +12,10 @@ import {
 } from '../../shared/ipc-contract';
 import type { Embedder } from '../embedder/types';
 import type { Memory } from '../memory/memory';
+import { weeklyCounts } from './weekly-counts';
+
+/** Weeks the insights chart shows unless asked otherwise: about a quarter. */
+export const WEEKLY_DEFAULT_WEEKS = 12;
 
 /** How many near facts the capture window's duplicate preview shows unless asked otherwise. */
 export const SIMILAR_DEFAULT_LIMIT = 5;
@@ -24,6 +28,8 @@ export interface AppServiceDeps {
   appInfo: () => AppInfo;
   /** Told about failures that are not HippoErrors, which reach the caller only as INTERNAL. */
   onUnexpectedError?: (channel: IpcChannel, error: unknown) => void;
+  /** The clock stats:weekly counts back from. */
+  now?: () => number;
 }
 
 type ParsedInput<C extends IpcChannel> = z.output<(typeof IPC_CHANNELS)[C]['input']>;
@@ -91,7 +97,7 @@ function safePayload(
   return { code: 'INTERNAL', message: `${channel} failed unexpectedly; the app log has the details` };
 }
 
-function makeHandlers({ memory, embedder, appInfo }: AppServiceDeps): Handlers {
+function makeHandlers({ memory, embedder, appInfo, now = Date.now }: AppServiceDeps): Handlers {
   const inSpace = (space: string | undefined) => (space === undefined ? {} : { space });
   return {
     'app:info': () => appInfo(),
@@ -123,6 +129,9 @@ function makeHandlers({ memory, embedder, appInfo }: AppServiceDeps): Handlers {
     'labels:rename': ({ id, name, space }) => memory.renameLabel(id, name, inSpace(space)),
     'labels:merge': ({ from, into, space }) => memory.mergeLabels(from, into, inSpace(space)),
     'stats:get': ({ space }) => memory.stats(inSpace(space)),
+    'stats:weekly': ({ weeks, space }) => ({
+      weeks: weeklyCounts(memory.db, space ?? memory.space, weeks ?? WEEKLY_DEFAULT_WEEKS, now()),
+    }),
     'model:status': async () => modelStatus(memory, embedder),
   };
 }
