@@ -76,7 +76,10 @@ export function createAppService(deps: AppServiceDeps): AppService {
       if (typeof channel !== 'string' || !isIpcChannel(channel))
         return Promise.resolve({
           ok: false,
-          error: { code: 'BAD_INPUT', message: `channel: unknown channel "${String(channel)}"` },
+          error: {
+            code: 'BAD_INPUT',
+            message: `channel: unknown channel "${String(channel).slice(0, 100)}"`,
+          },
         });
       return call(channel, input);
     },

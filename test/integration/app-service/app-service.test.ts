@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppService, type AppService } from '../../../src/main/app-service/app-service';
-import { IPC_CHANNELS, type AppInfo, type IpcChannel, type IpcValue } from '../../../src/shared/ipc-contract';
+import {
+  IPC_CHANNELS,
+  type AppInfo,
+  type HippoClient,
+  type IpcChannel,
+  type IpcValue,
+} from '../../../src/shared/ipc-contract';
 import { openLexicalMemory } from '../../helpers/lexical-memory';
 import { snapshotDb } from './db-snapshot';
 
@@ -196,6 +202,14 @@ describe('app service over a real Memory', () => {
     });
     expect(await service['facts:get']({ id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await expectOk(service, 'facts:get', { id, space: 'work' })).toMatchObject({ space: 'work' });
+  });
+
+  it('is a HippoClient, so the preload and the HTTP client can expose it as is', async () => {
+    const client: HippoClient = service;
+    expect(await client['facts:get']({ id: 999_999 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 
   it('dispatch refuses an unknown channel with BAD_INPUT', async () => {
