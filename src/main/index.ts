@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 
-import { app, BrowserWindow, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, nativeTheme, screen, session, shell } from 'electron';
 
 import { devAppOrigin, fileAppOrigin, type AppOrigin } from './security/app-origin';
 import { contentSecurityPolicy, installContentSecurityPolicy } from './security/content-security-policy';
 import { guardWebContents } from './security/navigation-guard';
 import { denyAllPermissions } from './security/permissions';
 import { mainWindowOptions } from './windows/window-options';
+import {
+  boundsOnScreen,
+  readWindowState,
+  trackWindowState,
+  WINDOW_STATE_FILE,
+  writeWindowState,
+} from './windows/window-state';
 
 /** Set by the launch smoke test: quit as soon as the window has painted and the preload answered. */
 const SMOKE_EXIT = process.env.HIPPO_SMOKE_EXIT === '1';
@@ -29,15 +36,24 @@ function resolveAppOrigin(): AppOrigin {
 }
 
 function createMainWindow(): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), WINDOW_STATE_FILE);
+  const remembered = readWindowState(stateFile);
+  const workAreas = screen.getAllDisplays().map((display) => display.workArea);
   const win = new BrowserWindow(
-    mainWindowOptions({ preloadPath: PRELOAD_PATH, darkBackground: nativeTheme.shouldUseDarkColors }),
+    mainWindowOptions({
+      preloadPath: PRELOAD_PATH,
+      darkBackground: nativeTheme.shouldUseDarkColors,
+      bounds: remembered ? boundsOnScreen(remembered, workAreas) : undefined,
+    }),
   );
+  trackWindowState(win, (state) => writeWindowState(stateFile, state));
 
   win.once('ready-to-show', () => {
     if (SMOKE_EXIT) {
       void reportSmokeAndExit(win);
       return;
     }
+    if (remembered?.maximized) win.maximize();
     win.show();
   });
   win.on('closed', () => {
