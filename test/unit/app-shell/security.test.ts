@@ -14,7 +14,11 @@ import {
 } from '../../../src/main/security/content-security-policy';
 import { guardWebContents, windowOpenHandler } from '../../../src/main/security/navigation-guard';
 import { denyAllPermissions } from '../../../src/main/security/permissions';
-import { isTrustedSender } from '../../../src/main/security/trusted-sender';
+import {
+  isTrustedSender,
+  onlyFromApp,
+  UNTRUSTED_SENDER_RESULT,
+} from '../../../src/main/security/trusted-sender';
 
 const RENDERER_DIR = '/opt/Hippo/resources/app.asar/out/renderer';
 const FILE_APP = fileAppOrigin(RENDERER_DIR);
@@ -278,5 +282,23 @@ describe('isTrustedSender', () => {
 
   it('refuses a destroyed frame', () => {
     expect(isTrustedSender(event(null), FILE_APP)).toBe(false);
+  });
+});
+
+describe('onlyFromApp', () => {
+  const event = (url: string | null) =>
+    ({ senderFrame: url === null ? null : { url } }) as Parameters<typeof isTrustedSender>[0];
+
+  it('runs the handler for the app page and refuses anyone else without running it', async () => {
+    const seen: unknown[][] = [];
+    const handler = onlyFromApp(FILE_APP, (_event, a: number, b: string) => {
+      seen.push([a, b]);
+      return { ok: true as const, value: `${a}${b}` };
+    });
+    await expect(handler(event(APP_PAGE), 1, 'x')).resolves.toEqual({ ok: true, value: '1x' });
+    await expect(handler(event('https://evil.example/'), 2, 'y')).resolves.toBe(UNTRUSTED_SENDER_RESULT);
+    await expect(handler(event(null), 3, 'z')).resolves.toBe(UNTRUSTED_SENDER_RESULT);
+    expect(seen).toEqual([[1, 'x']]);
+    expect(UNTRUSTED_SENDER_RESULT).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 });
