@@ -39,8 +39,9 @@ export function withContentSecurityPolicy(
 }
 
 /**
- * Sets the policy as a response header on every request of the session. file:// pages get no
- * response headers in Chromium, so the packaged page relies on the same policy in its <meta> tag too.
+ * Sets the policy as a response header on every request of the session. Electron documents that
+ * headers cannot be set for file:// pages, so the packaged page must not rely on this alone: the
+ * renderer's <meta> CSP is the guarantee there, and where both apply the browser enforces both.
  */
 export function installContentSecurityPolicy(session: Pick<Session, 'webRequest'>, policy: string): void {
   session.webRequest.onHeadersReceived((details: OnHeadersReceivedListenerDetails, callback) => {
