@@ -49,7 +49,7 @@ export function openDb(path: string, options: OpenDbOptions = {}): OpenedDb {
     // them from a memory map does (10 ms vs 3.7 ms at 10k facts). Address space, not RAM.
     db.pragma('mmap_size = 1073741824');
     db.pragma('cache_size = -32768');
-    sqliteVec.load(db);
+    db.loadExtension(unpackedPath(sqliteVec.getLoadablePath()));
     const migration = options.readonly
       ? { from: db.pragma('user_version', { simple: true }) as number, to: 0, backupPath: null }
       : migrate(db, inMemory ? null : path, options.migrations ?? MIGRATIONS);
@@ -74,4 +74,12 @@ export function commitWithoutFsync(db: Db, write: () => void): void {
   } finally {
     db.pragma('synchronous = FULL');
   }
+}
+
+/**
+ * A native library inside a packaged app's `app.asar` cannot be loaded from there; electron-builder
+ * unpacks it (asarUnpack) beside the archive, into `app.asar.unpacked`.
+ */
+export function unpackedPath(file: string): string {
+  return file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }

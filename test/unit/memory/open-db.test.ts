@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { openDb } from '../../../src/main/memory/open-db';
+import { openDb, unpackedPath } from '../../../src/main/memory/open-db';
 import { MIGRATIONS } from '../../../src/main/memory/migrations';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -35,5 +35,19 @@ describe('openDb', () => {
 
   it('fails with a clear DB_ERROR when the path cannot be a database', () => {
     expect(() => openDb(tmp.dir)).toThrow(/cannot open database|cannot prepare database/);
+  });
+});
+
+describe('unpackedPath', () => {
+  it('points a library inside app.asar at its unpacked copy, and leaves other paths alone', () => {
+    expect(unpackedPath('/opt/Hippo/resources/app.asar/node_modules/sqlite-vec-linux-x64/vec0.so')).toBe(
+      '/opt/Hippo/resources/app.asar.unpacked/node_modules/sqlite-vec-linux-x64/vec0.so',
+    );
+    expect(
+      unpackedPath('C:\\Hippo\\resources\\app.asar\\node_modules\\sqlite-vec-windows-x64\\vec0.dll'),
+    ).toBe('C:\\Hippo\\resources\\app.asar.unpacked\\node_modules\\sqlite-vec-windows-x64\\vec0.dll');
+    const dev = '/work/main/node_modules/sqlite-vec-linux-x64/vec0.so';
+    expect(unpackedPath(dev)).toBe(dev);
+    expect(unpackedPath('/x/app.asar.unpacked/vec0.so')).toBe('/x/app.asar.unpacked/vec0.so');
   });
 });
