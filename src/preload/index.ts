@@ -1,10 +1,16 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
 
-import type { HippoApi } from '../shared/hippo-api';
+import { IPC_CHANNEL_NAMES, type HippoApi } from '../shared/hippo-api';
 
 /** Replaced at build time from package.json (electron.vite.config.ts). */
 declare const __HIPPO_VERSION__: string;
 
-const api: HippoApi = Object.freeze({ version: __HIPPO_VERSION__ });
+// Each method closes over its own fixed channel, so the page can reach exactly these channels and
+// nothing else; ipcRenderer itself never crosses the bridge.
+const methods = Object.fromEntries(
+  IPC_CHANNEL_NAMES.map((channel) => [channel, (input?: unknown) => ipcRenderer.invoke(channel, input)]),
+);
+
+const api = Object.freeze({ ...methods, version: __HIPPO_VERSION__ }) as HippoApi;
 
 contextBridge.exposeInMainWorld('hippo', api);

@@ -1,8 +1,40 @@
+import type { HippoClient, IpcChannel } from './ipc-contract';
+
 /**
- * What the preload exposes to the renderer as `window.hippo`. Grows with the typed IPC channels;
- * the renderer never sees ipcRenderer itself.
+ * The channel names as plain strings. The preload needs them at run time but must not bundle zod
+ * and the schemas (it is a small sandboxed script), so the list lives here; the type below and a
+ * unit test keep it equal to the keys of IPC_CHANNELS.
  */
-export interface HippoApi {
+export const IPC_CHANNEL_NAMES = [
+  'app:info',
+  'memory:encode',
+  'memory:recall',
+  'memory:similar',
+  'facts:list',
+  'facts:get',
+  'facts:update',
+  'facts:forget',
+  'facts:restore',
+  'facts:purge',
+  'facts:history',
+  'labels:list',
+  'labels:rename',
+  'labels:merge',
+  'stats:get',
+  'stats:weekly',
+  'model:status',
+] as const satisfies readonly IpcChannel[];
+
+// Fails to compile when a channel is added to IPC_CHANNELS but not listed above.
+type Missing = Exclude<IpcChannel, (typeof IPC_CHANNEL_NAMES)[number]>;
+const everyChannelListed: [Missing] extends [never] ? true : Missing = true;
+void everyChannelListed;
+
+/**
+ * What the preload exposes to the renderer as `window.hippo`: one async method per IPC channel
+ * plus the app version. The renderer never sees ipcRenderer itself.
+ */
+export type HippoApi = HippoClient & {
   /** The app's version (package.json), for the UI's about line. */
   readonly version: string;
-}
+};
