@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseInput, RecallInput } from '../../shared/contract';
+import { HippoError, type ErrorCode } from '../../shared/errors';
+import { isIpcChannel } from '../../shared/ipc-contract';
+import type { AppService } from '../app-service/app-service';
 import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
 import {
   API_ROUTES,
+  ChannelParams,
   EncodeBatchInput,
   FactIdParams,
   SpaceQuery,
@@ -20,6 +24,8 @@ export interface ApiRouteDeps {
   memory: Memory;
   embedder: ManagedEmbedder | null;
   metrics: ServerMetrics;
+  /** The desktop app's channels, answered by POST /api/v1/call/:channel. */
+  service: AppService;
   /** This server's base URL, for the OpenAPI document's `servers`. */
   baseUrl: () => string;
 }
@@ -92,6 +98,14 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set
     },
     stats(req) {
       return memory.stats({ space: spaceOf(req) });
+    },
+    async call(req) {
+      const { channel } = parseInput(ChannelParams, req.params, 'path');
+      if (!isIpcChannel(channel)) throw new HttpError(404, 'NOT_FOUND', `no channel "${channel}"`);
+      const result = await deps.service.dispatch(channel, req.body);
+      // The error keeps its code and gets that code's status (BAD_INPUT 400, NOT_FOUND 404, ...).
+      if (!result.ok) throw new HippoError(result.error.code as ErrorCode, result.error.message);
+      return result;
     },
     openapi() {
       openapi ??= buildOpenApiDocument(deps.baseUrl());

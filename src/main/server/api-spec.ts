@@ -54,6 +54,14 @@ export const HealthResponse = z.object({
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
+/** `:channel` in /api/v1/call/:channel: a `domain:verb` name of the desktop app's IPC contract. */
+export const ChannelParams = z.strictObject({
+  channel: z.string().regex(/^[a-z]+:[a-z]+$/, 'channel must look like domain:verb'),
+});
+
+/** What /api/v1/call answers: the channel's value, wrapped as the desktop app's IPC answers it. */
+export const CallResponse = z.object({ ok: z.literal(true), value: z.unknown() });
+
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
@@ -153,6 +161,16 @@ export const API_ROUTES = {
     auth: true,
     query: SpaceQuery,
     response: Stats,
+  },
+  call: {
+    method: 'POST',
+    url: '/api/v1/call/:channel',
+    summary:
+      "Any channel of the desktop app's IPC contract (e.g. memory:recall), so the UI in a browser speaks the same contract",
+    auth: true,
+    params: ChannelParams,
+    body: z.unknown(),
+    response: CallResponse,
   },
   openapi: {
     method: 'GET',

@@ -2,7 +2,9 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { version } from '../../../package.json';
 import { HippoError } from '../../shared/errors';
+import { createAppService } from '../app-service/app-service';
 import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
 import { registerApiRoutes } from './api-routes';
@@ -87,10 +89,24 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     );
   });
 
+  // The same service the desktop app's IPC handlers use, so a browser speaks the app's contract.
+  const service = createAppService({
+    memory: opts.memory,
+    embedder: opts.embedder,
+    appInfo: () => ({
+      version,
+      shell: 'browser',
+      data_dir: path.dirname(path.resolve(opts.memory.dbPath)),
+      hotkey_error: null,
+      api_url: baseUrl(),
+    }),
+  });
+
   const protectedUrls = registerApiRoutes(app, {
     memory: opts.memory,
     embedder: opts.embedder,
     metrics: opts.metrics,
+    service,
     baseUrl,
   });
 
