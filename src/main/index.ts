@@ -1,7 +1,17 @@
 import { join } from 'node:path';
 
-import { app, BrowserWindow, nativeTheme, screen, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeTheme, screen, session, shell } from 'electron';
 
+import type { AppInfo } from '../shared/ipc-contract';
+import {
+  claimSingleInstance,
+  dataDirOf,
+  openBackend,
+  quitAfterShutdown,
+  type Backend,
+} from './app-lifecycle';
+import { createAppService } from './app-service/app-service';
+import { registerIpcHandlers } from './ipc/register-ipc';
 import { devAppOrigin, fileAppOrigin, type AppOrigin } from './security/app-origin';
 import { contentSecurityPolicy, installContentSecurityPolicy } from './security/content-security-policy';
 import { guardWebContents } from './security/navigation-guard';
@@ -14,6 +24,7 @@ import {
   WINDOW_STATE_FILE,
   writeWindowState,
 } from './windows/window-state';
+import { createUtilityWorkerHost } from './utility-host';
 
 /** Set by the launch smoke test: quit as soon as the window has painted and the preload answered. */
 const SMOKE_EXIT = process.env.HIPPO_SMOKE_EXIT === '1';
@@ -22,6 +33,7 @@ const PRELOAD_PATH = join(import.meta.dirname, '../preload/index.cjs');
 const RENDERER_PAGE = join(import.meta.dirname, '../renderer/index.html');
 
 let mainWindow: BrowserWindow | null = null;
+let backend: Backend | null = null;
 
 /** The dev server URL is only honoured in development; a packaged app always loads its own files. */
 function devServerUrl(): string | undefined {
@@ -90,16 +102,36 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+/** Opens the database and the embedder, and answers the renderer's IPC calls with them. */
+function startBackend(appOrigin: AppOrigin): void {
+  backend = openBackend({
+    env: process.env,
+    resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
+    hostFactory: createUtilityWorkerHost,
+  });
+  const { memory, embedder, dbPath } = backend;
+  const appInfo = (): AppInfo => ({
+    version: app.getVersion(),
+    shell: 'electron',
+    data_dir: dataDirOf(dbPath),
+    hotkey_error: null,
+    api_url: null,
+  });
+  const service = createAppService({
+    memory,
+    embedder,
+    appInfo,
+    onUnexpectedError: (channel, err) => console.error(`Hippo: ${channel} failed:`, err),
+  });
+  registerIpcHandlers(ipcMain, service, appOrigin);
+}
+
 function main(): void {
   // Lets tests (and a second profile) run beside an installed Hippo without sharing its lock or data.
   const userDataDir = process.env.HIPPO_USER_DATA_DIR;
   if (userDataDir) app.setPath('userData', userDataDir);
 
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
-  app.on('second-instance', focusMainWindow);
+  if (!claimSingleInstance(app, focusMainWindow)) return;
   const appOrigin = resolveAppOrigin();
   // Every web contents, including any a future window or a page itself creates, gets the guards.
   app.on('web-contents-created', (_event, contents) =>
@@ -112,10 +144,23 @@ function main(): void {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
   });
+  quitAfterShutdown(
+    app,
+    async () => {
+      await backend?.close();
+    },
+    (err) => console.error('Hippo could not close its database cleanly:', err),
+  );
 
   void app.whenReady().then(() => {
     denyAllPermissions(session.defaultSession);
     installContentSecurityPolicy(session.defaultSession, contentSecurityPolicy(appOrigin));
+    try {
+      // utilityProcess (the embedder worker) can only be forked once the app is ready.
+      startBackend(appOrigin);
+    } catch (err) {
+      console.error('Hippo could not open its database:', err);
+    }
     mainWindow = createMainWindow();
   });
 }

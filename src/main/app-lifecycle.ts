@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+
+import { EmbedderClient } from './embedder/embedder-client';
+import { modelSearchPaths, resolveModelDir } from './embedder/model-locate';
+import type { WorkerHostFactory } from './embedder/types';
+import { Memory } from './memory/memory';
+import { defaultDbPath, defaultUserDataDir } from './paths';
+
+type Env = Record<string, string | undefined>;
+
+/** The slice of Electron's `app` the single-instance lock needs. */
+export interface SingleInstanceApp {
+  requestSingleInstanceLock(): boolean;
+  quit(): void;
+  on(event: 'second-instance', listener: () => void): unknown;
+}
+
+/**
+ * True when this process is the one Hippo; otherwise it quits, and the running one is told to
+ * come forward (onSecondInstance) instead of a second app opening the same database.
+ */
+export function claimSingleInstance(app: SingleInstanceApp, onSecondInstance: () => void): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', onSecondInstance);
+  return true;
+}
+
+/**
+ * Where the app keeps its data. The app shares the CLI's database by default (HIPPO_DB, HIPPO_HOME,
+ * else the per-user data folder), so `hippo` in a terminal sees what the app captured. A test profile
+ * (HIPPO_USER_DATA_DIR) keeps its database inside that folder unless HIPPO_DB/HIPPO_HOME say otherwise.
+ */
+export function appDataEnv(env: Env): Env {
+  const profile = env.HIPPO_USER_DATA_DIR?.trim();
+  if (!profile || env.HIPPO_HOME?.trim()) return env;
+  return { ...env, HIPPO_HOME: profile };
+}
+
+export interface BackendOptions {
+  env: Env;
+  /** Electron's process.resourcesPath when packaged (a bundled model is looked for there). */
+  resourcesPath?: string;
+  /** Starts the embedder worker: Electron's utilityProcess in the app, child_process in tests. */
+  hostFactory: WorkerHostFactory;
+}
+
+export interface Backend {
+  memory: Memory;
+  embedder: EmbedderClient;
+  dbPath: string;
+  /** Closes the memory, then the embedder worker; later calls share the first call's promise. */
+  close(): Promise<void>;
+}
+
+/** Opens the database and the embedder the app service talks to, in the main process. */
+export function openBackend({ env, resourcesPath, hostFactory }: BackendOptions): Backend {
+  const dataEnv = appDataEnv(env);
+  const dbPath = defaultDbPath(dataEnv);
+  const userDataDir = defaultUserDataDir(dataEnv);
+  const embedder = new EmbedderClient({
+    hostFactory,
+    threads: 1,
+    resolveModelDir: () => resolveModelDir(modelSearchPaths({ env: dataEnv, resourcesPath, userDataDir })),
+  });
+  let memory: Memory;
+  try {
+    memory = Memory.open({ dbPath, embedder, backgroundEmbedding: true });
+  } catch (err) {
+    void embedder.close();
+    throw err;
+  }
+  const close = once(async () => {
+    try {
+      await memory.close();
+    } finally {
+      await embedder.close();
+    }
+  });
+  return { memory, embedder, dbPath, close };
+}
+
+/** The folder the settings screen shows as "data": the one holding the database. */
+export function dataDirOf(dbPath: string): string {
+  return join(dbPath, '..');
+}
+
+/** Runs fn the first time; every later call gets the same promise. */
+export function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= fn());
+}
+
+interface PreventableEvent {
+  preventDefault(): void;
+}
+
+/** The slice of Electron's `app` a clean quit needs. */
+export interface QuitApp {
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+  quit(): void;
+}
+
+/**
+ * Holds the quit until shutdown (closing the database and the worker) has finished, then quits for
+ * real; asking to quit again meanwhile does not start a second shutdown. A failed shutdown is
+ * reported and the app still quits, so a broken disk never leaves a process nobody can end.
+ */
+export function quitAfterShutdown(
+  app: QuitApp,
+  shutdown: () => Promise<void>,
+  onError: (err: unknown) => void,
+): void {
+  let state: 'running' | 'closing' | 'closed' = 'running';
+  app.on('before-quit', (event) => {
+    if (state === 'closed') return;
+    event.preventDefault();
+    if (state === 'closing') return;
+    state = 'closing';
+    shutdown()
+      .catch(onError)
+      .finally(() => {
+        state = 'closed';
+        app.quit();
+      });
+  });
+}

@@ -1,0 +1,141 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import {
+  appDataEnv,
+  claimSingleInstance,
+  once,
+  openBackend,
+  quitAfterShutdown,
+  type QuitApp,
+} from '../../../src/main/app-lifecycle';
+import { nodeWorkerHostFactory } from '../../../src/main/embedder/node-worker-host';
+import { LEXICAL_MODEL_DIR } from '../../helpers/lexical-memory';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+describe('claimSingleInstance', () => {
+  function fakeApp(gotLock: boolean) {
+    const emitter = new EventEmitter();
+    let quits = 0;
+    return {
+      app: {
+        requestSingleInstanceLock: () => gotLock,
+        quit: () => void quits++,
+        on: (event: 'second-instance', listener: () => void) => emitter.on(event, listener),
+      },
+      emitter,
+      quits: () => quits,
+    };
+  }
+
+  it('the first instance keeps running and is focused when a second one starts', () => {
+    const fake = fakeApp(true);
+    let focused = 0;
+    expect(claimSingleInstance(fake.app, () => void focused++)).toBe(true);
+    fake.emitter.emit('second-instance');
+    expect(focused).toBe(1);
+    expect(fake.quits()).toBe(0);
+  });
+
+  it('a second instance quits without listening', () => {
+    const fake = fakeApp(false);
+    expect(claimSingleInstance(fake.app, () => {})).toBe(false);
+    expect(fake.quits()).toBe(1);
+    expect(fake.emitter.listenerCount('second-instance')).toBe(0);
+  });
+});
+
+describe('appDataEnv', () => {
+  it('puts a test profile database inside the profile folder', () => {
+    expect(appDataEnv({ HIPPO_USER_DATA_DIR: '/tmp/p' }).HIPPO_HOME).toBe('/tmp/p');
+  });
+  it('leaves HIPPO_HOME and an ordinary launch alone', () => {
+    expect(appDataEnv({ HIPPO_USER_DATA_DIR: '/tmp/p', HIPPO_HOME: '/h' }).HIPPO_HOME).toBe('/h');
+    expect(appDataEnv({}).HIPPO_HOME).toBeUndefined();
+  });
+});
+
+describe('once', () => {
+  it('runs the function one time and shares its promise', async () => {
+    let runs = 0;
+    const close = once(async () => void runs++);
+    await Promise.all([close(), close()]);
+    await close();
+    expect(runs).toBe(1);
+  });
+});
+
+describe('quitAfterShutdown', () => {
+  class FakeApp extends EventEmitter implements QuitApp {
+    quits = 0;
+    quit(): void {
+      this.quits++;
+      const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+      this.emit('before-quit', event);
+      if (!event.prevented) this.emit('quit');
+    }
+  }
+
+  it('holds the quit until shutdown finishes, runs it once, then quits', async () => {
+    const app = new FakeApp();
+    let finish!: () => void;
+    let shutdowns = 0;
+    const quitted = new Promise<void>((r) => app.once('quit', () => r()));
+    quitAfterShutdown(
+      app,
+      () => {
+        shutdowns++;
+        return new Promise<void>((r) => (finish = r));
+      },
+      () => {},
+    );
+    app.quit();
+    app.quit(); // asked again while closing
+    expect(shutdowns).toBe(1);
+    expect(app.listenerCount('quit')).toBe(1); // not yet quit
+    finish();
+    await quitted;
+    expect(shutdowns).toBe(1);
+  });
+
+  it('still quits when shutdown fails, and reports the failure', async () => {
+    const app = new FakeApp();
+    const errors: unknown[] = [];
+    const quitted = new Promise<void>((r) => app.once('quit', () => r()));
+    quitAfterShutdown(
+      app,
+      () => Promise.reject(new Error('disk gone')),
+      (e) => errors.push(e),
+    );
+    app.quit();
+    await quitted;
+    expect(String(errors[0])).toContain('disk gone');
+  });
+});
+
+describe('openBackend', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+  it('opens the database in the profile and embeds through the worker host, then closes both once', async () => {
+    const tmp = makeTempDir('hippo-backend-');
+    cleanups.push(tmp.cleanup);
+    const backend = openBackend({
+      env: { HIPPO_USER_DATA_DIR: tmp.dir, HIPPO_MODEL_DIR: LEXICAL_MODEL_DIR },
+      hostFactory: nodeWorkerHostFactory({}),
+    });
+    expect(backend.dbPath).toBe(join(tmp.dir, 'hippo.db'));
+    expect(existsSync(backend.dbPath)).toBe(true);
+
+    await backend.memory.encode({ content: 'The spare key is under the blue pot' });
+    const results = await backend.memory.recall('blue pot key');
+    expect(backend.memory.mode).toBe('hybrid');
+    expect(results[0]?.content).toBe('The spare key is under the blue pot');
+
+    await Promise.all([backend.close(), backend.close()]);
+    await expect(backend.embedder.embed(['after close'])).rejects.toThrow();
+  });
+});
