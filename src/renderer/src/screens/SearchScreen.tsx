@@ -1,0 +1,138 @@
+import { useId, type KeyboardEvent } from 'react';
+import type { StoreApi } from 'zustand';
+import { useStore } from 'zustand';
+import type { SearchResult } from '../../../shared/contract';
+import type { MemoryState } from '../store/memory-store';
+import { highlightParts, relativeTime } from './format';
+
+/**
+ * Search as you type. ↑/↓ move through the results, Enter opens the selected one (expands its
+ * details), Backspace or Delete in the list forgets it, with Undo in the toast.
+ */
+export function SearchScreen({ store }: { store: StoreApi<MemoryState> }) {
+  const searchId = useId();
+  const { stats, error, query, results, selected } = useStore(store);
+  const { setQuery, move, forget } = store.getState();
+
+  function onKey(event: KeyboardEvent<HTMLElement>) {
+    const current = results?.[selected];
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      move(event.key === 'ArrowDown' ? 1 : -1);
+    } else if (event.key === 'Enter' && current) {
+      event.preventDefault();
+      document.getElementById(`${searchId}-r${current.fact_id}`)?.toggleAttribute('open');
+    } else if (
+      (event.key === 'Delete' || event.key === 'Backspace') &&
+      current &&
+      event.currentTarget.tagName !== 'INPUT'
+    ) {
+      event.preventDefault();
+      void forget(current.fact_id);
+    }
+  }
+
+  const active = results?.[selected];
+  return (
+    <section aria-label="Search">
+      <form className="search" role="search" onSubmit={(event) => event.preventDefault()}>
+        <label className="visually-hidden" htmlFor={searchId}>
+          Search your memory
+        </label>
+        <input
+          id={searchId}
+          className="search-input"
+          type="search"
+          placeholder="Search your memory…"
+          autoComplete="off"
+          spellCheck={false}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={onKey}
+          disabled={!stats}
+          role="searchbox"
+          aria-controls={`${searchId}-results`}
+          aria-activedescendant={active ? `${searchId}-o${active.fact_id}` : undefined}
+        />
+      </form>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : stats ? (
+        <p className="note" role="status">
+          Connected to your memory: {stats.facts.toLocaleString()} {stats.facts === 1 ? 'fact' : 'facts'}
+          {stats.mode === 'text-only' ? ' (searching by words only: no model yet)' : ''}.
+        </p>
+      ) : (
+        <p className="note" role="status">
+          Connecting to Hippo…
+        </p>
+      )}
+      {results && (
+        <ol id={`${searchId}-results`} className="results" aria-label="Results" onKeyDown={onKey}>
+          {results.length === 0 ? (
+            <li className="result empty">Nothing in your memory matches that yet.</li>
+          ) : (
+            results.map((r, i) => (
+              <ResultItem
+                key={r.fact_id}
+                idBase={searchId}
+                result={r}
+                query={query}
+                selected={i === selected}
+                onForget={() => void forget(r.fact_id)}
+              />
+            ))
+          )}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function ResultItem(props: {
+  idBase: string;
+  result: SearchResult;
+  query: string;
+  selected: boolean;
+  onForget: () => void;
+}) {
+  const { idBase, result: r, query, selected } = props;
+  return (
+    <li
+      id={`${idBase}-o${r.fact_id}`}
+      className={selected ? 'result selected' : 'result'}
+      aria-current={selected || undefined}
+    >
+      <details id={`${idBase}-r${r.fact_id}`}>
+        <summary className="result-content">
+          {highlightParts(r.content, query).map((part, i) =>
+            part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
+          )}
+        </summary>
+        <dl className="result-details">
+          <dt>Source</dt>
+          <dd>{r.source ?? 'typed in'}</dd>
+          <dt>Captured</dt>
+          <dd>{new Date(r.created_at).toLocaleString()}</dd>
+        </dl>
+      </details>
+      <span className="result-meta">
+        {r.label_name ? <span className="chip">{r.label_name}</span> : null}
+        <span>{r.category}</span>
+        <span title="confidence">{Math.round(r.confidence * 100)}% sure</span>
+        {r.similarity === null ? null : <span>{Math.round(r.similarity * 100)}% similar</span>}
+        <time dateTime={r.created_at}>{relativeTime(r.created_at)}</time>
+      </span>
+      <button
+        type="button"
+        className="link-button"
+        onClick={props.onForget}
+        aria-label={`Forget “${r.content}”`}
+      >
+        Forget
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,42 @@
+/** A piece of a result's text, marked when it is one of the query's words. */
+export interface TextPart {
+  text: string;
+  match: boolean;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Splits `content` around the query's words (case-insensitive, words of two letters or more) so
+ * the screen can mark why a result matched. A semantic match with no shared word stays unmarked.
+ */
+export function highlightParts(content: string, query: string): TextPart[] {
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])];
+  if (words.length === 0) return [{ text: content, match: false }];
+  words.sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`(${words.map(escapeRegExp).join('|')})`, 'giu');
+  return content
+    .split(pattern)
+    .filter((text) => text !== '')
+    .map((text) => ({ text, match: words.includes(text.toLowerCase()) }));
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 days ago", "just now": when a fact was captured, relative to `now`. */
+export function relativeTime(iso: string, now: number = Date.now(), locale?: string): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (Number.isNaN(seconds)) return '';
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}

@@ -1,0 +1,178 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { SearchResult, Stats } from '../../../shared/contract';
+import type { HippoClient } from '../../../shared/ipc-contract';
+
+/** Typing pause before a search or a duplicate check is sent. */
+export const TYPE_DELAY_MS = 150;
+/** How long the "Forgotten" toast (with its Undo) stays. */
+export const TOAST_MS = 6_000;
+/** Most results one search shows. */
+export const RESULT_LIMIT = 20;
+
+const CAPTURE_NOTES = {
+  created: 'Remembered.',
+  duplicate: 'Already in your memory: nothing new was stored.',
+  merged: 'Merged into the fact it repeats.',
+} as const;
+
+export interface Toast {
+  message: string;
+  /** Fact to bring back when Undo is pressed; absent for a plain notice. */
+  undoId?: number;
+}
+
+export interface MemoryState {
+  stats: Stats | null;
+  /** Why the memory cannot be reached (shown as an alert); null when all is well. */
+  error: string | null;
+  query: string;
+  /** null while there is no query. */
+  results: SearchResult[] | null;
+  selected: number;
+  toast: Toast | null;
+  draft: string;
+  /** Facts close to the draft, so a duplicate is seen before it is saved. */
+  similar: SearchResult[];
+  /** What happened to the last capture, in words. */
+  captureNote: string | null;
+
+  connect(): Promise<void>;
+  setQuery(query: string): void;
+  move(delta: number): void;
+  forget(id: number): Promise<void>;
+  undo(): Promise<void>;
+  dismissToast(): void;
+  setDraft(draft: string): void;
+  capture(): Promise<void>;
+}
+
+export interface MemoryStoreOptions {
+  delayMs?: number;
+  toastMs?: number;
+}
+
+/**
+ * The screens' state over one HippoClient (window.hippo or the HTTP client; the store cannot tell).
+ * Every search and duplicate check carries a sequence number: an answer that arrives after a newer
+ * request was sent is dropped, so a slow answer never overwrites what the person typed since.
+ */
+export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions = {}): StoreApi<MemoryState> {
+  const delay = opts.delayMs ?? TYPE_DELAY_MS;
+  const toastMs = opts.toastMs ?? TOAST_MS;
+  let searchSeq = 0;
+  let similarSeq = 0;
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  let similarTimer: ReturnType<typeof setTimeout> | undefined;
+  let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  return createStore<MemoryState>()((set, get) => {
+    async function refreshStats(): Promise<void> {
+      const r = await client['stats:get']({});
+      if (r.ok) set({ stats: r.value, error: null });
+      else set({ error: r.error.message });
+    }
+
+    async function search(query: string, seq: number): Promise<void> {
+      const r = await client['memory:recall']({ query, limit: RESULT_LIMIT });
+      if (seq !== searchSeq) return;
+      if (r.ok) set({ results: r.value.results, selected: 0, error: null });
+      else set({ error: r.error.message });
+    }
+
+    function runSearch(now: boolean): void {
+      clearTimeout(searchTimer);
+      const seq = ++searchSeq;
+      const q = get().query.trim();
+      if (q === '') {
+        set({ results: null, selected: 0 });
+        return;
+      }
+      if (now) void search(q, seq);
+      else searchTimer = setTimeout(() => void search(q, seq), delay);
+    }
+
+    function showToast(toast: Toast): void {
+      clearTimeout(toastTimer);
+      set({ toast });
+      toastTimer = setTimeout(() => set({ toast: null }), toastMs);
+    }
+
+    return {
+      stats: null,
+      error: null,
+      query: '',
+      results: null,
+      selected: 0,
+      toast: null,
+      draft: '',
+      similar: [],
+      captureNote: null,
+
+      connect: refreshStats,
+
+      setQuery(query) {
+        set({ query });
+        runSearch(false);
+      },
+
+      move(delta) {
+        const n = get().results?.length ?? 0;
+        if (n === 0) return;
+        set({ selected: Math.min(n - 1, Math.max(0, get().selected + delta)) });
+      },
+
+      async forget(id) {
+        const r = await client['facts:forget']({ id });
+        if (!r.ok) return showToast({ message: r.error.message });
+        const results = get().results?.filter((x) => x.fact_id !== id) ?? null;
+        set({ results, selected: Math.min(get().selected, Math.max(0, (results?.length ?? 1) - 1)) });
+        showToast({ message: 'Forgotten.', undoId: id });
+        await refreshStats();
+      },
+
+      async undo() {
+        const id = get().toast?.undoId;
+        if (id === undefined) return;
+        const r = await client['facts:restore']({ id });
+        if (!r.ok) return showToast({ message: r.error.message });
+        showToast({ message: 'Restored.' });
+        runSearch(true);
+        await refreshStats();
+      },
+
+      dismissToast() {
+        clearTimeout(toastTimer);
+        set({ toast: null });
+      },
+
+      setDraft(draft) {
+        set({ draft, captureNote: null });
+        clearTimeout(similarTimer);
+        const seq = ++similarSeq;
+        const content = draft.trim();
+        if (content === '') return set({ similar: [] });
+        similarTimer = setTimeout(() => {
+          void client['memory:similar']({ content, limit: 3 }).then((r) => {
+            if (seq === similarSeq) set({ similar: r.ok ? r.value.results : [] });
+          });
+        }, delay);
+      },
+
+      async capture() {
+        const content = get().draft.trim();
+        if (content === '') return;
+        const r = await client['memory:encode']({ content });
+        if (!r.ok) return set({ captureNote: r.error.message });
+        similarSeq++;
+        clearTimeout(similarTimer);
+        set({
+          draft: '',
+          similar: [],
+          captureNote: CAPTURE_NOTES[r.value.status],
+        });
+        await refreshStats();
+        runSearch(true);
+      },
+    };
+  });
+}
