@@ -75,3 +75,78 @@ describe.skipIf(!haveChromium)('the UI served by hippo serve, in Chromium', () =
     }
   });
 });
+
+describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 800×600', () => {
+  let app: BuiltApp;
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await buildApp();
+    t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
+    await t.mem.memory.encode({ content: 'Priya lives in Toronto' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    app?.remove();
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`captures a fact, finds it, forgets it and brings it back (${colorScheme})`, async () => {
+      const context = await browser.newContext({ viewport: { width: 800, height: 600 }, colorScheme });
+      const page = await context.newPage();
+      const failed: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') failed.push(m.text());
+      });
+      await page.goto(t.server.openUrl);
+      const connected = page.getByRole('status').filter({ hasText: 'Connected to your memory' });
+      await expect.poll(() => connected.textContent()).toMatch(/Connected to your memory: \d+ facts?/);
+      const before = t.mem.memory.db
+        .prepare('SELECT count(*) AS n FROM facts WHERE deleted_at IS NULL')
+        .get() as {
+        n: number;
+      };
+
+      const capture = page.getByRole('textbox', { name: 'Remember a fact' });
+      const fact = `Sam's ${colorScheme} bike lock code is 4821`;
+      // The duplicate preview shows facts close to the draft before it is saved.
+      await capture.fill('Priya lives in Toronto now');
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Similar facts' }).textContent())
+        .toContain('Priya lives in Toronto');
+      await capture.fill(fact);
+      await page.getByRole('button', { name: 'Remember', exact: true }).click();
+      await expect
+        .poll(() => page.getByRole('status', { name: 'Capture result' }).textContent())
+        .toBe('Remembered.');
+      await expect.poll(() => connected.textContent()).toContain(`${before.n + 1} facts`);
+
+      const search = page.getByRole('searchbox', { name: 'Search your memory' });
+      await search.fill(`${colorScheme} bike lock`);
+      const results = page.getByRole('list', { name: 'Results' });
+      await expect.poll(() => results.locator('li').first().textContent()).toContain(fact);
+      expect(await results.locator('li').first().locator('mark').allTextContents()).toEqual(
+        expect.arrayContaining([colorScheme, 'bike', 'lock']),
+      );
+      await page.screenshot({ path: join(SHOTS, `ui-search-${colorScheme}.png`) });
+
+      // Delete with the caret at the end of the search box forgets the selected result.
+      await search.press('End');
+      await search.press('Delete');
+      await expect.poll(() => page.getByRole('button', { name: 'Undo' }).isVisible()).toBe(true);
+      await expect.poll(() => results.textContent()).not.toContain(fact);
+      await expect.poll(() => connected.textContent()).toContain(`${before.n} fact`);
+      await page.screenshot({ path: join(SHOTS, `ui-forgotten-${colorScheme}.png`) });
+
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await expect.poll(() => results.locator('li').first().textContent()).toContain(fact);
+      await expect.poll(() => connected.textContent()).toContain(`${before.n + 1} facts`);
+      expect(failed, failed.join('\n')).toEqual([]);
+      await context.close();
+    });
+  }
+});

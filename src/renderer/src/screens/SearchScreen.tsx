@@ -16,17 +16,21 @@ export function SearchScreen({ store }: { store: StoreApi<MemoryState> }) {
 
   function onKey(event: KeyboardEvent<HTMLElement>) {
     const current = results?.[selected];
+    // A button in a result keeps its own Enter and Space.
+    if ((event.target as HTMLElement).tagName === 'BUTTON') return;
+    const input = event.target instanceof HTMLInputElement ? event.target : null;
+    // In the search box Backspace edits the text; Delete forgets only with the caret at the end,
+    // where it would otherwise do nothing.
+    const forgetKey = input
+      ? event.key === 'Delete' && input.selectionStart === input.value.length
+      : event.key === 'Delete' || event.key === 'Backspace';
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       move(event.key === 'ArrowDown' ? 1 : -1);
     } else if (event.key === 'Enter' && current) {
       event.preventDefault();
       document.getElementById(`${searchId}-r${current.fact_id}`)?.toggleAttribute('open');
-    } else if (
-      (event.key === 'Delete' || event.key === 'Backspace') &&
-      current &&
-      event.currentTarget.tagName !== 'INPUT'
-    ) {
+    } else if (forgetKey && current) {
       event.preventDefault();
       void forget(current.fact_id);
     }
