@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 
-import { app, BrowserWindow, ipcMain, nativeTheme, screen, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  screen,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 
 import type { AppInfo } from '../shared/ipc-contract';
 import {
@@ -11,12 +23,17 @@ import {
   type Backend,
 } from './app-lifecycle';
 import { createAppService } from './app-service/app-service';
+import { GlobalHotkey } from './hotkey';
 import { registerIpcHandlers } from './ipc/register-ipc';
+import { applyLaunchAtLogin } from './launch-at-login';
+import { quickCaptureController } from './quick-capture';
+import { SETTINGS_FILE, SettingsStore } from './settings-store';
+import { trayIconBitmap, trayMenuTemplate } from './tray';
 import { devAppOrigin, fileAppOrigin, type AppOrigin } from './security/app-origin';
 import { contentSecurityPolicy, installContentSecurityPolicy } from './security/content-security-policy';
 import { guardWebContents } from './security/navigation-guard';
 import { denyAllPermissions } from './security/permissions';
-import { mainWindowOptions } from './windows/window-options';
+import { mainWindowOptions, quickCaptureWindowOptions } from './windows/window-options';
 import {
   boundsOnScreen,
   readWindowState,
@@ -34,6 +51,9 @@ const RENDERER_PAGE = join(import.meta.dirname, '../renderer/index.html');
 
 let mainWindow: BrowserWindow | null = null;
 let backend: Backend | null = null;
+let hotkey: GlobalHotkey | null = null;
+// Kept referenced: a Tray that is garbage-collected disappears from the panel.
+let tray: Tray | null = null;
 
 /** The dev server URL is only honoured in development; a packaged app always loads its own files. */
 function devServerUrl(): string | undefined {
@@ -46,6 +66,25 @@ function resolveAppOrigin(): AppOrigin {
   const devUrl = devServerUrl();
   return devUrl ? devAppOrigin(devUrl) : fileAppOrigin(join(import.meta.dirname, '../renderer'));
 }
+
+/** Loads the app's page; the hash picks the view (`capture` for the quick-capture window). */
+function loadRenderer(win: BrowserWindow, hash?: string): Promise<void> {
+  const devUrl = devServerUrl();
+  if (devUrl) return win.loadURL(hash ? `${devUrl}#${hash}` : devUrl);
+  return win.loadFile(RENDERER_PAGE, hash ? { hash } : undefined);
+}
+
+function createQuickCaptureWindow(): BrowserWindow {
+  const win = new BrowserWindow(
+    quickCaptureWindowOptions({ preloadPath: PRELOAD_PATH, darkBackground: nativeTheme.shouldUseDarkColors }),
+  );
+  loadRenderer(win, 'capture').catch((err: unknown) => {
+    console.error('Hippo could not load the capture window:', err);
+  });
+  return win;
+}
+
+const quickCapture = quickCaptureController(createQuickCaptureWindow);
 
 function createMainWindow(): BrowserWindow {
   const stateFile = join(app.getPath('userData'), WINDOW_STATE_FILE);
@@ -72,9 +111,7 @@ function createMainWindow(): BrowserWindow {
     mainWindow = null;
   });
 
-  const devUrl = devServerUrl();
-  const loading = devUrl ? win.loadURL(devUrl) : win.loadFile(RENDERER_PAGE);
-  loading.catch((err: unknown) => {
+  loadRenderer(win).catch((err: unknown) => {
     console.error('Hippo could not load its window:', err);
     if (SMOKE_EXIT) app.exit(1);
   });
@@ -96,10 +133,42 @@ async function reportSmokeAndExit(win: BrowserWindow): Promise<void> {
 }
 
 function focusMainWindow(): void {
-  if (!mainWindow) return;
+  if (!mainWindow) {
+    if (app.isReady()) mainWindow = createMainWindow();
+    return;
+  }
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
+}
+
+/** Brings the main window up on its search view (the renderer reads the hash). */
+function openSearch(): void {
+  focusMainWindow();
+  void mainWindow?.webContents
+    .executeJavaScript("location.hash = 'search'")
+    .catch((err: unknown) => console.error('Hippo could not open search:', err));
+}
+
+function createTray(shortcut: string | null): Tray {
+  const size = 16;
+  const icon = nativeImage.createFromBitmap(trayIconBitmap(size), { width: size, height: size });
+  const created = new Tray(icon);
+  created.setToolTip('Hippo');
+  created.setContextMenu(
+    Menu.buildFromTemplate(
+      trayMenuTemplate(
+        {
+          capture: () => quickCapture.show(),
+          search: openSearch,
+          open: focusMainWindow,
+          quit: () => app.quit(),
+        },
+        shortcut,
+      ),
+    ),
+  );
+  return created;
 }
 
 /** Opens the database and the embedder, and answers the renderer's IPC calls with them. */
@@ -114,7 +183,7 @@ function startBackend(appOrigin: AppOrigin): void {
     version: app.getVersion(),
     shell: 'electron',
     data_dir: dataDirOf(dbPath),
-    hotkey_error: null,
+    hotkey_error: hotkey?.error ?? null,
     api_url: null,
   });
   const service = createAppService({
@@ -138,11 +207,16 @@ function main(): void {
     guardWebContents(contents, appOrigin, (url) => shell.openExternal(url)),
   );
 
+  // With a tray and the hotkey the app lives on after its windows close; without (tray failed) it quits.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin' && !tray) app.quit();
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+  app.on('will-quit', () => {
+    hotkey?.release();
+    tray?.destroy();
   });
   quitAfterShutdown(
     app,
@@ -155,13 +229,27 @@ function main(): void {
   void app.whenReady().then(() => {
     denyAllPermissions(session.defaultSession);
     installContentSecurityPolicy(session.defaultSession, contentSecurityPolicy(appOrigin));
+    const settings = new SettingsStore(join(app.getPath('userData'), SETTINGS_FILE));
+    if (settings.loadProblem) console.error('Hippo settings:', settings.loadProblem);
     try {
       // utilityProcess (the embedder worker) can only be forked once the app is ready.
       startBackend(appOrigin);
     } catch (err) {
       console.error('Hippo could not open its database:', err);
     }
-    mainWindow = createMainWindow();
+    const { hotkey: accelerator, launchAtLogin } = settings.get();
+    hotkey = new GlobalHotkey(globalShortcut, () => quickCapture.show());
+    const hotkeyProblem = hotkey.apply(accelerator);
+    if (hotkeyProblem) console.error('Hippo:', hotkeyProblem);
+    applyLaunchAtLogin(app, launchAtLogin);
+    try {
+      tray = createTray(hotkey.active);
+    } catch (err) {
+      // Some Linux desktops have no status area; the app then behaves like a plain windowed app.
+      console.error('Hippo could not add its tray icon:', err);
+    }
+    // Started at login the app waits in the tray; opened by hand it shows its window.
+    if (!app.getLoginItemSettings().wasOpenedAsHidden) mainWindow = createMainWindow();
   });
 }
 

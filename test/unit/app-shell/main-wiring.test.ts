@@ -35,4 +35,11 @@ describe('built main process wires the app together', () => {
     expect(worker, 'embedder worker path').not.toBeNull();
     expect(existsSync(join(app.dir, 'main', worker![1]!))).toBe(true);
   });
+
+  it('registers the global hotkey, the tray, login items and the quick-capture view', () => {
+    for (const used of ['globalShortcut', 'new Tray(', 'setLoginItemSettings', 'Capture…', 'Quit Hippo']) {
+      expect(main, used).toContain(used);
+    }
+    expect(main).toMatch(/["']capture["']/);
+  });
 });
