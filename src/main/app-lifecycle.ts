@@ -39,6 +39,11 @@ export function appDataEnv(env: Env): Env {
   return { ...env, HIPPO_HOME: profile };
 }
 
+/** The database the app opens (see appDataEnv). */
+export function appDbPath(env: Env): string {
+  return defaultDbPath(appDataEnv(env));
+}
+
 export interface BackendOptions {
   env: Env;
   /** Electron's process.resourcesPath when packaged (a bundled model is looked for there). */
@@ -58,7 +63,7 @@ export interface Backend {
 /** Opens the database and the embedder the app service talks to, in the main process. */
 export function openBackend({ env, resourcesPath, hostFactory }: BackendOptions): Backend {
   const dataEnv = appDataEnv(env);
-  const dbPath = defaultDbPath(dataEnv);
+  const dbPath = appDbPath(env);
   const userDataDir = defaultUserDataDir(dataEnv);
   const embedder = new EmbedderClient({
     hostFactory,

@@ -16,6 +16,7 @@ import {
 
 import type { AppInfo } from '../shared/ipc-contract';
 import {
+  appDbPath,
   claimSingleInstance,
   dataDirOf,
   openBackend,
@@ -25,6 +26,7 @@ import {
 import { createAppService } from './app-service/app-service';
 import { GlobalHotkey } from './hotkey';
 import { registerIpcHandlers } from './ipc/register-ipc';
+import { unavailableService } from './ipc/unavailable-service';
 import { applyLaunchAtLogin } from './launch-at-login';
 import { quickCaptureController } from './quick-capture';
 import { SETTINGS_FILE, SettingsStore } from './settings-store';
@@ -171,14 +173,12 @@ function createTray(shortcut: string | null): Tray {
   return created;
 }
 
-/** Opens the database and the embedder, and answers the renderer's IPC calls with them. */
+/**
+ * Opens the database and the embedder and answers the renderer's IPC calls with them; if the
+ * database cannot be opened the calls are still answered, with the reason, so the window can say so.
+ */
 function startBackend(appOrigin: AppOrigin): void {
-  backend = openBackend({
-    env: process.env,
-    resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
-    hostFactory: createUtilityWorkerHost,
-  });
-  const { memory, embedder, dbPath } = backend;
+  const dbPath = appDbPath(process.env);
   const appInfo = (): AppInfo => ({
     version: app.getVersion(),
     shell: 'electron',
@@ -186,9 +186,20 @@ function startBackend(appOrigin: AppOrigin): void {
     hotkey_error: hotkey?.error ?? null,
     api_url: null,
   });
+  try {
+    backend = openBackend({
+      env: process.env,
+      resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
+      hostFactory: createUtilityWorkerHost,
+    });
+  } catch (err) {
+    console.error('Hippo could not open its database:', err);
+    registerIpcHandlers(ipcMain, unavailableService(err, dbPath, appInfo), appOrigin);
+    return;
+  }
   const service = createAppService({
-    memory,
-    embedder,
+    memory: backend.memory,
+    embedder: backend.embedder,
     appInfo,
     onUnexpectedError: (channel, err) => console.error(`Hippo: ${channel} failed:`, err),
   });
@@ -231,12 +242,8 @@ function main(): void {
     installContentSecurityPolicy(session.defaultSession, contentSecurityPolicy(appOrigin));
     const settings = new SettingsStore(join(app.getPath('userData'), SETTINGS_FILE));
     if (settings.loadProblem) console.error('Hippo settings:', settings.loadProblem);
-    try {
-      // utilityProcess (the embedder worker) can only be forked once the app is ready.
-      startBackend(appOrigin);
-    } catch (err) {
-      console.error('Hippo could not open its database:', err);
-    }
+    // utilityProcess (the embedder worker) can only be forked once the app is ready.
+    startBackend(appOrigin);
     const { hotkey: accelerator, launchAtLogin } = settings.get();
     hotkey = new GlobalHotkey(globalShortcut, () => quickCapture.show());
     const hotkeyProblem = hotkey.apply(accelerator);
