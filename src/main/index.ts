@@ -123,11 +123,22 @@ function createMainWindow(): BrowserWindow {
 async function reportSmokeAndExit(win: BrowserWindow): Promise<void> {
   try {
     const version: unknown = await win.webContents.executeJavaScript('window.hippo && window.hippo.version');
-    const ok = typeof version === 'string' && version.length > 0;
+    if (typeof version !== 'string' || version.length === 0) {
+      console.log('hippo smoke: preload missing');
+      app.exit(1);
+      return;
+    }
+    // A round trip through the preload, the sender check and the app service, not just the bridge.
+    const info = (await win.webContents.executeJavaScript("window.hippo['app:info']()")) as {
+      ok?: unknown;
+    } | null;
+    const ipcOk = info?.ok === true;
     console.log(
-      ok ? `hippo smoke: window ready, preload version ${version}` : 'hippo smoke: preload missing',
+      ipcOk
+        ? `hippo smoke: window ready, preload version ${version}, app:info answered`
+        : `hippo smoke: app:info failed: ${JSON.stringify(info)}`,
     );
-    app.exit(ok ? 0 : 1);
+    app.exit(ipcOk ? 0 : 1);
   } catch (err) {
     console.error('hippo smoke: could not query the renderer:', err);
     app.exit(1);
