@@ -1,13 +1,22 @@
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { HippoClient } from '../../shared/ipc-contract';
 import { CaptureBox } from './screens/CaptureBox';
+import { FactsScreen } from './screens/FactsScreen';
 import { SearchScreen } from './screens/SearchScreen';
 import { ToastBar } from './screens/ToastBar';
+import { createFactsStore } from './store/facts-store';
 import { createMemoryStore } from './store/memory-store';
+
+type Screen = 'search' | 'facts';
 
 /** `client` is window.hippo in the desktop app, the HTTP client against `hippo serve` in a browser. */
 export function App({ client, version }: { client: HippoClient; version?: string }) {
   const [store] = useState(() => createMemoryStore(client));
+  const [factsStore] = useState(() => createFactsStore(client));
+  const [screen, setScreen] = useState<Screen>('search');
+  const toast = useStore(store, (s) => s.toast);
+  const stats = useStore(store, (s) => s.stats);
   useEffect(() => {
     void store.getState().connect();
   }, [store]);
@@ -24,12 +33,40 @@ export function App({ client, version }: { client: HippoClient; version?: string
         <p className="tagline">Your local-first memory. Remember short facts, recall them in milliseconds.</p>
       </header>
 
-      <main className="app-main">
-        <CaptureBox store={store} />
-        <SearchScreen store={store} />
-      </main>
+      {stats && (
+        <nav className="segmented" aria-label="Screens">
+          <button
+            type="button"
+            aria-pressed={screen === 'search'}
+            onClick={() => {
+              setScreen('search');
+              // The Facts screen may have forgotten or restored facts meanwhile.
+              void store.getState().connect();
+            }}
+          >
+            Search
+          </button>
+          <button type="button" aria-pressed={screen === 'facts'} onClick={() => setScreen('facts')}>
+            Facts
+          </button>
+        </nav>
+      )}
 
-      <ToastBar store={store} />
+      <main className="app-main">
+        {screen === 'search' ? (
+          <>
+            <CaptureBox store={store} />
+            <SearchScreen store={store} />
+            <ToastBar
+              toast={toast}
+              onUndo={() => void store.getState().undo()}
+              onDismiss={store.getState().dismissToast}
+            />
+          </>
+        ) : (
+          <FactsScreen store={factsStore} />
+        )}
+      </main>
       <footer className="app-footer">
         {version ? `Hippo ${version}` : 'Hippo'} · everything stays on this device
       </footer>

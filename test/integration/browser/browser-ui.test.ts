@@ -149,4 +149,42 @@ describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 
       await context.close();
     });
   }
+
+  it('shows the Facts timeline by day, and the Trash restores and deletes for good', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const page = await context.newPage();
+    page.on('dialog', (d) => void d.accept());
+    const doomed = (await t.mem.memory.encode({ content: 'The wifi password is hunter2' })).id;
+    const kept = (await t.mem.memory.encode({ content: 'Mum likes yellow tulips' })).id;
+    await page.goto(t.server.openUrl);
+    await page.getByRole('button', { name: 'Facts' }).click();
+    const facts = page.getByRole('region', { name: 'Facts' });
+    await expect.poll(() => facts.getByRole('heading', { level: 2 }).first().textContent()).toBeTruthy();
+    await expect.poll(() => facts.textContent()).toContain('Mum likes yellow tulips');
+
+    for (const content of ['The wifi password is hunter2', 'Mum likes yellow tulips']) {
+      await page.getByRole('button', { name: `Forget “${content}”` }).click();
+      await expect.poll(() => facts.textContent()).not.toContain(content);
+    }
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => facts.textContent()).toContain('Mum likes yellow tulips');
+    await page.getByRole('button', { name: 'Forget “Mum likes yellow tulips”' }).click();
+
+    await page.getByRole('button', { name: 'Trash' }).click();
+    const trash = page.getByRole('region', { name: 'Trash' });
+    await expect.poll(() => trash.textContent()).toContain('2 forgotten facts');
+    await page.screenshot({ path: join(SHOTS, 'ui-trash.png') });
+    await page.getByRole('button', { name: 'Restore “Mum likes yellow tulips”' }).click();
+    await page.getByRole('button', { name: 'Delete “The wifi password is hunter2” for good' }).click();
+    await expect.poll(() => trash.textContent()).toContain('The trash is empty.');
+    expect(t.mem.memory.db.prepare('SELECT count(*) AS n FROM facts WHERE id = ?').get(doomed)).toEqual({
+      n: 0,
+    });
+    expect(t.mem.memory.get(kept).deleted_at).toBeNull();
+
+    await page.getByRole('button', { name: 'Timeline' }).click();
+    await expect.poll(() => facts.textContent()).toContain('Mum likes yellow tulips');
+    await page.screenshot({ path: join(SHOTS, 'ui-facts.png') });
+    await context.close();
+  });
 });

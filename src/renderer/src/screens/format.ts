@@ -40,3 +40,19 @@ export function relativeTime(iso: string, now: number = Date.now(), locale?: str
   }
   return 'just now';
 }
+
+/** Facts under their local calendar day ("Friday, 27 November 2026"), in the order given. */
+export function groupByDay<T extends { created_at: string }>(
+  items: readonly T[],
+  locale?: string,
+): { day: string; items: T[] }[] {
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'full' });
+  const groups: { day: string; items: T[] }[] = [];
+  for (const item of items) {
+    const day = format.format(new Date(item.created_at));
+    const last = groups.at(-1);
+    if (last?.day === day) last.items.push(item);
+    else groups.push({ day, items: [item] });
+  }
+  return groups;
+}
