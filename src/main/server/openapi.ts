@@ -55,7 +55,10 @@ export function buildOpenApiDocument(serverUrl?: string): JsonSchema {
         };
     const responses: Record<string, unknown> = { '200': ok };
     if (route.body || route.query || route.params) responses['400'] = errorContent('Bad input');
-    if (route.params) responses['404'] = errorContent('No such fact');
+    if (route.params)
+      responses['404'] = errorContent(
+        route.url.includes(':channel') ? 'No such channel, or no such fact' : 'No such fact',
+      );
     if (route.auth) responses['401'] = errorContent('Missing or wrong token');
     responses['403'] = errorContent('Foreign Host or Origin header');
     if (route.body) {

@@ -134,6 +134,13 @@ describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 
       );
       await page.screenshot({ path: join(SHOTS, `ui-search-${colorScheme}.png`) });
 
+      // ↓ then ↑ keeps the first result selected; Enter opens its details.
+      await search.press('ArrowDown');
+      await search.press('ArrowUp');
+      await search.press('Enter');
+      await expect.poll(() => results.locator('li').first().locator('details').getAttribute('open')).toBe('');
+      expect(await results.locator('li').first().getAttribute('aria-current')).toBe('true');
+
       // Delete with the caret at the end of the search box forgets the selected result.
       await search.press('End');
       await search.press('Delete');

@@ -1,4 +1,4 @@
-import { useId, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { SearchResult } from '../../../shared/contract';
@@ -103,8 +103,14 @@ function ResultItem(props: {
   onForget: () => void;
 }) {
   const { idBase, result: r, query, selected } = props;
+  const item = useRef<HTMLLIElement>(null);
+  // Arrow keys may move the selection below the fold of a small window.
+  useEffect(() => {
+    if (selected) item.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected]);
   return (
     <li
+      ref={item}
       id={`${idBase}-o${r.fact_id}`}
       className={selected ? 'result selected' : 'result'}
       aria-current={selected || undefined}
