@@ -11,7 +11,8 @@ import { createMemoryStore } from './store/memory-store';
 type Screen = 'search' | 'facts';
 
 /** `client` is window.hippo in the desktop app, the HTTP client against `hippo serve` in a browser. */
-export function App({ client, version }: { client: HippoClient; version?: string }) {
+export function App(props: { client: HippoClient; version?: string; view?: 'main' | 'capture' }) {
+  const { client, version } = props;
   const [store] = useState(() => createMemoryStore(client));
   const [factsStore] = useState(() => createFactsStore(client));
   const [screen, setScreen] = useState<Screen>('search');
@@ -20,6 +21,13 @@ export function App({ client, version }: { client: HippoClient; version?: string
   useEffect(() => {
     void store.getState().connect();
   }, [store]);
+
+  if (props.view === 'capture')
+    return (
+      <main className="quick-capture">
+        <CaptureBox store={store} autoFocus />
+      </main>
+    );
 
   return (
     <div className="app">

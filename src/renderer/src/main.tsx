@@ -24,6 +24,11 @@ const client =
 
 createRoot(container).render(
   <StrictMode>
-    <App client={client} version={window.hippo?.version} />
+    <App
+      client={client}
+      version={window.hippo?.version}
+      // The quick-capture window loads the same page at #capture.
+      view={window.location.hash === '#capture' ? 'capture' : 'main'}
+    />
   </StrictMode>,
 );

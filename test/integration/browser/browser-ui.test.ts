@@ -194,4 +194,25 @@ describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 
     await page.screenshot({ path: join(SHOTS, 'ui-facts.png') });
     await context.close();
   });
+
+  it('opens the quick-capture view at #capture: only the capture box, focused, and it saves', async () => {
+    const context = await browser.newContext({ viewport: { width: 560, height: 160 } });
+    const page = await context.newPage();
+    await page.goto(`${t.server.openUrl}#capture`);
+    const capture = page.getByRole('textbox', { name: 'Remember a fact' });
+    await expect.poll(() => capture.isEnabled()).toBe(true);
+    expect(await capture.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await page.getByRole('searchbox').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'ui-quick-capture.png') });
+    await capture.fill('The boiler was serviced in March');
+    await capture.press('Enter');
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Capture result' }).textContent())
+      .toBe('Remembered.');
+    const rows = t.mem.memory.db
+      .prepare("SELECT count(*) AS n FROM facts WHERE content = 'The boiler was serviced in March'")
+      .get();
+    expect(rows).toEqual({ n: 1 });
+    await context.close();
+  });
 });

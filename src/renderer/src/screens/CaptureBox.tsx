@@ -1,13 +1,20 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { MemoryState } from '../store/memory-store';
 
 /** Type a fact and save it; facts already close to it show while typing, so duplicates are seen. */
-export function CaptureBox({ store }: { store: StoreApi<MemoryState> }) {
+export function CaptureBox({ store, autoFocus }: { store: StoreApi<MemoryState>; autoFocus?: boolean }) {
   const id = useId();
   const { draft, similar, captureNote, stats } = useStore(store);
   const { setDraft, capture } = store.getState();
+  const input = useRef<HTMLInputElement>(null);
+  const ready = stats !== null;
+  // The quick-capture window exists to type one fact at once; a disabled input cannot take focus,
+  // so it is focused when the memory answers.
+  useEffect(() => {
+    if (autoFocus && ready) input.current?.focus();
+  }, [autoFocus, ready]);
   return (
     <section className="capture" aria-label="Capture">
       <form
@@ -20,6 +27,7 @@ export function CaptureBox({ store }: { store: StoreApi<MemoryState> }) {
           Remember a fact
         </label>
         <input
+          ref={input}
           id={id}
           className="capture-input"
           placeholder="Remember something… (Enter to save)"
