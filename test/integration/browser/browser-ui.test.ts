@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_AUTHORIZED } from '../../../src/renderer/src/api/http-api';
+import { NOT_AUTHORIZED } from '../../../src/renderer/src/api/messages';
 import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
 import { startTestServer, type TestServer } from '../server/server-harness';
 

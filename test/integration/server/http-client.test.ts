@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CHANNEL_NAMES } from '../../../src/shared/hippo-api';
-import { NOT_ANSWERING, NOT_AUTHORIZED } from '../../../src/renderer/src/api/http-api';
+import { NOT_ANSWERING, NOT_AUTHORIZED } from '../../../src/renderer/src/api/messages';
 import { createHttpClient } from '../../../src/renderer/src/api/http-client';
 import { startTestServer, type TestServer } from './server-harness';
 

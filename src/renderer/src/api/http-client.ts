@@ -2,7 +2,7 @@
 // share: fetch and JSON.
 import { IPC_CHANNEL_NAMES } from '../../../shared/hippo-api';
 import type { HippoClient, IpcChannel, IpcResult } from '../../../shared/ipc-contract';
-import { NOT_ANSWERING, NOT_AUTHORIZED } from './http-api';
+import { NOT_ANSWERING, NOT_AUTHORIZED } from './messages';
 
 type Failure = Extract<IpcResult<never>, { ok: false }>;
 const failure = (code: string, message: string): Failure => ({ ok: false, error: { code, message } });
