@@ -35,3 +35,34 @@ export class FactChanges {
     return this.idsStmt.all(since, head);
   }
 }
+
+/** Above this share of an index (plus a few), re-reading changed facts one by one costs more than a rebuild. */
+const REBUILD_SHARE = 0.25;
+const REBUILD_MIN = 64;
+
+/**
+ * Keeps one in-memory index in step with the fact_changes log: the index is rebuilt when it does
+ * not exist yet, when too many facts changed, or when pruning took entries it had not read; else
+ * only the changed facts are re-read. The log's head is read before either, so a change committed
+ * meanwhile is picked up by the next call.
+ */
+export class ChangeFollower {
+  private readonly changes: FactChanges;
+  private seen = 0;
+
+  constructor(db: Db) {
+    this.changes = new FactChanges(db);
+  }
+
+  /** `size` is the index's entry count, or null when there is no index yet. */
+  catchUp(size: number | null, rebuild: () => void, reread: (ids: number[]) => void): void {
+    const head = this.changes.head();
+    if (size === null) rebuild();
+    else if (head !== this.seen) {
+      const ids = this.changes.changedBetween(this.seen, head);
+      if (!ids || ids.length > size * REBUILD_SHARE + REBUILD_MIN) rebuild();
+      else reread(ids);
+    }
+    this.seen = head;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { FactChanges } from './fact-changes';
+import { ChangeFollower } from './fact-changes';
 import { FtsTokenizer } from './fts-tokenizer';
 import type { Db } from './open-db';
 import { TextIndex, type TextDocMeta } from './text-index';
@@ -17,9 +17,6 @@ interface FactMetaRow {
 /** Query words whose term is remembered; the cache starts over when full. */
 const WORD_CACHE_SIZE = 20_000;
 
-/** Above this share of the index, re-reading changed facts one by one costs more than a reload. */
-const RELOAD_SHARE = 0.25;
-
 /**
  * Keeps an in-memory TextIndex equal to facts_fts (every fact, live or not, as FTS5 holds them),
  * built from FTS5's own index (fts5vocab). Before each search it reads the fact_changes log and
@@ -29,15 +26,14 @@ const RELOAD_SHARE = 0.25;
 export class LiveText {
   private index: TextIndex | null = null;
   private tokenizer: FtsTokenizer | null = null;
-  private seen = 0;
-  private readonly changes: FactChanges;
+  private readonly follower: ChangeFollower;
   /** A query word's FTS5 term (null: not exactly one term); tokenizing is a few SQLite calls. */
   private readonly termOfWord = new Map<string, string | null>();
   private readonly factStmt: Statement<[number], FactMetaRow & { content: string }>;
   private readonly allStmt: Statement<[], FactMetaRow>;
 
   constructor(private readonly db: Db) {
-    this.changes = new FactChanges(db);
+    this.follower = new ChangeFollower(db);
     const columns = `id, space, category, confidence, created_at, label_id,
       (deleted_at IS NULL AND superseded_by IS NULL) AS live`;
     this.factStmt = db.prepare<[number], FactMetaRow & { content: string }>(
@@ -52,13 +48,11 @@ export class LiveText {
    */
   current(): TextIndex | null {
     if (this.db.inTransaction) return null;
-    const head = this.changes.head();
-    if (!this.index) this.load(head);
-    else if (head !== this.seen) {
-      const ids = this.changes.changedBetween(this.seen, head);
-      if (!ids || ids.length > this.index.size * RELOAD_SHARE + 64) this.load(head);
-      else this.refresh(ids, head);
-    }
+    this.follower.catchUp(
+      this.index?.size ?? null,
+      () => this.load(),
+      (ids) => this.refresh(ids),
+    );
     return this.index;
   }
 
@@ -92,8 +86,8 @@ export class LiveText {
     return this.tokenizer;
   }
 
-  /** Reads every fact and FTS5's terms; `head` was read first, so later changes are re-read. */
-  private load(head: number): void {
+  /** Reads every fact and FTS5's terms. */
+  private load(): void {
     const index = new TextIndex();
     for (const row of this.allStmt.iterate()) index.addDocument(toMeta(row));
     // FTS5's own index, term by term: (term, doc) repeats once per occurrence.
@@ -120,10 +114,9 @@ export class LiveText {
     }
     if (count > 0 && index.has(doc)) index.addTerm(doc, term, count);
     this.index = index;
-    this.seen = head;
   }
 
-  private refresh(ids: number[], head: number): void {
+  private refresh(ids: number[]): void {
     const index = this.index!;
     const tokenizer = this.tokens();
     for (const id of ids) {
@@ -134,7 +127,6 @@ export class LiveText {
       }
       index.upsert({ ...toMeta(row), terms: tokenizer.termCounts(row.content) });
     }
-    this.seen = head;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { FactChanges } from './fact-changes';
+import { ChangeFollower } from './fact-changes';
 import type { Db } from './open-db';
 import { vectorFromBlob } from './vector';
 import { VectorIndex } from './vector-index';
@@ -15,9 +15,6 @@ interface VecRow {
   label_id: number;
 }
 
-/** Above this share of the index, re-reading changed rows one by one costs more than a reload. */
-const RELOAD_SHARE = 0.25;
-
 /**
  * Keeps an in-memory VectorIndex equal to the live rows of vec_facts, which stays the durable
  * store. Before each search it reads the fact_changes log (written by triggers, on every
@@ -26,13 +23,12 @@ const RELOAD_SHARE = 0.25;
  */
 export class LiveVectors {
   private index: VectorIndex | null = null;
-  private seen = 0;
-  private readonly changes: FactChanges;
+  private readonly follower: ChangeFollower;
   private readonly rowStmt: Statement<[bigint], VecRow>;
   private readonly allStmt: Statement<[], VecRow>;
 
   constructor(private readonly db: Db) {
-    this.changes = new FactChanges(db);
+    this.follower = new ChangeFollower(db);
     const columns = 'fact_id, space, embedding, live, category, confidence, created_at, label_id';
     this.rowStmt = db.prepare<[bigint], VecRow>(`SELECT ${columns} FROM vec_facts WHERE fact_id = ?`);
     this.allStmt = db.prepare<[], VecRow>(`SELECT ${columns} FROM vec_facts`);
@@ -44,13 +40,11 @@ export class LiveVectors {
    */
   current(): VectorIndex | null {
     if (this.db.inTransaction) return null;
-    const head = this.changes.head();
-    if (!this.index) this.load(head);
-    else if (head !== this.seen) {
-      const ids = this.changes.changedBetween(this.seen, head);
-      if (!ids || ids.length > this.index.size * RELOAD_SHARE + 64) this.load(head);
-      else this.refresh(ids, head);
-    }
+    this.follower.catchUp(
+      this.index?.size ?? null,
+      () => this.load(),
+      (ids) => this.refresh(ids),
+    );
     return this.index;
   }
 
@@ -59,22 +53,20 @@ export class LiveVectors {
     this.index = null;
   }
 
-  /** Reads every vector; `head` was read first, so a change made meanwhile is re-read later. */
-  private load(head: number): void {
+  /** Reads every live vector. */
+  private load(): void {
     const index = new VectorIndex();
     for (const row of this.allStmt.iterate()) if (row.live === 1) index.upsert(toIndexed(row));
     this.index = index;
-    this.seen = head;
   }
 
-  private refresh(ids: number[], head: number): void {
+  private refresh(ids: number[]): void {
     const index = this.index!;
     for (const id of ids) {
       const row = this.rowStmt.get(BigInt(id));
       if (row && row.live === 1) index.upsert(toIndexed(row));
       else index.remove(id);
     }
-    this.seen = head;
   }
 }
 
