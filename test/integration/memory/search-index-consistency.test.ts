@@ -3,17 +3,12 @@ import { FactsRepo } from '../../../src/main/memory/facts-repo';
 import { ftsTerms } from '../../../src/main/memory/fts-query';
 import { openDb } from '../../../src/main/memory/open-db';
 import { openLexicalMemory } from '../../helpers/lexical-memory';
+import { mulberry32 } from '../../../scripts/model-gen/prng';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic pseudo-random numbers in [0, 1), from the test-model generator's mulberry32. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 const WORDS =

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { VectorIndex, type IndexedVector } from '../../../src/main/memory/vector-index';
 import { dot, normalize } from '../../../src/main/memory/vector';
+import { mulberry32 } from '../../../scripts/model-gen/prng';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic pseudo-random numbers in [0, 1), from the test-model generator's mulberry32. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Clustered unit vectors, like sentence embeddings: a few topics plus noise. */
