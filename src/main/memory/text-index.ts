@@ -1,3 +1,4 @@
+import { FactColumns, type ColumnFilters, type FactColumnValues } from './fact-columns';
 import { kthLargest } from './kth-largest';
 
 /**
@@ -12,15 +13,9 @@ import { kthLargest } from './kth-largest';
  */
 
 /** What the filters read of a fact. */
-export interface TextDocMeta {
+export interface TextDocMeta extends FactColumnValues {
   id: number;
-  space: string;
   live: boolean;
-  category: string;
-  confidence: number;
-  createdAt: number;
-  /** 0 when the fact has no label. */
-  labelId: number;
 }
 
 export interface TextDoc extends TextDocMeta {
@@ -28,13 +23,8 @@ export interface TextDoc extends TextDocMeta {
   terms: Map<string, number>;
 }
 
-export interface TextFilters {
-  category?: string;
-  labelId?: number;
-  minConfidence?: number;
-  since?: number;
-  until?: number;
-}
+/** Filters applied while scoring. */
+export type TextFilters = ColumnFilters;
 
 export interface TextHit {
   id: number;
@@ -87,16 +77,11 @@ export class TextIndex {
   private ids = new Float64Array(0);
   private lengths = new Uint32Array(0);
   private lives = new Uint8Array(0);
-  private spaces = new Int32Array(0);
-  private categories = new Int32Array(0);
-  private confidences = new Float64Array(0);
-  private createdAts = new Float64Array(0);
-  private labelIds = new Float64Array(0);
+  private readonly columns = new FactColumns();
   private docTerms: number[][] = [];
   private scores = new Float64Array(0);
   private stamps = new Uint32Array(0);
   private stamp = 0;
-  private readonly symbols = new Map<string, number>();
 
   /** Documents held (live or not): FTS5's row count. */
   get size(): number {
@@ -125,11 +110,7 @@ export class TextIndex {
     this.ids[slot] = doc.id;
     this.lengths[slot] = 0;
     this.lives[slot] = doc.live ? 1 : 0;
-    this.spaces[slot] = this.symbol(doc.space);
-    this.categories[slot] = this.symbol(doc.category);
-    this.confidences[slot] = doc.confidence;
-    this.createdAts[slot] = doc.createdAt;
-    this.labelIds[slot] = doc.labelId;
+    this.columns.set(slot, doc);
     this.docTerms[slot] = [];
     this.docCount++;
   }
@@ -167,14 +148,8 @@ export class TextIndex {
    */
   search(space: string, terms: readonly string[], k: number, filters: TextFilters = {}): TextHit[] {
     if (k <= 0 || this.docCount === 0 || terms.length === 0) return [];
-    const spaceSym = this.symbols.get(space);
-    if (spaceSym === undefined) return [];
-    let categorySym = -1;
-    if (filters.category !== undefined) {
-      const s = this.symbols.get(filters.category);
-      if (s === undefined) return [];
-      categorySym = s;
-    }
+    const resolved = this.columns.resolve(space, filters);
+    if (!resolved) return [];
     const n = this.docCount;
     const avgLength = this.totalLength / n;
     const stamp = this.nextStamp();
@@ -191,7 +166,7 @@ export class TextIndex {
         const slot = list.slots[i]!;
         if (stamps[slot] !== stamp) {
           stamps[slot] = stamp;
-          if (!this.passes(slot, spaceSym, categorySym, filters)) {
+          if (this.lives[slot] !== 1 || !this.columns.passes(slot, resolved)) {
             scores[slot] = Number.NaN;
             continue;
           }
@@ -224,18 +199,6 @@ export class TextIndex {
     return chosen.length > k ? chosen.slice(0, k) : chosen;
   }
 
-  private passes(slot: number, spaceSym: number, categorySym: number, f: TextFilters): boolean {
-    return (
-      this.lives[slot] === 1 &&
-      this.spaces[slot] === spaceSym &&
-      (categorySym < 0 || this.categories[slot] === categorySym) &&
-      (f.labelId === undefined || this.labelIds[slot] === f.labelId) &&
-      (f.minConfidence === undefined || this.confidences[slot]! >= f.minConfidence) &&
-      (f.since === undefined || this.createdAts[slot]! >= f.since) &&
-      (f.until === undefined || this.createdAts[slot]! <= f.until)
-    );
-  }
-
   private nextStamp(): number {
     this.stamp = (this.stamp + 1) >>> 0;
     if (this.stamp === 0) {
@@ -245,28 +208,15 @@ export class TextIndex {
     return this.stamp;
   }
 
-  private symbol(s: string): number {
-    let n = this.symbols.get(s);
-    if (n === undefined) {
-      n = this.symbols.size;
-      this.symbols.set(s, n);
-    }
-    return n;
-  }
-
   private grow(capacity: number): void {
-    const copy = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(old: T, next: T): T => {
+    const copy = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, next: T): T => {
       next.set(old as never);
       return next;
     };
     this.ids = copy(this.ids, new Float64Array(capacity));
     this.lengths = copy(this.lengths, new Uint32Array(capacity));
     this.lives = copy(this.lives, new Uint8Array(capacity));
-    this.spaces = copy(this.spaces, new Int32Array(capacity));
-    this.categories = copy(this.categories, new Int32Array(capacity));
-    this.confidences = copy(this.confidences, new Float64Array(capacity));
-    this.createdAts = copy(this.createdAts, new Float64Array(capacity));
-    this.labelIds = copy(this.labelIds, new Float64Array(capacity));
+    this.columns.grow(capacity);
     this.scores = new Float64Array(capacity);
     this.stamps = new Uint32Array(capacity);
     this.stamp = 0;

@@ -1,3 +1,4 @@
+import { FactColumns, type ColumnFilters, type FactColumnValues, type ResolvedFilters } from './fact-columns';
 import { kthLargest } from './kth-largest';
 import { dotProductsWasm } from './wasm/dot-products.wasm';
 
@@ -13,24 +14,13 @@ import { dotProductsWasm } from './wasm/dot-products.wasm';
  * Pure data structure: it knows nothing of SQLite (LiveVectors keeps it equal to vec_facts).
  */
 
-export interface IndexedVector {
+export interface IndexedVector extends FactColumnValues {
   id: number;
-  space: string;
   vector: Float32Array;
-  category: string;
-  confidence: number;
-  createdAt: number;
-  /** 0 when the fact has no label. */
-  labelId: number;
 }
 
-export interface VectorFilters {
-  category?: string;
-  labelId?: number;
-  minConfidence?: number;
-  since?: number;
-  until?: number;
-}
+/** Filters applied during the scan. */
+export type VectorFilters = ColumnFilters;
 
 export interface VectorHit {
   id: number;
@@ -68,13 +58,8 @@ export class VectorIndex {
   private count = 0;
   private capacity = 0;
   private ids = new Float64Array(0);
-  private spaces = new Int32Array(0);
-  private categories = new Int32Array(0);
-  private confidences = new Float64Array(0);
-  private createdAts = new Float64Array(0);
-  private labelIds = new Float64Array(0);
+  private readonly columns = new FactColumns();
   private readonly slotOf = new Map<number, number>();
-  private readonly symbols = new Map<string, number>();
   private vectors = new Float32Array(0);
   /** Exact scores of the current search (slots scored in the second pass). */
   private scores = new Float64Array(0);
@@ -124,11 +109,7 @@ export class VectorIndex {
     if (this.kernel) {
       this.codeScales[slot] = quantize(v.vector, this.codes.subarray(slot * this.dim, (slot + 1) * this.dim));
     }
-    this.spaces[slot] = this.symbol(v.space);
-    this.categories[slot] = this.symbol(v.category);
-    this.confidences[slot] = v.confidence;
-    this.createdAts[slot] = v.createdAt;
-    this.labelIds[slot] = v.labelId;
+    this.columns.set(slot, v);
   }
 
   remove(id: number): void {
@@ -145,23 +126,17 @@ export class VectorIndex {
     if (query.length !== this.dim) {
       throw new Error(`query of ${query.length} dimensions in an index of ${this.dim}`);
     }
-    const spaceSym = this.symbols.get(space);
-    if (spaceSym === undefined) return [];
-    let categorySym = -1;
-    if (filters.category !== undefined) {
-      const s = this.symbols.get(filters.category);
-      if (s === undefined) return [];
-      categorySym = s;
-    }
+    const resolved = this.columns.resolve(space, filters);
+    if (!resolved) return [];
     if (!this.kernel) {
       this.scoreExactly(query);
-      return this.best(k, spaceSym, categorySym, filters, this.scores);
+      return this.best(k, resolved, this.scores);
     }
     // First pass: approximate scores of every vector; keep the best few hundred that pass.
     const queryScale = quantize(query, this.queryCode);
     this.kernel.dots_i8(0, this.codesAt, this.count, this.dim, this.codesAt + this.capacity * this.dim);
     const depth = Math.max(RESCORE_MIN, k * RESCORE_PER_RESULT);
-    const candidates = this.closestApprox(depth, queryScale, spaceSym, categorySym, filters);
+    const candidates = this.closestApprox(depth, queryScale, resolved);
     // Second pass: exact scores of those.
     for (const slot of candidates) this.scores[slot] = this.exactDot(slot, query);
     candidates.sort((a, b) => this.scores[b]! - this.scores[a]! || this.ids[a]! - this.ids[b]!);
@@ -173,24 +148,13 @@ export class VectorIndex {
    * to the earlier slots): the scores of the passing slots are gathered, a quickselect finds the
    * depth-th highest, and the slots at or above it are taken.
    */
-  private closestApprox(
-    depth: number,
-    queryScale: number,
-    spaceSym: number,
-    categorySym: number,
-    f: VectorFilters,
-  ): number[] {
-    const { approx, codeScales, gathered, spaces } = this;
-    const filtered =
-      categorySym >= 0 ||
-      f.labelId !== undefined ||
-      f.minConfidence !== undefined ||
-      f.since !== undefined ||
-      f.until !== undefined;
+  private closestApprox(depth: number, queryScale: number, r: ResolvedFilters): number[] {
+    const { approx, codeScales, gathered, columns } = this;
+    const { spaces } = columns;
     const approxScores = this.approxScores;
     let n = 0;
     for (let slot = 0; slot < this.count; slot++) {
-      if (spaces[slot] !== spaceSym || (filtered && !this.passes(slot, categorySym, f))) {
+      if (spaces[slot] !== r.spaceSym || (r.filtered && !columns.passesFilters(slot, r))) {
         approxScores[slot] = Number.NaN;
         continue;
       }
@@ -237,33 +201,15 @@ export class VectorIndex {
     for (let slot = 0; slot < this.count; slot++) this.scores[slot] = this.exactDot(slot, query);
   }
 
-  private best(
-    k: number,
-    spaceSym: number,
-    categorySym: number,
-    f: VectorFilters,
-    scores: Float64Array,
-  ): VectorHit[] {
-    return this.bestSlots(k, spaceSym, categorySym, f, scores)
+  private best(k: number, r: ResolvedFilters, scores: Float64Array): VectorHit[] {
+    return this.bestSlots(k, r, scores)
       .sort((a, b) => scores[b]! - scores[a]! || this.ids[a]! - this.ids[b]!)
       .map((slot) => ({ id: this.ids[slot]!, rank: 1 - scores[slot]! }));
   }
 
   /** The k best-scored slots passing the filters (unordered), through a bounded min-heap. */
-  private bestSlots(
-    k: number,
-    spaceSym: number,
-    categorySym: number,
-    f: VectorFilters,
-    scores: Float64Array,
-  ): number[] {
+  private bestSlots(k: number, r: ResolvedFilters, scores: Float64Array): number[] {
     const { ids } = this;
-    const filtered =
-      categorySym >= 0 ||
-      f.labelId !== undefined ||
-      f.minConfidence !== undefined ||
-      f.since !== undefined ||
-      f.until !== undefined;
     const heapSlots = new Int32Array(k);
     let size = 0;
     // Worse-first ordering: lower score, or equal score and higher id.
@@ -285,8 +231,7 @@ export class VectorIndex {
       }
     };
     for (let slot = 0; slot < this.count; slot++) {
-      if (this.spaces[slot] !== spaceSym) continue;
-      if (filtered && !this.passes(slot, categorySym, f)) continue;
+      if (!this.columns.passes(slot, r)) continue;
       if (size < k) {
         let i = size++;
         heapSlots[i] = slot;
@@ -306,25 +251,6 @@ export class VectorIndex {
     return Array.from(heapSlots.subarray(0, size));
   }
 
-  private passes(slot: number, categorySym: number, f: VectorFilters): boolean {
-    return (
-      (categorySym < 0 || this.categories[slot] === categorySym) &&
-      (f.labelId === undefined || this.labelIds[slot] === f.labelId) &&
-      (f.minConfidence === undefined || this.confidences[slot]! >= f.minConfidence) &&
-      (f.since === undefined || this.createdAts[slot]! >= f.since) &&
-      (f.until === undefined || this.createdAts[slot]! <= f.until)
-    );
-  }
-
-  private symbol(s: string): number {
-    let n = this.symbols.get(s);
-    if (n === undefined) {
-      n = this.symbols.size;
-      this.symbols.set(s, n);
-    }
-    return n;
-  }
-
   private setDimensions(dim: number): void {
     this.dim = dim;
     // The kernel reads 16 int8 values per step.
@@ -340,25 +266,15 @@ export class VectorIndex {
       this.codes.copyWithin(to * this.dim, from * this.dim, (from + 1) * this.dim);
       this.codeScales[to] = this.codeScales[from]!;
     }
-    this.spaces[to] = this.spaces[from]!;
-    this.categories[to] = this.categories[from]!;
-    this.confidences[to] = this.confidences[from]!;
-    this.createdAts[to] = this.createdAts[from]!;
-    this.labelIds[to] = this.labelIds[from]!;
+    this.columns.move(from, to);
     this.slotOf.set(id, to);
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Float64Array | Int32Array>(old: T, next: T): T => {
-      next.set(old as never);
-      return next;
-    };
-    this.ids = copy(this.ids, new Float64Array(capacity));
-    this.spaces = copy(this.spaces, new Int32Array(capacity));
-    this.categories = copy(this.categories, new Int32Array(capacity));
-    this.confidences = copy(this.confidences, new Float64Array(capacity));
-    this.createdAts = copy(this.createdAts, new Float64Array(capacity));
-    this.labelIds = copy(this.labelIds, new Float64Array(capacity));
+    const ids = new Float64Array(capacity);
+    ids.set(this.ids);
+    this.ids = ids;
+    this.columns.grow(capacity);
     const vectors = new Float32Array(capacity * this.dim);
     vectors.set(this.vectors);
     this.vectors = vectors;
