@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'CHECKSUM_MISMATCH',
   'DB_ERROR',
   'MIGRATION_FAILED',
+  /** The face asked cannot do this (a hotkey from the browser page, say); the message says where it can. */
+  'NOT_SUPPORTED',
   'INTERNAL',
 ] as const;
 

@@ -23,6 +23,14 @@ export const IPC_CHANNEL_NAMES = [
   'stats:get',
   'stats:weekly',
   'model:status',
+  'model:download',
+  'model:cancel',
+  'settings:get',
+  'settings:update',
+  'api:status',
+  'api:regenerate',
+  'facts:import',
+  'facts:export',
 ] as const satisfies readonly IpcChannel[];
 
 // Fails to compile when a channel is added to IPC_CHANNELS but not listed above.

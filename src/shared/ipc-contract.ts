@@ -10,6 +10,7 @@ import {
   Content,
   EncodeInput,
   EncodeResult,
+  ExportedFact,
   Fact,
   FactPatch,
   Label,
@@ -26,13 +27,28 @@ const FactId = z.number().int().positive();
 const LabelId = z.number().int().positive();
 const InSpace = { space: SpaceName.optional() };
 
+/** A model download under way (or just failed): bytes over all the model's files. */
+export const ModelDownload = z.object({
+  /** The file being fetched now (its path in the model manifest). */
+  file: z.string(),
+  bytes: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  /** Why the last download stopped, in words for a person; null while it runs. */
+  error: z.string().nullable(),
+});
+export type ModelDownload = z.infer<typeof ModelDownload>;
+
 export const ModelStatus = z.object({
-  state: z.enum(['ready', 'missing', 'failed', 'disabled']),
+  state: z.enum(['ready', 'missing', 'failed', 'disabled', 'downloading']),
   model_id: z.string().nullable(),
   /** What went wrong, in words a person understands (missing or failed). */
   message: z.string().nullable(),
   /** Facts still waiting for an embedding (after an import or a model change). */
   pending: z.number().int().nonnegative(),
+  /** Whether this face can download the model (the desktop app can; a browser page cannot). */
+  can_download: z.boolean(),
+  /** The running or last failed download; null when none has run since start. */
+  download: ModelDownload.nullable(),
 });
 export type ModelStatus = z.infer<typeof ModelStatus>;
 
@@ -47,6 +63,60 @@ export const AppInfo = z.object({
   api_url: z.string().nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof Theme>;
+
+/** The app's preferences as the settings screen shows and changes them. */
+export const AppSettings = z.object({
+  /** An Electron accelerator, e.g. CommandOrControl+Shift+Space. */
+  hotkey: z.string().trim().min(1, 'hotkey must not be empty').max(100),
+  launch_at_login: z.boolean(),
+  /** 'system' follows the OS's light or dark mode. */
+  theme: Theme,
+  /** The loopback HTTP API (for scripts and agents) runs inside the app. */
+  api_enabled: z.boolean(),
+  api_port: z
+    .number()
+    .int()
+    .min(1024, 'api_port must be 1024-65535')
+    .max(65535, 'api_port must be 1024-65535'),
+});
+export type AppSettings = z.infer<typeof AppSettings>;
+export const SETTING_KEYS = ['hotkey', 'launch_at_login', 'theme', 'api_enabled', 'api_port'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export const SettingsPatch = AppSettings.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const SettingsView = z.object({
+  settings: AppSettings,
+  /** What this face can change: the page served by `hippo serve` cannot register a hotkey, say. */
+  editable: z.array(z.enum(SETTING_KEYS)),
+  /** The hotkey could not be registered (another app holds it), with the reason. */
+  hotkey_error: z.string().nullable(),
+  /** The settings file could not be used as it stood; defaults were used for the bad part. */
+  problem: z.string().nullable(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+/** The loopback HTTP API as the settings screen shows it. */
+export const ApiStatus = z.object({
+  running: z.boolean(),
+  /** Where scripts reach it, e.g. http://127.0.0.1:7821; null when it is off. */
+  url: z.string().nullable(),
+  /** The bearer token scripts send; shown so the user can copy it. */
+  token: z.string().nullable(),
+  token_file: z.string().nullable(),
+  /** Why it is not running though enabled (port taken...), in words for a person. */
+  error: z.string().nullable(),
+  /** Whether this face can turn it on and off and regenerate the token. */
+  manageable: z.boolean(),
+});
+export type ApiStatus = z.infer<typeof ApiStatus>;
+
+/** Records per facts:import call: the UI sends a file in batches, so it can show progress and stop. */
+export const IMPORT_BATCH_MAX = 500;
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -81,6 +151,28 @@ export const IPC_CHANNELS = {
     z.object({ weeks: z.array(z.object({ week_start: z.string(), count: z.number().int().nonnegative() })) }),
   ),
   'model:status': channel(z.strictObject({}), ModelStatus),
+  /** Starts downloading the model (sha256-checked, resumable); model:status shows the progress. */
+  'model:download': channel(z.strictObject({}), ModelStatus),
+  'model:cancel': channel(z.strictObject({}), ModelStatus),
+  'settings:get': channel(z.strictObject({}), SettingsView),
+  /** Applies and saves the change; a hotkey another app holds is saved and reported in hotkey_error. */
+  'settings:update': channel(z.strictObject({ patch: SettingsPatch }), SettingsView),
+  'api:status': channel(z.strictObject({}), ApiStatus),
+  /** A new token; scripts holding the old one get 401 from then on. */
+  'api:regenerate': channel(z.strictObject({}), ApiStatus),
+  /**
+   * One batch of an import (records as `hippo export` writes them), stored in one transaction: a
+   * bad record refuses the whole batch and nothing is written. Duplicates are reported, not stored.
+   */
+  'facts:import': channel(
+    z.strictObject({ records: z.array(ExportedFact).min(1).max(IMPORT_BATCH_MAX), ...InSpace }),
+    z.object({ results: z.array(EncodeResult) }),
+  ),
+  /** Every fact of the space as JSON Lines, the format `hippo import` and facts:import read. */
+  'facts:export': channel(
+    z.strictObject({ include_deleted: z.boolean().optional(), ...InSpace }),
+    z.object({ jsonl: z.string(), count: z.number().int().nonnegative() }),
+  ),
 } as const;
 
 export type IpcChannel = keyof typeof IPC_CHANNELS;

@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import { parseInput } from '../../shared/contract';
-import { isHippoError, type ErrorPayload } from '../../shared/errors';
+import { HippoError, isHippoError, type ErrorPayload } from '../../shared/errors';
 import {
   IPC_CHANNELS,
   isIpcChannel,
+  type ApiStatus,
   type AppInfo,
   type IpcChannel,
   type IpcResult,
   type IpcValue,
+  type ModelDownload,
   type ModelStatus,
+  type SettingsPatch,
+  type SettingsView,
 } from '../../shared/ipc-contract';
 import type { Embedder } from '../embedder/types';
 import type { Memory } from '../memory/memory';
@@ -20,6 +24,30 @@ export const WEEKLY_DEFAULT_WEEKS = 12;
 /** How many near facts the capture window's duplicate preview shows unless asked otherwise. */
 export const SIMILAR_DEFAULT_LIMIT = 5;
 
+/** The app's preferences as the shell keeps and applies them (hotkey, login item, theme, API). */
+export interface SettingsPort {
+  view(): SettingsView;
+  /** Validates, applies and saves; throws HippoError BAD_INPUT for a value it cannot use. */
+  update(patch: SettingsPatch): SettingsView | Promise<SettingsView>;
+}
+
+/** The loopback HTTP API when the shell runs it (the desktop app does; `hippo serve` is it). */
+export interface ApiPort {
+  status(): ApiStatus;
+  /** Only a shell whose status says `manageable` can; others throw NOT_SUPPORTED. */
+  regenerateToken(): ApiStatus | Promise<ApiStatus>;
+}
+
+/** Downloads the model into the app's data folder and has the embedder load it when done. */
+export interface ModelDownloadPort {
+  /** Starts (or joins) a download; resolves once it has started, not when it ends. */
+  start(): void;
+  cancel(): void;
+  /** The running or last failed download; null when none has run. */
+  current(): ModelDownload | null;
+  running(): boolean;
+}
+
 export interface AppServiceDeps {
   memory: Memory;
   /** The embedder the memory uses; null when the app runs without a model on purpose. */
@@ -30,6 +58,11 @@ export interface AppServiceDeps {
   onUnexpectedError?: (channel: IpcChannel, error: unknown) => void;
   /** The clock stats:weekly counts back from. */
   now?: () => number;
+  /** Absent where the face has no settings of its own to change. */
+  settings?: SettingsPort;
+  api?: ApiPort;
+  /** Absent where the face cannot download (a browser page against `hippo serve`). */
+  modelDownload?: ModelDownloadPort;
 }
 
 type ParsedInput<C extends IpcChannel> = z.output<(typeof IPC_CHANNELS)[C]['input']>;
@@ -100,8 +133,12 @@ function safePayload(
   return { code: 'INTERNAL', message: `${channel} failed unexpectedly; the app log has the details` };
 }
 
-function makeHandlers({ memory, embedder, appInfo, now = Date.now }: AppServiceDeps): Handlers {
+function makeHandlers(deps: AppServiceDeps): Handlers {
+  const { memory, appInfo, now = Date.now } = deps;
   const inSpace = (space: string | undefined) => (space === undefined ? {} : { space });
+  const settings = (): SettingsPort => deps.settings ?? unsupported('Settings');
+  const api = (): ApiPort => deps.api ?? unsupported('The API server');
+  const downloads = (): ModelDownloadPort => deps.modelDownload ?? unsupported('Downloading the model');
   return {
     'app:info': () => appInfo(),
     'memory:encode': async (input) => {
@@ -128,6 +165,19 @@ function makeHandlers({ memory, embedder, appInfo, now = Date.now }: AppServiceD
       return { purged: true as const };
     },
     'facts:history': ({ id, space }) => ({ facts: memory.history(id, inSpace(space)) }),
+    'facts:import': async ({ records, space }) => ({
+      results: await memory.importRecords(records, inSpace(space)),
+    }),
+    'facts:export': ({ include_deleted, space }) => {
+      let jsonl = '';
+      let count = 0;
+      for (const record of memory.exportRecords(inSpace(space))) {
+        if (record.deleted_at !== undefined && include_deleted !== true) continue;
+        jsonl += `${JSON.stringify(record)}\n`;
+        count++;
+      }
+      return { jsonl, count };
+    },
     'labels:list': ({ space }) => ({ labels: memory.labelsList(inSpace(space)) }),
     'labels:rename': ({ id, name, space }) => memory.renameLabel(id, name, inSpace(space)),
     'labels:merge': ({ from, into, space }) => memory.mergeLabels(from, into, inSpace(space)),
@@ -135,19 +185,48 @@ function makeHandlers({ memory, embedder, appInfo, now = Date.now }: AppServiceD
     'stats:weekly': ({ weeks, space }) => ({
       weeks: weeklyCounts(memory.db, space ?? memory.space, weeks ?? WEEKLY_DEFAULT_WEEKS, now()),
     }),
-    'model:status': async () => modelStatus(memory, embedder),
+    'model:status': () => modelStatus(deps),
+    'model:download': () => {
+      downloads().start();
+      return modelStatus(deps);
+    },
+    'model:cancel': () => {
+      downloads().cancel();
+      return modelStatus(deps);
+    },
+    'settings:get': () => settings().view(),
+    'settings:update': ({ patch }) => settings().update(patch),
+    'api:status': () => (deps.api ? deps.api.status() : API_NOT_RUN_HERE),
+    'api:regenerate': () => api().regenerateToken(),
   };
 }
 
-async function modelStatus(memory: Memory, embedder: Embedder | null): Promise<ModelStatus> {
+const API_NOT_RUN_HERE: ApiStatus = {
+  running: false,
+  url: null,
+  token: null,
+  token_file: null,
+  error: null,
+  manageable: false,
+};
+
+function unsupported(what: string): never {
+  throw new HippoError('NOT_SUPPORTED', `${what} can only be changed in the Hippo desktop app`);
+}
+
+async function modelStatus({ memory, embedder, modelDownload }: AppServiceDeps): Promise<ModelStatus> {
   const { pending_embeddings: pending } = await memory.stats();
-  if (!embedder) return { state: 'disabled', model_id: null, message: null, pending };
-  if (await embedder.ready()) return { state: 'ready', model_id: embedder.modelId, message: null, pending };
+  const download = modelDownload?.current() ?? null;
+  const common = { pending, can_download: modelDownload !== undefined, download };
+  if (!embedder) return { state: 'disabled', model_id: null, message: null, ...common };
+  if (modelDownload?.running())
+    return { state: 'downloading', model_id: null, message: 'downloading the model', ...common };
+  if (await embedder.ready()) return { state: 'ready', model_id: embedder.modelId, message: null, ...common };
   const error = embedder.lastError;
   return {
     state: error?.code === 'MODEL_FAILED' ? 'failed' : 'missing',
     model_id: null,
     message: error?.message ?? 'the embedding model is not available',
-    pending,
+    ...common,
   };
 }

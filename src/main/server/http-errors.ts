@@ -25,6 +25,7 @@ const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   MODEL_MISSING: 503,
   MODEL_FAILED: 503,
+  NOT_SUPPORTED: 501,
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */

@@ -161,6 +161,21 @@ describe('app service over a real Memory', () => {
     ['stats:weekly', { weeks: 0 }, /^weeks:/],
     ['stats:weekly', { weeks: 521 }, /^weeks:/],
     ['model:status', { force: true }, /unknown field/],
+    ['model:download', { url: 'https://example.com' }, /unknown field/],
+    ['model:cancel', [], /^input:/],
+    ['settings:get', { all: true }, /unknown field/],
+    ['settings:update', {}, /^patch:/],
+    ['settings:update', { patch: { theme: 'purple' } }, /^patch\.theme:/],
+    ['settings:update', { patch: { api_port: 80 } }, /^patch\.api_port: api_port must be 1024-65535/],
+    ['settings:update', { patch: { hotkey: '  ' } }, /^patch\.hotkey: hotkey must not be empty/],
+    ['settings:update', { patch: { volume: 11 } }, /unknown field/],
+    ['api:status', { token: 'x' }, /unknown field/],
+    ['api:regenerate', null, /^input:/],
+    ['facts:import', { records: [] }, /^records:/],
+    ['facts:import', { records: [{ content: 'ok' }, { content: '' }] }, /^records\.1\.content:/],
+    ['facts:import', { records: [{ content: 'ok', colour: 'red' }] }, /unknown field/],
+    ['facts:import', { records: Array.from({ length: 501 }, () => ({ content: 'x' })) }, /^records:/],
+    ['facts:export', { include_deleted: 'yes' }, /^include_deleted:/],
   ];
 
   it.each(badInputs)(
