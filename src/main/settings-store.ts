@@ -9,29 +9,41 @@ export const SETTINGS_FILE = 'settings.json';
 
 export const DEFAULT_HOTKEY = 'CommandOrControl+Shift+Space';
 
+/** The in-app API server's port unless changed: the same as `hippo serve`'s (start-server DEFAULT_PORT). */
+export const DEFAULT_API_PORT = 7821;
+
 /** The app's own preferences, as a change must give them. */
 export const Settings = z.strictObject({
   /** An Electron accelerator; whether the OS lets us have it is only known when registering. */
   hotkey: z.string().trim().min(1).max(100),
   launchAtLogin: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
+  /** Run the loopback HTTP API inside the app. Off until asked: it opens a port. */
+  apiEnabled: z.boolean(),
+  /** Below 1024 needs privileges the app never has. */
+  apiPort: z.number().int().min(1024, 'apiPort must be 1024-65535').max(65535, 'apiPort must be 1024-65535'),
 });
 export type Settings = z.infer<typeof Settings>;
 
 /**
  * The file as read: each field falls back to its default on its own, so one bad value does not
- * throw away the others, and a field this version does not know is dropped.
+ * throw away the others, a field this version does not know is dropped, and a file from before a
+ * field existed (hotkey, launchAtLogin and theme only) reads with that field's default.
  */
 const StoredSettings = z.object({
   hotkey: Settings.shape.hotkey.catch(DEFAULT_HOTKEY),
   launchAtLogin: Settings.shape.launchAtLogin.catch(false),
   theme: Settings.shape.theme.catch('system'),
+  apiEnabled: Settings.shape.apiEnabled.catch(false),
+  apiPort: Settings.shape.apiPort.catch(DEFAULT_API_PORT),
 });
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   hotkey: DEFAULT_HOTKEY,
   launchAtLogin: false,
   theme: 'system',
+  apiEnabled: false,
+  apiPort: DEFAULT_API_PORT,
 });
 
 export interface LoadedSettings {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { DEFAULT_PORT } from '../../../src/main/server/start-server';
 import {
+  DEFAULT_API_PORT,
   DEFAULT_SETTINGS,
   readSettings,
   SETTINGS_FILE,
@@ -26,6 +28,8 @@ describe('settings store', () => {
       hotkey: 'CommandOrControl+Shift+Space',
       launchAtLogin: false,
       theme: 'system',
+      apiEnabled: false,
+      apiPort: 7821,
     });
     expect(store.loadProblem).toBeNull();
   });
@@ -33,7 +37,11 @@ describe('settings store', () => {
   it('writes a change and a new store reads it back', () => {
     new SettingsStore(file).update({ launchAtLogin: true, hotkey: 'Alt+Shift+H' });
     const again = new SettingsStore(file);
-    expect(again.get()).toEqual({ hotkey: 'Alt+Shift+H', launchAtLogin: true, theme: 'system' });
+    expect(again.get()).toEqual({
+      ...DEFAULT_SETTINGS,
+      hotkey: 'Alt+Shift+H',
+      launchAtLogin: true,
+    });
     expect(again.loadProblem).toBeNull();
     // Atomic write leaves no temp file behind.
     expect(readdirSync(join(tmp.dir, 'profile'))).toEqual([SETTINGS_FILE]);
@@ -61,9 +69,47 @@ describe('settings store', () => {
     mkdirSync(join(tmp.dir, 'profile'));
     writeFileSync(file, JSON.stringify({ hotkey: 'Alt+H', launchAtLogin: 'yes', theme: 'dark', extra: 1 }));
     const loaded = readSettings(file);
-    expect(loaded.settings).toEqual({ hotkey: 'Alt+H', launchAtLogin: false, theme: 'dark' });
+    expect(loaded.settings).toEqual({ ...DEFAULT_SETTINGS, hotkey: 'Alt+H', theme: 'dark' });
     expect(loaded.problem).toMatch(/launchAtLogin/);
     expect(loaded.problem).not.toMatch(/hotkey|theme/);
+  });
+
+  it('reads a file written before the API settings existed, and keeps its names when it saves', () => {
+    mkdirSync(join(tmp.dir, 'profile'));
+    writeFileSync(file, JSON.stringify({ hotkey: 'Alt+H', launchAtLogin: true, theme: 'light' }));
+    const store = new SettingsStore(file);
+    expect(store.get()).toEqual({
+      hotkey: 'Alt+H',
+      launchAtLogin: true,
+      theme: 'light',
+      apiEnabled: false,
+      apiPort: DEFAULT_PORT,
+    });
+    expect(store.loadProblem).toBeNull();
+    store.update({ apiEnabled: true, apiPort: 9000 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      hotkey: 'Alt+H',
+      launchAtLogin: true,
+      theme: 'light',
+      apiEnabled: true,
+      apiPort: 9000,
+    });
+  });
+
+  it('keeps the API port in the range the app can listen on', () => {
+    const store = new SettingsStore(file);
+    expect(() => store.update({ apiPort: 80 })).toThrow(/apiPort must be 1024-65535/);
+    expect(() => store.update({ apiPort: 70_000 })).toThrow(/apiPort/);
+    mkdirSync(join(tmp.dir, 'profile'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ apiPort: 22, apiEnabled: 'yes' }));
+    const loaded = readSettings(file);
+    expect(loaded.settings.apiPort).toBe(DEFAULT_API_PORT);
+    expect(loaded.settings.apiEnabled).toBe(false);
+    expect(loaded.problem).toMatch(/apiEnabled, apiPort/);
+  });
+
+  it("defaults the API port to `hippo serve`'s", () => {
+    expect(DEFAULT_API_PORT).toBe(DEFAULT_PORT);
   });
 
   it('reports a file that holds something other than an object', () => {
