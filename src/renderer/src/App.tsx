@@ -25,7 +25,15 @@ export function App(props: { client: HippoClient; version?: string; view?: 'main
   if (props.view === 'capture')
     return (
       <main className="quick-capture">
-        <CaptureBox store={store} autoFocus />
+        <CaptureBox
+          store={store}
+          autoFocus
+          // The hotkey window is a BrowserWindow, which its page may close; a browser tab at
+          // #capture stays open and the box just clears.
+          onClose={() => {
+            if (window.hippo) window.close();
+          }}
+        />
       </main>
     );
 

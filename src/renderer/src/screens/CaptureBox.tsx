@@ -3,10 +3,19 @@ import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { MemoryState } from '../store/memory-store';
 
-/** Type a fact and save it; facts already close to it show while typing, so duplicates are seen. */
-export function CaptureBox({ store, autoFocus }: { store: StoreApi<MemoryState>; autoFocus?: boolean }) {
+/**
+ * Type a fact and save it; facts already close to it show while typing, so duplicates are seen.
+ * With `onClose` (the quick-capture view) Escape drops the draft and a successful save ends the
+ * capture, and both call it; a failed save keeps the text and shows why.
+ */
+export function CaptureBox(props: {
+  store: StoreApi<MemoryState>;
+  autoFocus?: boolean;
+  onClose?: () => void;
+}) {
+  const { store, autoFocus, onClose } = props;
   const id = useId();
-  const { draft, similar, captureNote, stats } = useStore(store);
+  const { draft, similar, captureNote, captureError, stats } = useStore(store);
   const { setDraft, capture } = store.getState();
   const input = useRef<HTMLInputElement>(null);
   const ready = stats !== null;
@@ -20,7 +29,9 @@ export function CaptureBox({ store, autoFocus }: { store: StoreApi<MemoryState>;
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void capture();
+          void capture().then((saved) => {
+            if (saved) onClose?.();
+          });
         }}
       >
         <label htmlFor={id} className="visually-hidden">
@@ -34,12 +45,23 @@ export function CaptureBox({ store, autoFocus }: { store: StoreApi<MemoryState>;
           autoComplete="off"
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape' || !onClose) return;
+            event.preventDefault();
+            setDraft('');
+            onClose();
+          }}
           disabled={!stats}
         />
         <button type="submit" disabled={!stats || draft.trim() === ''}>
           Remember
         </button>
       </form>
+      {captureError && (
+        <p className="error" role="alert" aria-label="Capture failed">
+          Not saved: {captureError}
+        </p>
+      )}
       {captureNote && (
         <p className="note" role="status" aria-label="Capture result">
           {captureNote}

@@ -35,6 +35,8 @@ export interface MemoryState {
   similar: SearchResult[];
   /** What happened to the last capture, in words. */
   captureNote: string | null;
+  /** Why the last capture was not saved (the draft is kept so nothing typed is lost); null otherwise. */
+  captureError: string | null;
 
   connect(): Promise<void>;
   setQuery(query: string): void;
@@ -43,7 +45,8 @@ export interface MemoryState {
   undo(): Promise<void>;
   dismissToast(): void;
   setDraft(draft: string): void;
-  capture(): Promise<void>;
+  /** Resolves true once the draft is stored (the quick-capture window then closes). */
+  capture(): Promise<boolean>;
 }
 
 export interface MemoryStoreOptions {
@@ -107,6 +110,7 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       draft: '',
       similar: [],
       captureNote: null,
+      captureError: null,
 
       connect: refreshStats,
 
@@ -146,7 +150,7 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       },
 
       setDraft(draft) {
-        set({ draft, captureNote: null });
+        set({ draft, captureNote: null, captureError: null });
         clearTimeout(similarTimer);
         const seq = ++similarSeq;
         const content = draft.trim();
@@ -160,18 +164,23 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
 
       async capture() {
         const content = get().draft.trim();
-        if (content === '') return;
+        if (content === '') return false;
         const r = await client['memory:encode']({ content });
-        if (!r.ok) return set({ captureNote: r.error.message });
+        if (!r.ok) {
+          set({ captureNote: null, captureError: r.error.message });
+          return false;
+        }
         similarSeq++;
         clearTimeout(similarTimer);
         set({
           draft: '',
           similar: [],
           captureNote: CAPTURE_NOTES[r.value.status],
+          captureError: null,
         });
         await refreshStats();
         runSearch(true);
+        return true;
       },
     };
   });
