@@ -153,6 +153,7 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
       results: await memory.recall(content, undefined, {
         limit: limit ?? SIMILAR_DEFAULT_LIMIT,
         ...inSpace(space),
+        trackAccess: false,
       }),
     }),
     'facts:list': (input) => memory.list(input),

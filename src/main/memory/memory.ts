@@ -230,10 +230,19 @@ export class Memory {
     return results;
   }
 
-  async recall(query: string, context?: string, options: RecallFilters = {}): Promise<SearchResult[]> {
+  /**
+   * `trackAccess: false` is for looking without recalling (the capture box's duplicate preview):
+   * the results' access counts, which say what the person actually uses, stay as they were.
+   */
+  async recall(
+    query: string,
+    context?: string,
+    options: RecallFilters & { trackAccess?: boolean } = {},
+  ): Promise<SearchResult[]> {
     this.assertOpen();
+    const { trackAccess = true, ...filters } = options;
     const input = parseInput(RecallInput, {
-      ...options,
+      ...filters,
       query,
       ...(context === undefined ? {} : { context }),
     });
@@ -244,7 +253,7 @@ export class Memory {
       limit: input.limit ?? 10,
       filters: this.filtersOf(input.space, input),
     });
-    this.noteAccess(outcome.results.map((r) => r.fact_id));
+    if (trackAccess) this.noteAccess(outcome.results.map((r) => r.fact_id));
     return outcome.results;
   }
 
