@@ -17,22 +17,47 @@ const POSIX = process.platform !== 'win32';
  * A file holding something that is not a token (empty, truncated) is replaced by a new token.
  */
 export function loadOrCreateToken(tokenFile: string): string {
-  const dir = path.dirname(tokenFile);
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    tighten(dir, 0o700);
+  return guarded(tokenFile, () => {
+    secureDir(tokenFile);
     const existing = readToken(tokenFile);
     if (existing) {
       tighten(tokenFile, 0o600);
       return existing;
     }
-    const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    // Write a sibling then rename: another process never reads a half-written token.
-    const tmp = `${tokenFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: 'w' });
-    tighten(tmp, 0o600);
-    fs.renameSync(tmp, tokenFile);
-    return token;
+    return writeToken(tokenFile);
+  });
+}
+
+/**
+ * Replaces the token in `tokenFile` with a new one (0600, written atomically) and returns it; a
+ * server holding the old token must be told (RunningServer.regenerateToken does both).
+ */
+export function writeNewToken(tokenFile: string): string {
+  return guarded(tokenFile, () => {
+    secureDir(tokenFile);
+    return writeToken(tokenFile);
+  });
+}
+
+function secureDir(tokenFile: string): void {
+  const dir = path.dirname(tokenFile);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  tighten(dir, 0o700);
+}
+
+function writeToken(tokenFile: string): string {
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  // Write a sibling then rename: another process never reads a half-written token.
+  const tmp = `${tokenFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: 'w' });
+  tighten(tmp, 0o600);
+  fs.renameSync(tmp, tokenFile);
+  return token;
+}
+
+function guarded(tokenFile: string, work: () => string): string {
+  try {
+    return work();
   } catch (e) {
     if (e instanceof HippoError) throw e;
     throw new HippoError(

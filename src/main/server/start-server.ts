@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { version } from '../../../package.json';
 import { HippoError } from '../../shared/errors';
-import { createAppService } from '../app-service/app-service';
+import { createAppService, type ApiPort, type SettingsPort } from '../app-service/app-service';
 import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
 import { registerApiRoutes } from './api-routes';
-import { bearerToken, loadOrCreateToken, tokenMatches } from './api-token';
+import { bearerToken, loadOrCreateToken, tokenMatches, writeNewToken } from './api-token';
 import { HttpError, toHttpError } from './http-errors';
 import { allowedHosts, allowedOrigins, isAllowedHost, isAllowedOrigin } from './request-guard';
 import type { ServerMetrics } from './server-metrics';
@@ -31,16 +31,23 @@ export interface StartServerOptions {
   /** Built renderer (index.html and assets) served at / so the UI runs in a plain browser. */
   rendererDir?: string;
   bodyLimitBytes?: number;
+  /** The settings the page may see and change (`hippo serve` gives the theme). */
+  settings?: SettingsPort;
+  /** What api:status reports; default: this server, not manageable from its own page. */
+  api?: ApiPort;
 }
 
 export interface RunningServer {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
-  token: string;
+  /** The token requests must carry now (regenerateToken changes it). */
+  readonly token: string;
   tokenFile: string;
   /** The UI, already authorized: http://127.0.0.1:PORT/?token=... (the page reads and exchanges it). */
-  openUrl: string;
+  readonly openUrl: string;
+  /** Writes a new token to tokenFile and refuses the old one from the next request on. */
+  regenerateToken(): string;
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -52,7 +59,7 @@ export interface RunningServer {
  * Closing the server leaves memory, embedder and metrics open: their owner closes them.
  */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
-  const token = loadOrCreateToken(opts.tokenFile);
+  let token = loadOrCreateToken(opts.tokenFile);
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({
     logger: false,
@@ -100,6 +107,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       hotkey_error: null,
       api_url: baseUrl(),
     }),
+    settings: opts.settings,
+    api: opts.api ?? servedApiPort(baseUrl, opts.tokenFile),
   });
 
   const protectedUrls = registerApiRoutes(app, {
@@ -181,6 +190,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       throw new HippoError(
         'INTERNAL',
         `port ${wanted} on ${LOOPBACK_HOST} is already in use; pick another with --port`,
+        // The app tells its user something else than "--port"; the cause lets it know why.
+        { cause: e },
       );
     if (err.code === 'EACCES')
       throw new HippoError(
@@ -198,9 +209,40 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   return {
     url: baseUrl(),
     port,
-    token,
+    get token() {
+      return token;
+    },
     tokenFile: opts.tokenFile,
-    openUrl: `${baseUrl()}/?token=${token}`,
+    get openUrl() {
+      return `${baseUrl()}/?token=${token}`;
+    },
+    regenerateToken() {
+      token = writeNewToken(opts.tokenFile);
+      return token;
+    },
     close: () => app.close(),
+  };
+}
+
+/**
+ * api:status of a server asked through itself: it runs (it answered), and the page already holds
+ * the token, so it is not repeated; turning it off or changing the token is the shell's business.
+ */
+function servedApiPort(baseUrl: () => string, tokenFile: string): ApiPort {
+  return {
+    status: () => ({
+      running: true,
+      url: baseUrl(),
+      token: null,
+      token_file: tokenFile,
+      error: null,
+      manageable: false,
+    }),
+    regenerateToken: () => {
+      throw new HippoError(
+        'NOT_SUPPORTED',
+        `The API token can only be regenerated in the Hippo desktop app; for \`hippo serve\`, delete ${tokenFile} and restart it`,
+      );
+    },
   };
 }
