@@ -89,17 +89,15 @@ export function createFactsStore(client: HippoClient, opts: { toastMs?: number }
     /** Lists `count` facts from the top, in calls of at most the contract's limit. */
     async function fetchTop(count: number): Promise<{ facts: Fact[]; total: number } | Failure> {
       const facts: Fact[] = [];
-      let total = 0;
-      do {
+      for (;;) {
         const r = await client['facts:list'](
           listInput(facts.length, Math.min(LIMITS.listLimitMax, count - facts.length)),
         );
         if (!r.ok) return r;
         facts.push(...r.value.facts);
-        total = r.value.total;
-        if (r.value.facts.length === 0) break;
-      } while (facts.length < Math.min(count, total));
-      return { facts, total };
+        const { total } = r.value;
+        if (r.value.facts.length === 0 || facts.length >= Math.min(count, total)) return { facts, total };
+      }
     }
 
     /**
