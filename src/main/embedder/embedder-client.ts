@@ -456,6 +456,14 @@ export class EmbedderClient implements Embedder {
     this.opts.cache ??= cache;
   }
 
+  /**
+   * Forgets a failed model load, so the next call looks for the model again at once instead of
+   * after the back-off: a download has just put a new one in place. A running worker keeps its model.
+   */
+  reload(): void {
+    this.failedAt = null;
+  }
+
   /** Forgets a cache whose database is closing. */
   detachCache(cache: EmbeddingCacheStore): void {
     if (this.opts.cache === cache) this.opts.cache = undefined;
