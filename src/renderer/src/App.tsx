@@ -3,24 +3,69 @@ import { useStore } from 'zustand';
 import type { HippoClient } from '../../shared/ipc-contract';
 import { CaptureBox } from './screens/CaptureBox';
 import { FactsScreen } from './screens/FactsScreen';
+import { InsightsScreen } from './screens/InsightsScreen';
+import { LabelsScreen } from './screens/LabelsScreen';
 import { SearchScreen } from './screens/SearchScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
 import { ToastBar } from './screens/ToastBar';
 import { createFactsStore } from './store/facts-store';
+import { createInsightsStore } from './store/insights-store';
+import { createLabelsStore } from './store/labels-store';
 import { createMemoryStore } from './store/memory-store';
+import { applyTheme, createSettingsStore } from './store/settings-store';
 
-type Screen = 'search' | 'facts';
+/** The screens in the order the nav shows them; each one's location hash is its id. */
+export const SCREENS = [
+  { id: 'search', title: 'Search' },
+  { id: 'facts', title: 'Facts' },
+  { id: 'labels', title: 'Labels' },
+  { id: 'insights', title: 'Insights' },
+  { id: 'settings', title: 'Settings' },
+] as const;
+export type Screen = (typeof SCREENS)[number]['id'];
+
+/** '#labels' → 'labels'; anything unknown (or no hash) is the Search screen. */
+export function screenFromHash(hash: string): Screen {
+  const id = hash.replace(/^#\/?/, '').toLowerCase();
+  return SCREENS.find((s) => s.id === id)?.id ?? 'search';
+}
+
+/** The screen the location hash names, following it as it changes (the tray's "Search" sets it). */
+function useHashScreen(): Screen {
+  const [screen, setScreen] = useState<Screen>(() => screenFromHash(window.location.hash));
+  useEffect(() => {
+    const follow = (): void => setScreen(screenFromHash(window.location.hash));
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  return screen;
+}
 
 /** `client` is window.hippo in the desktop app, the HTTP client against `hippo serve` in a browser. */
 export function App(props: { client: HippoClient; version?: string; view?: 'main' | 'capture' }) {
   const { client, version } = props;
   const [store] = useState(() => createMemoryStore(client));
   const [factsStore] = useState(() => createFactsStore(client));
-  const [screen, setScreen] = useState<Screen>('search');
+  const [labelsStore] = useState(() => createLabelsStore(client));
+  const [insightsStore] = useState(() => createInsightsStore(client));
+  const [settingsStore] = useState(() => createSettingsStore(client, { storage: safeLocalStorage() }));
+  const screen = useHashScreen();
   const toast = useStore(store, (s) => s.toast);
-  const stats = useStore(store, (s) => s.stats);
+  const theme = useStore(settingsStore, (s) => s.theme);
   useEffect(() => {
     void store.getState().connect();
   }, [store]);
+  // Settings are read when their screen opens, not at start: a face without them (`hippo serve`
+  // without a settings port) would answer 501 on every page load. Until then the theme is the one
+  // this page last used (main.tsx), and in the desktop app the main process also sets the OS-level
+  // theme the page sees as prefers-color-scheme.
+  useEffect(() => applyTheme(document.documentElement, theme), [theme]);
+  useEffect(() => {
+    // Back on Search, the other screens may have forgotten, restored or relabelled facts meanwhile.
+    if (screen === 'search') void store.getState().connect();
+    const title = SCREENS.find((s) => s.id === screen)?.title;
+    document.title = screen === 'search' ? 'Hippo' : `${title} · Hippo`;
+  }, [screen, store]);
 
   if (props.view === 'capture')
     return (
@@ -49,27 +94,16 @@ export function App(props: { client: HippoClient; version?: string; view?: 'main
         <p className="tagline">Your local-first memory. Remember short facts, recall them in milliseconds.</p>
       </header>
 
-      {stats && (
-        <nav className="segmented" aria-label="Screens">
-          <button
-            type="button"
-            aria-pressed={screen === 'search'}
-            onClick={() => {
-              setScreen('search');
-              // The Facts screen may have forgotten or restored facts meanwhile.
-              void store.getState().connect();
-            }}
-          >
-            Search
-          </button>
-          <button type="button" aria-pressed={screen === 'facts'} onClick={() => setScreen('facts')}>
-            Facts
-          </button>
-        </nav>
-      )}
+      <nav className="segmented screens-nav" aria-label="Screens">
+        {SCREENS.map((s) => (
+          <a key={s.id} href={`#${s.id}`} aria-current={screen === s.id ? 'page' : undefined}>
+            {s.title}
+          </a>
+        ))}
+      </nav>
 
       <main className="app-main">
-        {screen === 'search' ? (
+        {screen === 'search' && (
           <>
             <CaptureBox store={store} />
             <SearchScreen store={store} />
@@ -79,13 +113,24 @@ export function App(props: { client: HippoClient; version?: string; view?: 'main
               onDismiss={store.getState().dismissToast}
             />
           </>
-        ) : (
-          <FactsScreen store={factsStore} />
         )}
+        {screen === 'facts' && <FactsScreen store={factsStore} />}
+        {screen === 'labels' && <LabelsScreen store={labelsStore} />}
+        {screen === 'insights' && <InsightsScreen store={insightsStore} />}
+        {screen === 'settings' && <SettingsScreen store={settingsStore} />}
       </main>
       <footer className="app-footer">
         {version ? `Hippo ${version}` : 'Hippo'} · everything stays on this device
       </footer>
     </div>
   );
+}
+
+/** localStorage, or nothing where the page may not use it (a sandboxed or private window). */
+function safeLocalStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
 }

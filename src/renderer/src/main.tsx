@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { takeApiToken } from './api/api-token';
 import { createHttpClient } from './api/http-client';
+import { applyTheme, storedTheme } from './store/settings-store';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -21,6 +22,13 @@ const client =
       storage: window.sessionStorage,
     }),
   );
+
+// The theme last used, before the first paint: the saved setting arrives a moment later.
+try {
+  applyTheme(document.documentElement, storedTheme(window.localStorage));
+} catch {
+  // No localStorage in this window: the system theme until the setting arrives.
+}
 
 createRoot(container).render(
   <StrictMode>

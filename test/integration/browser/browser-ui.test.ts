@@ -164,7 +164,7 @@ describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 
     const doomed = (await t.mem.memory.encode({ content: 'The wifi password is hunter2' })).id;
     const kept = (await t.mem.memory.encode({ content: 'Mum likes yellow tulips' })).id;
     await page.goto(t.server.openUrl);
-    await page.getByRole('button', { name: 'Facts' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Facts' }).click();
     const facts = page.getByRole('region', { name: 'Facts' });
     await expect.poll(() => facts.getByRole('heading', { level: 2 }).first().textContent()).toBeTruthy();
     await expect.poll(() => facts.textContent()).toContain('Mum likes yellow tulips');

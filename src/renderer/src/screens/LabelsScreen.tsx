@@ -1,0 +1,228 @@
+import { useEffect, useId, useState } from 'react';
+import type { StoreApi } from 'zustand';
+import { useStore } from 'zustand';
+import type { Label } from '../../../shared/contract';
+import { factsWord, type LabelsState } from '../store/labels-store';
+import './LabelsScreen.css';
+
+/** Every label with its number of facts; rename one inline, or merge one into another after a confirm. */
+export function LabelsScreen({ store }: { store: StoreApi<LabelsState> }) {
+  const { labels, error, notice, pendingMerge, mergeError } = useStore(store);
+  useEffect(() => {
+    void store.getState().load();
+  }, [store]);
+
+  return (
+    <section aria-label="Labels" className="labels-screen">
+      <h2 className="screen-title">Labels</h2>
+      <p className="note screen-intro">
+        Labels group facts about one thing. Rename a label, or merge two that mean the same.
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="labels-notice" role="status">
+        {notice}
+      </p>
+      {labels === null && !error && <p className="note">Loading labels…</p>}
+      {labels?.length === 0 && (
+        <p className="note empty-state">
+          No labels yet. Give a fact a label when you capture it (or let Hippo pick one), and it shows up
+          here.
+        </p>
+      )}
+      {labels && labels.length > 0 && (
+        <>
+          {pendingMerge ? <MergeConfirm store={store} /> : <MergeForm store={store} labels={labels} />}
+          {mergeError && (
+            <p className="error" role="alert">
+              {mergeError}
+            </p>
+          )}
+          <table className="labels-table">
+            <caption className="visually-hidden">Labels and their facts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Label</th>
+                <th scope="col" className="num">
+                  Facts
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {labels.map((label) => (
+                <LabelRow key={label.id} store={store} label={label} />
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+function LabelRow({ store, label }: { store: StoreApi<LabelsState>; label: Label }) {
+  const editing = useStore(store, (s) => s.editing === label.id);
+  const problem = useStore(store, (s) => (s.renameProblem?.id === label.id ? s.renameProblem : null));
+  const busy = useStore(store, (s) => s.busy);
+  const [draft, setDraft] = useState(label.name);
+  const problemId = useId();
+  const { startRename, cancelRename, rename, askMerge } = store.getState();
+
+  if (!editing)
+    return (
+      <tr>
+        <th scope="row" className="label-name">
+          {label.name}
+          {label.category && <span className="label-category">{label.category}</span>}
+        </th>
+        <td className="num">{label.fact_count}</td>
+        <td className="actions">
+          <button
+            type="button"
+            className="link-button"
+            aria-label={`Rename “${label.name}”`}
+            onClick={() => {
+              setDraft(label.name);
+              startRename(label.id);
+            }}
+          >
+            Rename
+          </button>
+        </td>
+      </tr>
+    );
+
+  return (
+    <tr className="editing">
+      <td colSpan={3}>
+        <form
+          className="rename-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void rename(label.id, draft);
+          }}
+        >
+          <input
+            className="capture-input"
+            aria-label={`New name for “${label.name}”`}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? problemId : undefined}
+            value={draft}
+            autoFocus
+            maxLength={200}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') cancelRename();
+            }}
+          />
+          <span className="num">{factsWord(label.fact_count)}</span>
+          <button type="submit" disabled={busy}>
+            Save
+          </button>
+          <button type="button" onClick={cancelRename}>
+            Cancel
+          </button>
+        </form>
+        {problem && (
+          <div className="rename-problem">
+            <p className="error" role="alert" id={problemId}>
+              {problem.message}
+            </p>
+            {problem.mergeInto && (
+              <button type="button" onClick={() => askMerge(label.id, problem.mergeInto!.id)}>
+                Merge “{label.name}” into “{problem.mergeInto.name}”…
+              </button>
+            )}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function MergeForm({ store, labels }: { store: StoreApi<LabelsState>; labels: Label[] }) {
+  const [from, setFrom] = useState<number | ''>('');
+  const [into, setInto] = useState<number | ''>('');
+  // A label that was merged away (or renamed) must not stay selected.
+  const fromValue = labels.some((l) => l.id === from) ? from : '';
+  const intoValue = labels.some((l) => l.id === into) ? into : '';
+  if (labels.length < 2) return null;
+  return (
+    <form
+      className="merge-form"
+      aria-label="Merge two labels"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (fromValue !== '' && intoValue !== '') store.getState().askMerge(fromValue, intoValue);
+      }}
+    >
+      <span className="merge-lead">Merge</span>
+      <select
+        aria-label="Label to merge away"
+        value={fromValue}
+        onChange={(e) => setFrom(e.target.value === '' ? '' : Number(e.target.value))}
+      >
+        <option value="">Choose a label…</option>
+        {labels.map((l) => (
+          <option key={l.id} value={l.id}>
+            {l.name} ({l.fact_count})
+          </option>
+        ))}
+      </select>
+      <span className="merge-lead">into</span>
+      <select
+        aria-label="Label to keep"
+        value={intoValue}
+        onChange={(e) => setInto(e.target.value === '' ? '' : Number(e.target.value))}
+      >
+        <option value="">Choose a label…</option>
+        {labels
+          .filter((l) => l.id !== fromValue)
+          .map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name} ({l.fact_count})
+            </option>
+          ))}
+      </select>
+      <button type="submit" disabled={fromValue === '' || intoValue === '' || fromValue === intoValue}>
+        Merge…
+      </button>
+    </form>
+  );
+}
+
+function MergeConfirm({ store }: { store: StoreApi<LabelsState> }) {
+  const pending = useStore(store, (s) => s.pendingMerge);
+  const busy = useStore(store, (s) => s.busy);
+  const titleId = useId();
+  if (!pending) return null;
+  const { from, into } = pending;
+  return (
+    <div className="merge-confirm" role="alertdialog" aria-labelledby={titleId}>
+      <p id={titleId}>
+        Merge “{from.name}” into “{into.name}”? {factsWord(from.fact_count)}{' '}
+        {from.fact_count === 1 ? 'moves' : 'move'} to “{into.name}” and “{from.name}” is removed.
+      </p>
+      <div className="merge-confirm-actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          autoFocus
+          onClick={() => void store.getState().confirmMerge()}
+        >
+          Merge
+        </button>
+        <button type="button" onClick={store.getState().cancelMerge}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
