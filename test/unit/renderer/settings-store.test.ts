@@ -12,7 +12,8 @@ import {
   THEME_STORAGE_KEY,
   type KeyValue,
 } from '../../../src/renderer/src/store/settings-store';
-import { openLexicalMemory } from '../../helpers/lexical-memory';
+import { createNodeEmbedder } from '../../../src/main/embedder/embedder-client';
+import { LEXICAL_MODEL_DIR, openLexicalMemory } from '../../helpers/lexical-memory';
 
 /** localStorage's contract over a Map: what the page keeps between visits. */
 function memoryStorage(): KeyValue & { map: Map<string, string> } {
@@ -31,11 +32,13 @@ describe('the settings store, as the desktop app runs it', () => {
   const port = 40_000 + Math.floor(Math.random() * 20_000);
 
   beforeAll(() => {
-    mem = openLexicalMemory();
+    // The API server wants the managed embedder (it reports its queue), as the app passes it.
+    const embedder = createNodeEmbedder({ modelDir: LEXICAL_MODEL_DIR, threads: 1 });
+    mem = openLexicalMemory({ embedder });
     settingsFile = join(mem.dir, 'settings.json');
     api = new ApiServerPort({
       memory: mem.memory,
-      embedder: mem.embedder,
+      embedder,
       tokenFile: join(mem.dir, 'api-token'),
     });
     const settings = new ShellSettings({
