@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { createNodeEmbedder } from '../main/embedder/embedder-client';
 import { Memory } from '../main/memory/memory';
 import { defaultUserDataDir } from '../main/paths';
+import { API_TOKEN_FILE } from '../main/server/api-token';
 import { createServerMetrics, type HippoServerMetrics } from '../main/server/metrics';
 import { DEFAULT_PORT, startServer, type RunningServer } from '../main/server/start-server';
+import { SETTINGS_FILE, SettingsStore } from '../main/settings-store';
+import { ShellSettings } from '../main/shell/settings-port';
 import { HippoError } from '../shared/errors';
 import type { CliIo } from './cli-io';
 import type { CommandContext } from './command-context';
@@ -29,7 +32,7 @@ interface ServeOptions {
 
 /** The token file: <user data>/api-token (0600, in a 0700 folder). */
 export function defaultTokenFile(env: Record<string, string | undefined>): string {
-  return path.join(defaultUserDataDir(env), 'api-token');
+  return path.join(defaultUserDataDir(env), API_TOKEN_FILE);
 }
 
 export function serveCommand(ctx: CommandContext): Command {
@@ -114,6 +117,7 @@ export async function serve(
       port,
       tokenFile: defaultTokenFile(io.env),
       rendererDir,
+      settings: serveSettings(io.env),
     });
     if (opts.json) {
       const out: ServeOutput = { url: server.url, token_file: server.tokenFile, open_url: server.openUrl };
@@ -144,6 +148,18 @@ export async function serve(
     await memory?.close();
     await embedder.close();
   }
+}
+
+/**
+ * The settings file the desktop app uses (in the Hippo data folder), of which a page served here may
+ * change the theme only: the hotkey, the login item and the in-app API server are the app's. The
+ * server's api:status reports this server itself (startServer's default).
+ */
+export function serveSettings(env: Record<string, string | undefined>): ShellSettings {
+  return new ShellSettings({
+    store: new SettingsStore(path.join(defaultUserDataDir(env), SETTINGS_FILE)),
+    editable: ['theme'],
+  });
 }
 
 /**

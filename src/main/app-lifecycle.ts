@@ -1,10 +1,13 @@
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import { EmbedderClient } from './embedder/embedder-client';
 import { modelSearchPaths, resolveModelDir } from './embedder/model-locate';
 import type { WorkerHostFactory } from './embedder/types';
 import { Memory } from './memory/memory';
-import { defaultDbPath, defaultUserDataDir } from './paths';
+import { defaultDbPath, defaultUserDataDir, userModelDir } from './paths';
+import { API_TOKEN_FILE } from './server/api-token';
+import { SETTINGS_FILE } from './settings-store';
 
 type Env = Record<string, string | undefined>;
 
@@ -42,6 +45,41 @@ export function appDataEnv(env: Env): Env {
 /** The database the app opens (see appDataEnv). */
 export function appDbPath(env: Env): string {
   return defaultDbPath(appDataEnv(env));
+}
+
+/** The Hippo data folder the app shares with the CLI (settings, API token, downloaded model). */
+export function appDataDir(env: Env): string {
+  return defaultUserDataDir(appDataEnv(env));
+}
+
+/** The token file, the same one `hippo serve` uses, so a script finds it whichever one runs. */
+export function appTokenFile(env: Env): string {
+  return join(appDataDir(env), API_TOKEN_FILE);
+}
+
+/** Where the settings screen downloads the model: a folder modelSearchPaths already looks in. */
+export function appModelDir(env: Env): string {
+  return userModelDir(appDataDir(env));
+}
+
+/**
+ * The settings file, in the Hippo data folder so `hippo serve` reads the same one. Earlier versions
+ * kept it in Electron's userData folder; a file found only there is copied over once (the old one
+ * is left where it is, for a downgrade).
+ */
+export function appSettingsFile(env: Env, legacyDir?: string): string {
+  const file = join(appDataDir(env), SETTINGS_FILE);
+  if (legacyDir === undefined) return file;
+  const legacy = join(legacyDir, SETTINGS_FILE);
+  if (resolve(legacy) !== resolve(file) && !existsSync(file) && existsSync(legacy)) {
+    try {
+      mkdirSync(appDataDir(env), { recursive: true });
+      copyFileSync(legacy, file);
+    } catch {
+      // Unreadable or unwritable: the store then starts from defaults and says why on the screen.
+    }
+  }
+  return file;
 }
 
 export interface BackendOptions {

@@ -17,6 +17,7 @@ import {
 import type { AppInfo } from '../shared/ipc-contract';
 import {
   appDbPath,
+  appSettingsFile,
   claimSingleInstance,
   dataDirOf,
   openBackend,
@@ -27,9 +28,9 @@ import { createAppService } from './app-service/app-service';
 import { GlobalHotkey } from './hotkey';
 import { registerIpcHandlers } from './ipc/register-ipc';
 import { unavailableService } from './ipc/unavailable-service';
-import { applyLaunchAtLogin } from './launch-at-login';
 import { quickCaptureController } from './quick-capture';
-import { SETTINGS_FILE, SettingsStore } from './settings-store';
+import { SettingsStore } from './settings-store';
+import { createShellPorts, type ShellPorts } from './shell/shell-ports';
 import { trayIconBitmap, trayMenuTemplate } from './tray';
 import { devAppOrigin, fileAppOrigin, type AppOrigin } from './security/app-origin';
 import { contentSecurityPolicy, installContentSecurityPolicy } from './security/content-security-policy';
@@ -54,6 +55,7 @@ const RENDERER_PAGE = join(import.meta.dirname, '../renderer/index.html');
 let mainWindow: BrowserWindow | null = null;
 let backend: Backend | null = null;
 let hotkey: GlobalHotkey | null = null;
+let shellPorts: ShellPorts | null = null;
 // Kept referenced: a Tray that is garbage-collected disappears from the panel.
 let tray: Tray | null = null;
 
@@ -163,39 +165,47 @@ function openSearch(): void {
     .catch((err: unknown) => console.error('Hippo could not open search:', err));
 }
 
+function trayMenu(shortcut: string | null): Menu {
+  return Menu.buildFromTemplate(
+    trayMenuTemplate(
+      {
+        capture: () => quickCapture.show(),
+        search: openSearch,
+        open: focusMainWindow,
+        quit: () => app.quit(),
+      },
+      shortcut,
+    ),
+  );
+}
+
 function createTray(shortcut: string | null): Tray {
   const size = 16;
   const icon = nativeImage.createFromBitmap(trayIconBitmap(size), { width: size, height: size });
   const created = new Tray(icon);
   created.setToolTip('Hippo');
-  created.setContextMenu(
-    Menu.buildFromTemplate(
-      trayMenuTemplate(
-        {
-          capture: () => quickCapture.show(),
-          search: openSearch,
-          open: focusMainWindow,
-          quit: () => app.quit(),
-        },
-        shortcut,
-      ),
-    ),
-  );
+  created.setContextMenu(trayMenu(shortcut));
   return created;
+}
+
+/** The tray menu names the shortcut; a change in Settings renames it. */
+function updateTrayMenu(): void {
+  tray?.setContextMenu(trayMenu(hotkey?.active ?? null));
 }
 
 /**
  * Opens the database and the embedder and answers the renderer's IPC calls with them; if the
  * database cannot be opened the calls are still answered, with the reason, so the window can say so.
+ * The settings, the API server and the model download are built over the same backend.
  */
-function startBackend(appOrigin: AppOrigin): void {
+function startBackend(appOrigin: AppOrigin, store: SettingsStore, globalHotkey: GlobalHotkey): ShellPorts {
   const dbPath = appDbPath(process.env);
   const appInfo = (): AppInfo => ({
     version: app.getVersion(),
     shell: 'electron',
     data_dir: dataDirOf(dbPath),
     hotkey_error: hotkey?.error ?? null,
-    api_url: null,
+    api_url: shellPorts?.api?.url ?? null,
   });
   try {
     backend = openBackend({
@@ -206,15 +216,31 @@ function startBackend(appOrigin: AppOrigin): void {
   } catch (err) {
     console.error('Hippo could not open its database:', err);
     registerIpcHandlers(ipcMain, unavailableService(err, dbPath, appInfo), appOrigin);
-    return;
   }
+  const ports = createShellPorts(backend, {
+    env: process.env,
+    store,
+    hotkey: globalHotkey,
+    loginItems: app,
+    applyTheme: (theme) => {
+      // The renderer sees it as prefers-color-scheme; new windows pick their background from it.
+      nativeTheme.themeSource = theme;
+    },
+    log: (message, err) => console.error(message, err ?? ''),
+    onSettingsChanged: () => updateTrayMenu(),
+  });
+  if (!backend) return ports;
   const service = createAppService({
     memory: backend.memory,
     embedder: backend.embedder,
     appInfo,
     onUnexpectedError: (channel, err) => console.error(`Hippo: ${channel} failed:`, err),
+    settings: ports.settings,
+    api: ports.api ?? undefined,
+    modelDownload: ports.modelDownload ?? undefined,
   });
   registerIpcHandlers(ipcMain, service, appOrigin);
+  return ports;
 }
 
 function main(): void {
@@ -243,6 +269,8 @@ function main(): void {
   quitAfterShutdown(
     app,
     async () => {
+      // The API server answers from the database: it stops first, then the database closes.
+      await shellPorts?.close();
       await backend?.close();
     },
     (err) => console.error('Hippo could not close its database cleanly:', err),
@@ -251,15 +279,17 @@ function main(): void {
   void app.whenReady().then(() => {
     denyAllPermissions(session.defaultSession);
     installContentSecurityPolicy(session.defaultSession, contentSecurityPolicy(appOrigin));
-    const settings = new SettingsStore(join(app.getPath('userData'), SETTINGS_FILE));
+    const settings = new SettingsStore(appSettingsFile(process.env, app.getPath('userData')));
     if (settings.loadProblem) console.error('Hippo settings:', settings.loadProblem);
-    // utilityProcess (the embedder worker) can only be forked once the app is ready.
-    startBackend(appOrigin);
-    const { hotkey: accelerator, launchAtLogin } = settings.get();
     hotkey = new GlobalHotkey(globalShortcut, () => quickCapture.show());
-    const hotkeyProblem = hotkey.apply(accelerator);
-    if (hotkeyProblem) console.error('Hippo:', hotkeyProblem);
-    applyLaunchAtLogin(app, launchAtLogin);
+    // utilityProcess (the embedder worker) can only be forked once the app is ready.
+    shellPorts = startBackend(appOrigin, settings, hotkey);
+    // Hotkey, login item and theme are applied before this returns (windows below get the theme's
+    // background); the API server starts in the background and reports a taken port in Settings.
+    shellPorts
+      .applyStored()
+      .catch((err: unknown) => console.error('Hippo could not apply its settings:', err));
+    if (hotkey.error) console.error('Hippo:', hotkey.error);
     try {
       tray = createTray(hotkey.active);
     } catch (err) {

@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HippoError } from '../../shared/errors';
 
+/** The token file's name inside the Hippo data folder (`hippo serve` and the app share it). */
+export const API_TOKEN_FILE = 'api-token';
+
 /** Random bytes in a token; base64url makes 43 characters of them. */
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43,}$/;

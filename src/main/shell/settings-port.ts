@@ -31,6 +31,8 @@ export interface SettingsPortOptions {
   /** Electron: nativeTheme.themeSource, which the renderer sees as prefers-color-scheme. */
   applyTheme?: (theme: Theme) => void;
   api?: ApiControl;
+  /** Told after a change is applied and saved (the tray menu shows the hotkey). */
+  onChanged?: () => void;
 }
 
 /** The file keeps the names it always had (camelCase); the contract speaks snake_case. */
@@ -110,6 +112,7 @@ export class ShellSettings implements SettingsPort {
     if (stored.theme !== undefined) applyTheme?.(after.theme);
     if ((stored.apiEnabled !== undefined || stored.apiPort !== undefined) && api)
       await api.configure({ enabled: after.apiEnabled, port: after.apiPort });
+    this.opts.onChanged?.();
     return this.view();
   }
 }

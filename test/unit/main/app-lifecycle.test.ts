@@ -1,18 +1,24 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { defaultTokenFile } from '../../../src/cli/serve-command';
 import {
   appDataEnv,
+  appModelDir,
+  appSettingsFile,
+  appTokenFile,
   claimSingleInstance,
   once,
   openBackend,
   quitAfterShutdown,
   type QuitApp,
 } from '../../../src/main/app-lifecycle';
+import { modelSearchPaths } from '../../../src/main/embedder/model-locate';
 import { nodeWorkerHostFactory } from '../../../src/main/embedder/node-worker-host';
+import { defaultUserDataDir } from '../../../src/main/paths';
 import { LEXICAL_MODEL_DIR } from '../../helpers/lexical-memory';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -55,6 +61,42 @@ describe('appDataEnv', () => {
   it('leaves HIPPO_HOME and an ordinary launch alone', () => {
     expect(appDataEnv({ HIPPO_USER_DATA_DIR: '/tmp/p', HIPPO_HOME: '/h' }).HIPPO_HOME).toBe('/h');
     expect(appDataEnv({}).HIPPO_HOME).toBeUndefined();
+  });
+});
+
+describe('where the app keeps settings, token and model', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+  it('shares the token file and the settings file with `hippo serve`', () => {
+    const env = { HIPPO_HOME: '/tmp/hippo-home' };
+    expect(appTokenFile(env)).toBe(defaultTokenFile(env));
+    expect(appSettingsFile(env)).toBe(join(defaultUserDataDir(env), 'settings.json'));
+    // A test profile keeps everything inside its folder.
+    expect(appTokenFile({ HIPPO_USER_DATA_DIR: '/tmp/p' })).toBe(join('/tmp/p', 'api-token'));
+  });
+
+  it('downloads the model into a folder the embedder searches', () => {
+    const env = { HIPPO_USER_DATA_DIR: '/tmp/p' };
+    const searched = modelSearchPaths({ env, userDataDir: defaultUserDataDir(appDataEnv(env)) });
+    expect(searched).toContain(appModelDir(env));
+  });
+
+  it('copies settings an earlier version kept in Electron userData, once, and leaves the old file', () => {
+    const tmp = makeTempDir('hippo-settings-move-');
+    cleanups.push(tmp.cleanup);
+    const legacyDir = join(tmp.dir, 'electron-user-data');
+    mkdirSync(legacyDir);
+    writeFileSync(join(legacyDir, 'settings.json'), '{"hotkey":"Alt+H","launchAtLogin":true,"theme":"dark"}');
+    const env = { HIPPO_HOME: join(tmp.dir, 'home') };
+    const file = appSettingsFile(env, legacyDir);
+    expect(file).toBe(join(tmp.dir, 'home', 'settings.json'));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ hotkey: 'Alt+H', theme: 'dark' });
+    expect(existsSync(join(legacyDir, 'settings.json'))).toBe(true);
+    // The file in the data folder wins from then on.
+    writeFileSync(file, '{"theme":"light"}');
+    appSettingsFile(env, legacyDir);
+    expect(readFileSync(file, 'utf8')).toBe('{"theme":"light"}');
   });
 });
 
