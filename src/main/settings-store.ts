@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { z } from 'zod';
@@ -123,10 +123,15 @@ export class SettingsStore {
 
   /**
    * Validates the change (HippoError BAD_INPUT when it is wrong), writes the file, and only then
-   * makes it current, so a failed write leaves the app and the file agreeing.
+   * makes it current, so a failed write leaves the app and the file agreeing. Fields the patch does
+   * not name keep the file's values, which another process may have changed since this one read it.
    */
   update(patch: Partial<Settings>): Settings {
-    const next = parseInput(Settings, { ...this.current, ...patch });
+    // `hippo serve` writes the theme to the same file while the app runs: merge onto what the file
+    // says now, so neither undoes the other's change. A file that cannot be used counts for nothing.
+    const onDisk = readSettings(this.filePath);
+    const base = onDisk.problem === null && existsSync(this.filePath) ? onDisk.settings : this.current;
+    const next = parseInput(Settings, { ...base, ...patch });
     writeSettings(this.filePath, next);
     this.current = next;
     return this.get();

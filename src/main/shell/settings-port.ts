@@ -109,7 +109,8 @@ export class ShellSettings implements SettingsPort {
     }
     const after = store.get();
     if (stored.launchAtLogin !== undefined && loginItems) applyLaunchAtLogin(loginItems, after.launchAtLogin);
-    if (stored.theme !== undefined) applyTheme?.(after.theme);
+    // The file may bring a theme `hippo serve`'s page chose meanwhile: apply that too.
+    if (stored.theme !== undefined || after.theme !== before.theme) applyTheme?.(after.theme);
     if ((stored.apiEnabled !== undefined || stored.apiPort !== undefined) && api)
       await api.configure({ enabled: after.apiEnabled, port: after.apiPort });
     this.opts.onChanged?.();

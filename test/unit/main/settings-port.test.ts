@@ -169,6 +169,17 @@ describe('ShellSettings (the desktop app)', () => {
     });
   });
 
+  it('keeps and applies a theme the page of `hippo serve` saved meanwhile', async () => {
+    const settings = open();
+    await settings.applyStored();
+    const served = new ShellSettings({ store: new SettingsStore(file), editable: ['theme'] });
+    await served.update({ theme: 'dark' });
+    const view = await settings.update({ hotkey: 'Alt+Shift+H' });
+    expect(view.settings).toMatchObject({ hotkey: 'Alt+Shift+H', theme: 'dark' });
+    expect(themes).toEqual(['system', 'dark']);
+    expect(saved()).toMatchObject({ hotkey: 'Alt+Shift+H', theme: 'dark' });
+  });
+
   it('holds the old hotkey again when the file cannot be written', async () => {
     const settings = open();
     await settings.applyStored();

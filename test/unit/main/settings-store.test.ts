@@ -125,6 +125,27 @@ describe('settings store', () => {
     expect(loaded.problem).toMatch(/could not read/);
   });
 
+  it("a change keeps what another process wrote meanwhile (the app's hotkey, serve's theme)", () => {
+    const app = new SettingsStore(file);
+    const served = new SettingsStore(file);
+    app.update({ hotkey: 'Alt+Shift+H', apiEnabled: true });
+    served.update({ theme: 'dark' });
+    expect(new SettingsStore(file).get()).toEqual({
+      ...DEFAULT_SETTINGS,
+      hotkey: 'Alt+Shift+H',
+      apiEnabled: true,
+      theme: 'dark',
+    });
+    // A file that cannot be used is not merged from: the store's own values are kept.
+    writeFileSync(file, '{ broken');
+    expect(app.update({ launchAtLogin: true })).toEqual({
+      ...DEFAULT_SETTINGS,
+      hotkey: 'Alt+Shift+H',
+      apiEnabled: true,
+      launchAtLogin: true,
+    });
+  });
+
   it('a failed write leaves the current settings and the file unchanged', () => {
     const store = new SettingsStore(file);
     store.update({ theme: 'light' });
