@@ -19,14 +19,10 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: { include: NATIVE_MODULES },
-      // The embedder worker is a second entry so it is built, and its imports checked, before anything
-      // forks it. utility-host.ts locates it through a `?modulePath` import, which bundles its own copy
-      // once index.ts imports utility-host; drop this input then so the worker is not shipped twice.
+      // One entry: the embedder worker is built (once, into chunks/) by utility-host.ts's
+      // `?modulePath` import, which also gives main the path it forks at run time.
       rolldownOptions: {
-        input: {
-          index: fromRoot('src/main/index.ts'),
-          'embedder-worker': fromRoot('src/utility/embedder-worker.ts'),
-        },
+        input: { index: fromRoot('src/main/index.ts') },
       },
     },
   },

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp, type BuiltApp } from './build-app';
+import { buildApp, REPO_ROOT, type BuiltApp } from './build-app';
+import { metaCsp } from './meta-csp';
 
 describe('electron-vite build', () => {
   let app: BuiltApp;
@@ -38,7 +39,10 @@ describe('electron-vite build', () => {
     expect(existsSync(htmlPath), app.log).toBe(true);
     const html = readFileSync(htmlPath, 'utf8');
 
-    expect(html).toContain("default-src 'self'; script-src 'self'");
+    // The built page keeps the source page's policy (renderer-csp.test.ts checks it against main's).
+    const source = readFileSync(join(REPO_ROOT, 'src', 'renderer', 'index.html'), 'utf8');
+    expect(metaCsp(html)).toContain("default-src 'none'");
+    expect(metaCsp(html)).toBe(metaCsp(source));
     expect(html).not.toContain('.tsx');
 
     const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1] ?? '');
@@ -55,10 +59,17 @@ describe('electron-vite build', () => {
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
   });
 
-  it('builds the embedder worker as its own main-process entry with the native addons left external', () => {
-    const workerJs = join(app.dir, 'main', 'embedder-worker.js');
-    expect(existsSync(workerJs), app.log).toBe(true);
-    const worker = readFileSync(workerJs, 'utf8');
+  it('emits the embedder worker once, where the main bundle forks it from, with native addons external', () => {
+    const main = readFileSync(join(app.dir, 'main', 'index.js'), 'utf8');
+    const forked = /join(?:\$\d+)?\(import\.meta\.dirname, "([^"]*embedder-worker[^"]*\.js)"\)/.exec(main);
+    expect(forked, 'main locates the worker through its ?modulePath import').not.toBeNull();
+    const emitted = readdirSync(join(app.dir, 'main'), { recursive: true })
+      .map(String)
+      .filter((f) => /embedder-worker/.test(f));
+    expect(emitted, 'worker files in main/').toEqual([join(forked![1]!)]);
+
+    const worker = readFileSync(join(app.dir, 'main', forked![1]!), 'utf8');
+    expect(worker).toContain('process.parentPort');
     // Loaded from node_modules at run time (statically or lazily), never inlined with its .node binding.
     expect(worker).toMatch(/(from |import\()"onnxruntime-node"/);
     expect(worker).not.toContain('onnxruntime_binding');
