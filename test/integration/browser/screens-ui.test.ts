@@ -4,7 +4,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekStart } from '../../../src/main/app-service/weekly-counts';
 import { SettingsStore, SETTINGS_FILE } from '../../../src/main/settings-store';
-import { ShellSettings } from '../../../src/main/shell/settings-port';
+import type { ManagedEmbedder } from '../../../src/main/embedder/embedder-pool';
+import { GlobalHotkey } from '../../../src/main/hotkey';
+import { ApiServerPort } from '../../../src/main/shell/api-server-port';
+import { ALL_SETTING_KEYS, ShellSettings } from '../../../src/main/shell/settings-port';
 import { createHttpClient } from '../../../src/renderer/src/api/http-client';
 import type { HippoClient } from '../../../src/shared/ipc-contract';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -305,4 +308,153 @@ describe.skipIf(!haveChromium)('the Labels, Insights and Settings screens in Chr
         expect(failed, failed.join('\n')).toEqual([]);
         await context.close();
       });
+});
+
+/**
+ * Settings as the desktop app offers them (everything editable), in Chromium: the page is the same,
+ * only the face behind the service differs. The OS's shortcut registry is the one part that cannot
+ * run here (no Electron), so a registry that holds one shortcut "for another app" stands in for it.
+ */
+describe.skipIf(!haveChromium)('Settings with everything editable, in Chromium', () => {
+  const TAKEN = 'CommandOrControl+Shift+K';
+  let app: BuiltApp;
+  let t: TestServer;
+  let browser: Browser;
+  let tmp: ReturnType<typeof makeTempDir>;
+  let settingsFile: string;
+  let apiServer: ApiServerPort | null = null;
+  const registered: string[] = [];
+  const apiPort = 40_000 + Math.floor(Math.random() * 20_000);
+
+  beforeAll(async () => {
+    app = await buildApp();
+    tmp = makeTempDir('hippo-settings-');
+    settingsFile = join(tmp.dir, SETTINGS_FILE);
+    const hotkey = new GlobalHotkey(
+      {
+        register: (accelerator) => {
+          if (accelerator === TAKEN) return false;
+          registered.push(accelerator);
+          return true;
+        },
+        unregister: (accelerator) => void registered.splice(registered.indexOf(accelerator), 1),
+      },
+      () => undefined,
+    );
+    // The in-app API server needs the memory the test server opens; it is made right after.
+    const api = () => apiServer!;
+    t = await startTestServer({
+      rendererDir: join(app.dir, 'renderer'),
+      settings: new ShellSettings({
+        store: new SettingsStore(settingsFile),
+        editable: ALL_SETTING_KEYS,
+        hotkey,
+        api: { configure: (c) => api().configure(c) },
+      }),
+      api: { status: () => api().status(), regenerateToken: () => api().regenerateToken() },
+    });
+    apiServer = new ApiServerPort({
+      memory: t.mem.memory,
+      // The harness opened the memory with createNodeEmbedder, the managed embedder this types for.
+      embedder: t.mem.embedder as ManagedEmbedder | null,
+      tokenFile: join(tmp.dir, 'app-api-token'),
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await apiServer?.close();
+    await t?.close();
+    app?.remove();
+    tmp?.cleanup();
+  });
+
+  const saved = (): Record<string, unknown> => JSON.parse(readFileSync(settingsFile, 'utf8'));
+
+  it('saves a hotkey, says when another app holds one, and runs the API server with a token to show, copy and regenerate', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const page = await context.newPage();
+    const failed: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') failed.push(m.text());
+    });
+    await page.goto(`${t.server.openUrl}#settings`);
+    const settings = page.getByRole('region', { name: 'Settings' });
+    const status = settings.getByRole('status');
+
+    const hotkey = settings.getByRole('textbox', { name: 'Global hotkey' });
+    await expect.poll(() => hotkey.inputValue()).toBe('CommandOrControl+Shift+Space');
+    await hotkey.fill('CommandOrControl+Alt+H');
+    await settings.getByRole('button', { name: 'Save hotkey' }).click();
+    await expect.poll(() => status.textContent()).toBe('Saved.');
+    expect(saved()).toMatchObject({ hotkey: 'CommandOrControl+Alt+H' });
+    expect(registered).toEqual(['CommandOrControl+Alt+H']);
+
+    await hotkey.fill(TAKEN);
+    await settings.getByRole('button', { name: 'Save hotkey' }).click();
+    await expect
+      .poll(() => settings.getByRole('alert').first().textContent())
+      .toBe(
+        `The hotkey does not work right now: The shortcut "${TAKEN}" is already used by another app; choose another in Settings.`,
+      );
+    expect(await hotkey.getAttribute('aria-invalid')).toBe('true');
+
+    await settings.getByRole('checkbox', { name: 'Start Hippo when I log in' }).check();
+    await expect.poll(() => saved().launchAtLogin).toBe(true);
+
+    // A port below 1024 is refused by the field, in words; nothing is saved.
+    const port = settings.getByRole('textbox', { name: 'Port' });
+    await port.fill('80');
+    await settings.getByRole('button', { name: 'Save port' }).click();
+    await expect.poll(() => settings.getByText('api_port must be 1024-65535').count()).toBe(1);
+    expect(saved().apiPort).not.toBe(80);
+    await port.fill(String(apiPort));
+    await settings.getByRole('button', { name: 'Save port' }).click();
+    await expect.poll(() => saved().apiPort).toBe(apiPort);
+
+    await settings.getByRole('checkbox', { name: 'Run the API server' }).check();
+    await expect.poll(() => settings.getByText(`http://127.0.0.1:${apiPort}`).count()).toBe(1);
+    const token = apiServer!.status().token!;
+    const tokenCode = settings.getByLabel('API token (hidden)');
+    expect(await tokenCode.textContent()).not.toContain(token);
+    await settings.getByRole('button', { name: 'Show token' }).click();
+    expect(await settings.getByLabel('API token', { exact: true }).textContent()).toBe(token);
+
+    // Without clipboard permission the copy fails, and the page says what to do instead.
+    await settings.getByRole('button', { name: 'Copy token' }).click();
+    await expect.poll(() => status.textContent()).toMatch(/^(Token copied\.|Could not copy here)/);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.server.url });
+    await settings.getByRole('button', { name: 'Copy token' }).click();
+    await expect.poll(() => status.textContent()).toBe('Token copied.');
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(token);
+    await page.screenshot({ path: join(SHOTS, 'settings-desktop-api.png'), fullPage: true });
+
+    await settings.getByRole('button', { name: 'Regenerate token…' }).click();
+    const confirm = settings.getByRole('alertdialog');
+    expect(await confirm.textContent()).toContain('Scripts and agents using the old token will stop working');
+    await confirm.getByRole('button', { name: 'Regenerate' }).click();
+    await expect.poll(() => status.textContent()).toBe('New token made. Scripts need the new one now.');
+    const fresh = apiServer!.status().token!;
+    expect(fresh).not.toBe(token);
+    expect(await settings.getByLabel('API token', { exact: true }).textContent()).toBe(fresh);
+    const call = (bearer: string) =>
+      fetch(`http://127.0.0.1:${apiPort}/api/v1/call/stats:get`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: '{}',
+      }).then((r) => r.status);
+    expect(await call(token)).toBe(401);
+    expect(await call(fresh)).toBe(200);
+
+    await settings.getByRole('checkbox', { name: 'Run the API server' }).uncheck();
+    await expect.poll(() => apiServer!.status().running).toBe(false);
+    // The one failed request is the port 80 the service refused (400), on purpose above.
+    expect(
+      failed.filter((m) => !m.includes('400 (Bad Request)')),
+      failed.join('\n'),
+    ).toEqual([]);
+    expect(failed).toHaveLength(1);
+    await context.close();
+  });
 });

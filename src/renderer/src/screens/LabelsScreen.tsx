@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { Label } from '../../../shared/contract';
 import { factsWord, type LabelsState } from '../store/labels-store';
+import { NoticeToast } from './NoticeToast';
 import './LabelsScreen.css';
 
 /** Every label with its number of facts; rename one inline, or merge one into another after a confirm. */
@@ -23,9 +24,7 @@ export function LabelsScreen({ store }: { store: StoreApi<LabelsState> }) {
           {error}
         </p>
       )}
-      <p className="labels-notice" role="status">
-        {notice}
-      </p>
+      <NoticeToast notice={notice} onDismiss={() => store.setState({ notice: null })} />
       {labels === null && !error && <p className="note">Loading labels…</p>}
       {labels?.length === 0 && (
         <p className="note empty-state">

@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { SettingKey, Theme } from '../../../shared/ipc-contract';
 import type { SettingsState } from '../store/settings-store';
+import { NoticeToast } from './NoticeToast';
 import './SettingsScreen.css';
 
 const THEMES: { value: Theme; title: string }[] = [
@@ -28,9 +29,7 @@ export function SettingsScreen({ store }: { store: StoreApi<SettingsState> }) {
         </p>
       )}
       {settingsNote && <p className="note">{settingsNote}. What this page can show is below.</p>}
-      <p className="settings-notice" role="status">
-        {notice}
-      </p>
+      <NoticeToast notice={notice} onDismiss={() => store.setState({ notice: null })} />
       <AppearanceSection store={store} />
       <CaptureSection store={store} />
       <DataSection store={store} />
@@ -153,7 +152,13 @@ function CaptureSection({ store }: { store: StoreApi<SettingsState> }) {
         <FieldError store={store} field="hotkey" id="hotkey-error" />
       </div>
       <p className="note">
-        Opens a small window to remember a fact from anywhere, e.g. <code>CommandOrControl+Shift+Space</code>.
+        Opens a small window to remember a fact from anywhere
+        {canHotkey ? (
+          <>
+            , e.g. <code>CommandOrControl+Shift+Space</code>
+          </>
+        ) : null}
+        .
       </p>
 
       <label className="check-row">
@@ -284,19 +289,27 @@ function ApiSection({ store }: { store: StoreApi<SettingsState> }) {
   return (
     <Section title="API server">
       <p className="note">A local HTTP API for your scripts and agents, reachable only from this computer.</p>
-      <label className="check-row">
-        <input
-          type="checkbox"
-          checked={enabled}
-          disabled={!canEnable || saving === 'api_enabled'}
-          onChange={(e) => void store.getState().update({ api_enabled: e.target.checked })}
-        />
-        Run the API server
-        {!canEnable && <span className="readonly-reason">{reason}</span>}
-      </label>
+      {canEnable ? (
+        <label className="check-row">
+          <input
+            type="checkbox"
+            checked={enabled}
+            disabled={saving === 'api_enabled'}
+            onChange={(e) => void store.getState().update({ api_enabled: e.target.checked })}
+          />
+          Run the API server
+        </label>
+      ) : (
+        // This page may itself be served by the API (`hippo serve`): the desktop app's on/off and
+        // port settings would contradict what runs here, so only what runs is shown.
+        <p className="readonly-row">
+          <span>On/off, port and token</span>
+          <span className="readonly-reason">{reason}</span>
+        </p>
+      )}
       <FieldError store={store} field="api_enabled" id="api-enabled-error" />
 
-      {canPort ? (
+      {canPort && (
         <form
           className="inline-form"
           onSubmit={(e) => {
@@ -319,14 +332,6 @@ function ApiSection({ store }: { store: StoreApi<SettingsState> }) {
             Save port
           </button>
         </form>
-      ) : (
-        view && (
-          <p className="readonly-row">
-            <span>Port</span>
-            <code>{view.settings.api_port}</code>
-            <span className="readonly-reason">{reason}</span>
-          </p>
-        )
       )}
       <FieldError store={store} field="api_port" id="api-port-error" />
 
@@ -409,11 +414,6 @@ function ApiSection({ store }: { store: StoreApi<SettingsState> }) {
             </button>
           </div>
         </div>
-      )}
-      {api && !api.manageable && !api.url && (
-        <p className="note">
-          <span className="readonly-reason">{reason}</span>
-        </p>
       )}
     </Section>
   );

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Label } from '../../../shared/contract';
 import type { HippoClient } from '../../../shared/ipc-contract';
+import { clearNoticeAfter } from './notice';
 
 /** A rename that was refused, with the label that holds the name when merging is the way out. */
 export interface RenameProblem {
@@ -46,9 +47,12 @@ const byCount = (a: Label, b: Label): number => b.fact_count - a.fact_count || a
 export const factsWord = (n: number): string => `${n} ${n === 1 ? 'fact' : 'facts'}`;
 
 /** The Labels screen's state: every label of the space with its count, renamed and merged over one HippoClient. */
-export function createLabelsStore(client: HippoClient): StoreApi<LabelsState> {
+export function createLabelsStore(
+  client: HippoClient,
+  opts: { noticeMs?: number } = {},
+): StoreApi<LabelsState> {
   let seq = 0;
-  return createStore<LabelsState>()((set, get) => {
+  const store = createStore<LabelsState>()((set, get) => {
     async function load(): Promise<void> {
       const mine = ++seq;
       const r = await client['labels:list']({});
@@ -167,6 +171,7 @@ export function createLabelsStore(client: HippoClient): StoreApi<LabelsState> {
       },
     };
   });
+  return clearNoticeAfter(store, opts.noticeMs);
 }
 
 /** The service's messages start with the field they are about ("name: …"); a person does not need it. */

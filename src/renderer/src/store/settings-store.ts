@@ -9,6 +9,7 @@ import type {
   SettingsView,
   Theme,
 } from '../../../shared/ipc-contract';
+import { clearNoticeAfter } from './notice';
 
 /** Refresh of the model state while a download runs, for the progress bar. */
 export const MODEL_POLL_MS = 1_000;
@@ -70,7 +71,7 @@ export interface SettingsState {
 /** The Settings screen's state over one HippoClient; each face shows what it offers. */
 export function createSettingsStore(
   client: HippoClient,
-  opts: { storage?: KeyValue; pollMs?: number } = {},
+  opts: { storage?: KeyValue; pollMs?: number; noticeMs?: number } = {},
 ): StoreApi<SettingsState> {
   const pollMs = opts.pollMs ?? MODEL_POLL_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -84,7 +85,7 @@ export function createSettingsStore(
     }
   };
 
-  return createStore<SettingsState>()((set, get) => {
+  const store = createStore<SettingsState>()((set, get) => {
     function pollModel(): void {
       clearTimeout(timer);
       if (!polling || get().model?.state !== 'downloading') return;
@@ -143,14 +144,20 @@ export function createSettingsStore(
       async update(patch) {
         const keys = Object.keys(patch) as SettingKey[];
         const key = keys[0] ?? null;
-        set({ saving: key, notice: null });
+        const before = get().view;
+        // Shown at once (a checkbox must not spring back while the app saves); undone if refused.
+        set({
+          saving: key,
+          notice: null,
+          view: before && { ...before, settings: { ...before.settings, ...patch } },
+        });
         const r = await client['settings:update']({ patch });
         set({ saving: null });
         const fieldErrors = { ...get().fieldErrors };
         for (const k of keys) delete fieldErrors[k];
         if (!r.ok) {
           for (const k of keys) fieldErrors[k] = readable(r.error.message);
-          set({ fieldErrors });
+          set({ fieldErrors, view: before });
           return false;
         }
         setView(r.value);
@@ -226,6 +233,7 @@ export function createSettingsStore(
       },
     };
   });
+  return clearNoticeAfter(store, opts.noticeMs);
 }
 
 /** "patch.api_port: api_port must be 1024-65535" → "api_port must be 1024-65535". */
