@@ -9,6 +9,7 @@ import { GlobalHotkey } from '../../../src/main/hotkey';
 import { ApiServerPort } from '../../../src/main/shell/api-server-port';
 import { ALL_SETTING_KEYS, ShellSettings } from '../../../src/main/shell/settings-port';
 import { createHttpClient } from '../../../src/renderer/src/api/http-client';
+import { NOT_AUTHORIZED } from '../../../src/renderer/src/api/messages';
 import type { HippoClient } from '../../../src/shared/ipc-contract';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
@@ -455,6 +456,56 @@ describe.skipIf(!haveChromium)('Settings with everything editable, in Chromium',
       failed.join('\n'),
     ).toEqual([]);
     expect(failed).toHaveLength(1);
+    await context.close();
+  });
+});
+
+describe.skipIf(!haveChromium)('the screens with an empty memory, and without the token, in Chromium', () => {
+  let app: BuiltApp;
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await buildApp();
+    t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    app?.remove();
+  });
+
+  it('says there is nothing yet instead of showing empty tables and charts', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const page = await context.newPage();
+    await page.goto(`${t.server.openUrl}#labels`);
+    const labels = page.getByRole('region', { name: 'Labels' });
+    await expect.poll(() => labels.textContent()).toContain('No labels yet.');
+    expect(await labels.getByRole('table').count()).toBe(0);
+    expect(await labels.getByRole('combobox').count()).toBe(0);
+
+    await page.goto(`${t.server.url}/#insights`);
+    const insights = page.getByRole('region', { name: 'Insights' });
+    await expect.poll(() => insights.textContent()).toContain('Nothing captured in the last 12 weeks.');
+    expect(await insights.textContent()).toContain('No labelled facts yet.');
+    expect(await insights.textContent()).toContain('Nothing remembered yet.');
+    await page.screenshot({ path: join(SHOTS, 'screens-insights-empty.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('says in words that it is not authorized on every screen, not a blank page', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const page = await context.newPage();
+    for (const screen of ['Labels', 'Insights', 'Settings']) {
+      await page.goto(`${t.server.url}/#${screen.toLowerCase()}`);
+      const region = page.getByRole('region', { name: screen });
+      await expect.poll(() => region.getByRole('alert').first().textContent()).toBe(NOT_AUTHORIZED);
+      // One sentence, not one per part of the screen.
+      expect(await region.getByRole('alert').count()).toBe(1);
+    }
+    await page.screenshot({ path: join(SHOTS, 'screens-settings-unauthorized.png'), fullPage: true });
     await context.close();
   });
 });

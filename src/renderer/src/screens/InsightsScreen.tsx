@@ -70,7 +70,11 @@ function WeeklyChart({ weeks }: { weeks: WeekCount[] }) {
             title={`Week of ${shortDate(w.week_start)}: ${w.count}`}
           >
             <span className="weekly-count">{w.count > 0 ? w.count : ''}</span>
-            <span className="weekly-fill" style={{ height: `${(w.count / max) * 100}%` }} />
+            {/* An empty week draws no bar, only the baseline under it. */}
+            <span
+              className={w.count === 0 ? 'weekly-fill empty' : 'weekly-fill'}
+              style={{ height: `${(w.count / max) * 100}%` }}
+            />
             <span className="weekly-week">{shortDate(w.week_start)}</span>
           </div>
         ))}

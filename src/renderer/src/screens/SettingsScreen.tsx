@@ -14,7 +14,7 @@ const THEMES: { value: Theme; title: string }[] = [
 
 /** The app's preferences, the model and the API server; each face shows what it can change. */
 export function SettingsScreen({ store }: { store: StoreApi<SettingsState> }) {
-  const { error, notice, settingsNote } = useStore(store);
+  const { error, notice, settingsNote, info } = useStore(store);
   useEffect(() => {
     void store.getState().load();
     return () => store.getState().stop();
@@ -30,11 +30,17 @@ export function SettingsScreen({ store }: { store: StoreApi<SettingsState> }) {
       )}
       {settingsNote && <p className="note">{settingsNote}. What this page can show is below.</p>}
       <NoticeToast notice={notice} onDismiss={() => store.setState({ notice: null })} />
-      <AppearanceSection store={store} />
-      <CaptureSection store={store} />
-      <DataSection store={store} />
-      <ModelSection store={store} />
-      <ApiSection store={store} />
+      {info === null && !error && <p className="note">Loading settings…</p>}
+      {/* Without app:info the memory is unreachable: the sections would only say "…" and "Loading". */}
+      {info && (
+        <>
+          <AppearanceSection store={store} />
+          <CaptureSection store={store} />
+          <DataSection store={store} />
+          <ModelSection store={store} />
+          <ApiSection store={store} />
+        </>
+      )}
       {/* Import and export: src/renderer/src/screens/ImportExportPanel.tsx mounts here once it lands. */}
       <div className="settings-gap" aria-hidden="true" />
     </section>
@@ -93,7 +99,7 @@ function AppearanceSection({ store }: { store: StoreApi<SettingsState> }) {
         {local
           ? 'Kept in this browser. System follows your computer’s light or dark mode.'
           : 'System follows your computer’s light or dark mode.'}
-        {!editable && <span className="readonly-reason"> {reason}</span>}
+        {!editable && <span className="readonly-reason">{reason}</span>}
       </p>
     </Section>
   );
