@@ -1,29 +1,72 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { FactsState } from '../store/facts-store';
+import { FactEditor } from './FactEditor';
+import { FactFilters } from './FactFilters';
+import { FactItem } from './FactItem';
+import './FactsScreen.css';
 import { groupByDay } from './format';
+import { ImportExportPanel } from './ImportExportPanel';
 import { ToastBar } from './ToastBar';
 
-/** Every live fact, newest first, under its day; or the Trash, where facts are restored or purged. */
+/**
+ * Every live fact, newest first, under its day, filtered and a page at a time, each editable in
+ * place; or the Trash, where facts are restored or purged. Import and export open from the toolbar.
+ */
 export function FactsScreen({ store }: { store: StoreApi<FactsState> }) {
-  const { view, facts, total, error, toast } = useStore(store);
-  const { show, forget, restore, purge, undo, dismissToast } = store.getState();
+  const s = useStore(store);
+  const { view, facts, total, error, toast, filters } = s;
+  const { show, forget, restore, purge, undo, dismissToast, reload, loadChoices } = store.getState();
+  const [editing, setEditing] = useState<number | null>(null);
+  const [panelOpen, setPanelOpen] = useState(false);
   useEffect(() => {
     void store.getState().reload();
+    void store.getState().loadChoices();
   }, [store]);
 
   const trash = view === 'trash';
+  const filtered = Object.keys(filters).some((k) => k !== 'space');
+  const noun = (n: number) => (n === 1 ? 'fact' : 'facts');
+  const labelNames = s.labels.map((l) => l.name);
   return (
-    <section aria-label={trash ? 'Trash' : 'Facts'}>
-      <div className="segmented" role="group" aria-label="Which facts">
-        <button type="button" aria-pressed={!trash} onClick={() => void show('timeline')}>
-          Timeline
-        </button>
-        <button type="button" aria-pressed={trash} onClick={() => void show('trash')}>
-          Trash
+    <section className="facts-screen" aria-label={trash ? 'Trash' : 'Facts'}>
+      <div className="facts-toolbar">
+        <div className="segmented" role="group" aria-label="Which facts">
+          <button type="button" aria-pressed={!trash} onClick={() => void show('timeline')}>
+            Timeline
+          </button>
+          <button type="button" aria-pressed={trash} onClick={() => void show('trash')}>
+            Trash
+          </button>
+        </div>
+        <button
+          type="button"
+          className="toolbar-button"
+          aria-expanded={panelOpen}
+          onClick={() => setPanelOpen(!panelOpen)}
+        >
+          Import / export
         </button>
       </div>
+      {/* Hidden, not unmounted: an import keeps its progress and its Undo while the panel is closed. */}
+      <div hidden={!panelOpen}>
+        <ImportExportPanel
+          client={s.client}
+          {...(filters.space === undefined ? {} : { space: filters.space })}
+          onChange={() => {
+            void reload();
+            void loadChoices();
+          }}
+        />
+      </div>
+      <FactFilters
+        filters={filters}
+        labels={s.labels}
+        categories={s.categories}
+        defaultSpace={s.defaultSpace}
+        setFilters={store.getState().setFilters}
+      />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -31,14 +74,20 @@ export function FactsScreen({ store }: { store: StoreApi<FactsState> }) {
       )}
       {facts && (
         <p className="note">
-          {trash
-            ? `${total} forgotten ${total === 1 ? 'fact' : 'facts'}: restore them or delete them for good.`
-            : `${total} ${total === 1 ? 'fact' : 'facts'}, newest first.`}
+          {`${total} ${trash ? 'forgotten ' : ''}${noun(total)}`}
+          {filtered ? ` ${total === 1 ? 'matches' : 'match'} the filters` : ''}
+          {trash ? ': restore them or delete them for good.' : ', newest first.'}
           {facts.length < total ? ` Showing the newest ${facts.length}.` : ''}
         </p>
       )}
       {facts?.length === 0 && (
-        <p className="note">{trash ? 'The trash is empty.' : 'Nothing remembered yet.'}</p>
+        <p className="note">
+          {filtered
+            ? 'No facts match these filters.'
+            : trash
+              ? 'The trash is empty.'
+              : 'Nothing remembered yet.'}
+        </p>
       )}
       {facts &&
         groupByDay(facts).map((group) => (
@@ -46,52 +95,39 @@ export function FactsScreen({ store }: { store: StoreApi<FactsState> }) {
             <h2 className="day-heading">{group.day}</h2>
             <ol className="results">
               {group.items.map((f) => (
-                <li key={f.id} className="result">
-                  <span className="result-content">{f.content}</span>
-                  <span className="result-meta">
-                    {f.label ? <span className="chip">{f.label}</span> : null}
-                    <span>{f.category}</span>
-                    <time dateTime={f.created_at}>
-                      {new Date(f.created_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
-                    </time>
-                  </span>
-                  {trash ? (
-                    <span className="result-actions">
-                      <button
-                        type="button"
-                        className="link-button"
-                        aria-label={`Restore “${f.content}”`}
-                        onClick={() => void restore(f.id)}
-                      >
-                        Restore
-                      </button>
-                      <button
-                        type="button"
-                        className="link-button danger"
-                        aria-label={`Delete “${f.content}” for good`}
-                        onClick={() => {
-                          if (window.confirm(`Delete “${f.content}” for good? This cannot be undone.`))
-                            void purge(f.id);
-                        }}
-                      >
-                        Delete for good
-                      </button>
-                    </span>
+                <li key={f.id} className={editing === f.id ? 'result editing' : 'result'}>
+                  {editing === f.id && !trash ? (
+                    <FactEditor
+                      fact={f}
+                      labels={labelNames}
+                      categories={s.categories}
+                      save={(patch) => store.getState().update(f.id, patch)}
+                      history={() => store.getState().history(f.id)}
+                      onClose={() => setEditing(null)}
+                    />
                   ) : (
-                    <button
-                      type="button"
-                      className="link-button"
-                      aria-label={`Forget “${f.content}”`}
-                      onClick={() => void forget(f.id)}
-                    >
-                      Forget
-                    </button>
+                    <FactItem
+                      fact={f}
+                      trash={trash}
+                      onEdit={() => setEditing(f.id)}
+                      onForget={() => void forget(f.id)}
+                      onRestore={() => void restore(f.id)}
+                      onPurge={() => void purge(f.id)}
+                    />
                   )}
                 </li>
               ))}
             </ol>
           </section>
         ))}
+      {facts && facts.length < total && (
+        <div className="show-more">
+          <button type="button" disabled={s.loadingMore} onClick={() => void store.getState().loadMore()}>
+            {s.loadingMore ? 'Loading…' : 'Show more'}
+          </button>
+          <span className="note">{`${facts.length} of ${total} shown`}</span>
+        </div>
+      )}
       <ToastBar toast={toast} onUndo={() => void undo()} onDismiss={dismissToast} />
     </section>
   );

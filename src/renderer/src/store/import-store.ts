@@ -96,8 +96,11 @@ export interface ImportExportState {
 }
 
 export interface ImportStoreOptions {
-  /** The space facts are imported into and exported from; absent means the default space. */
-  space?: string;
+  /**
+   * The space facts are imported into and exported from (absent: the default space); a function
+   * is asked at each import and export, so the panel can follow the space the screen shows.
+   */
+  space?: string | (() => string | undefined);
   /** Called when the memory's facts changed (a batch imported, an import undone). */
   onChange?: () => void;
   now?: () => Date;
@@ -122,7 +125,12 @@ export function createImportStore(
   client: HippoClient,
   opts: ImportStoreOptions = {},
 ): StoreApi<ImportExportState> {
-  const space = opts.space === undefined ? {} : { space: opts.space };
+  const spaceNow = (): { space?: string } => {
+    const space = typeof opts.space === 'function' ? opts.space() : opts.space;
+    return space === undefined ? {} : { space };
+  };
+  // Undo forgets in the space the import went to, whatever the screen shows by then.
+  let importSpace: { space?: string } = {};
   const now = opts.now ?? (() => new Date());
   const changed = () => opts.onChange?.();
 
@@ -160,6 +168,7 @@ export function createImportStore(
         return set({ phase: 'invalid', message: `“${fileName}” holds no facts to import.` });
 
       set({ phase: 'importing', total: records.length });
+      const space = (importSpace = spaceNow());
       const counts = { created: 0, duplicate: 0, merged: 0 };
       const createdIds: number[] = [];
       let done = 0;
@@ -215,7 +224,7 @@ export function createImportStore(
       const worker = async () => {
         while (failure === null && next < ids.length) {
           const id = ids[next++]!;
-          const r = await client['facts:forget']({ id, ...space });
+          const r = await client['facts:forget']({ id, ...importSpace });
           // Deleted for good meanwhile: nothing left to forget.
           if (!r.ok && r.error.code === 'NOT_FOUND') missing++;
           else if (!r.ok) failure = r.error.message;
@@ -251,7 +260,7 @@ export function createImportStore(
     async exportFacts(includeDeleted) {
       if (get().exporting) return null;
       set({ exporting: true, exportError: null, exportMessage: null });
-      const r = await client['facts:export']({ include_deleted: includeDeleted, ...space });
+      const r = await client['facts:export']({ include_deleted: includeDeleted, ...spaceNow() });
       if (!r.ok) {
         set({ exporting: false, exportError: `Export failed: ${r.error.message}` });
         return null;
