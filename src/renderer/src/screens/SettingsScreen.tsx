@@ -226,7 +226,9 @@ function ModelSection({ store }: { store: StoreApi<SettingsState> }) {
           {model.model_id && <span className="note"> ({model.model_id})</span>}
         </p>
       )}
-      {model?.message && needed && <p className="note">{model.message}</p>}
+      {/* The message tells a terminal user where it looked and what to run; with a Download button
+          here that would only confuse. */}
+      {model?.message && needed && !model.can_download && <p className="note">{model.message}</p>}
       {model && model.pending > 0 && (
         <p className="note">{model.pending} facts are waiting for their embedding.</p>
       )}
