@@ -117,7 +117,7 @@ export function App(props: { client: HippoClient; version?: string; view?: 'main
         {screen === 'facts' && <FactsScreen store={factsStore} />}
         {screen === 'labels' && <LabelsScreen store={labelsStore} />}
         {screen === 'insights' && <InsightsScreen store={insightsStore} />}
-        {screen === 'settings' && <SettingsScreen store={settingsStore} />}
+        {screen === 'settings' && <SettingsScreen store={settingsStore} client={client} />}
       </main>
       <footer className="app-footer">
         {version ? `Hippo ${version}` : 'Hippo'} · everything stays on this device

@@ -276,6 +276,25 @@ describe.skipIf(!haveChromium)('the Labels, Insights and Settings screens in Chr
     await context.close();
   });
 
+  it('imports a file and exports the memory from the Settings screen', async () => {
+    const { context, page, failed } = await open('#settings');
+    const panel = page
+      .getByRole('region', { name: 'Settings' })
+      .getByRole('region', { name: 'Import and export' });
+    const before = (await client['stats:get']({})) as { ok: true; value: { facts: number } };
+    await panel.getByLabel('Import facts from a file').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('The piano tuner comes in May\nThe bike shop closes at six\n'),
+    });
+    await expect.poll(() => panel.textContent()).toContain('Imported 2 facts from “notes.txt”: 2 new');
+    const after = await client['stats:get']({});
+    expect(after.ok && after.value.facts).toBe(before.value.facts + 2);
+    await page.screenshot({ path: join(SHOTS, 'settings-import.png'), fullPage: true });
+    expect(failed, failed.join('\n')).toEqual([]);
+    await context.close();
+  });
+
   for (const colorScheme of ['light', 'dark'] as const)
     for (const viewport of [
       { width: 1280, height: 800 },

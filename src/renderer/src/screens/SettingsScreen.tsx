@@ -1,8 +1,9 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
-import type { SettingKey, Theme } from '../../../shared/ipc-contract';
+import type { HippoClient, SettingKey, Theme } from '../../../shared/ipc-contract';
 import type { SettingsState } from '../store/settings-store';
+import { ImportExportPanel } from './ImportExportPanel';
 import { NoticeToast } from './NoticeToast';
 import './SettingsScreen.css';
 
@@ -13,7 +14,7 @@ const THEMES: { value: Theme; title: string }[] = [
 ];
 
 /** The app's preferences, the model and the API server; each face shows what it can change. */
-export function SettingsScreen({ store }: { store: StoreApi<SettingsState> }) {
+export function SettingsScreen({ store, client }: { store: StoreApi<SettingsState>; client: HippoClient }) {
   const { error, notice, settingsNote, info } = useStore(store);
   useEffect(() => {
     void store.getState().load();
@@ -41,8 +42,11 @@ export function SettingsScreen({ store }: { store: StoreApi<SettingsState> }) {
           <ApiSection store={store} />
         </>
       )}
-      {/* Import and export: src/renderer/src/screens/ImportExportPanel.tsx mounts here once it lands. */}
-      <div className="settings-gap" aria-hidden="true" />
+      {info && (
+        <div className="settings-import-export">
+          <ImportExportPanel client={client} />
+        </div>
+      )}
     </section>
   );
 }

@@ -97,7 +97,7 @@ describe('Settings: downloading the model from the screen', () => {
 
   it('downloads with a progress bar, cancels, and resumes to a ready model', async () => {
     const store = createSettingsStore(client, { pollMs: 30 });
-    render(<SettingsScreen store={store} />);
+    render(<SettingsScreen store={store} client={client} />);
     const section = await screen.findByRole('region', { name: 'Embedding model' });
     await waitFor(() => expect(section.textContent).toContain('Not downloaded: recall matches words only.'));
     expect(section.textContent).toContain('1 facts are waiting for their embedding.');
