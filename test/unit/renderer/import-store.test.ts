@@ -211,3 +211,28 @@ describe('the import store', () => {
     expect(again!.jsonl).toBe(all!.jsonl);
   });
 });
+
+describe('an import the memory stops answering halfway', () => {
+  it('says how many facts were imported before the failure, and keeps them undoable', async () => {
+    const t = await startTestServer();
+    try {
+      const base = t.server.url;
+      const store = createImportStore(
+        createHttpClient(t.server.token, (input, init) => fetch(`${base}${String(input)}`, init)),
+      );
+      let closing: Promise<void> | undefined;
+      store.subscribe((s) => {
+        if (s.done === 500 && !closing) closing = t.server.close();
+      });
+      await store.getState().importText('halfway.txt', distinctFacts(1500, 'halfway ').join('\n'));
+      await closing;
+      const state = store.getState();
+      expect(state).toMatchObject({ phase: 'failed', done: 500, total: 1500 });
+      expect(state.message).toMatch(/\(500 of 1500 facts were imported before this; the rest was not\)\.$/);
+      expect(state.createdIds).toHaveLength(500);
+      expect(t.mem.memory.list().total).toBe(500);
+    } finally {
+      await t.mem.close();
+    }
+  });
+});

@@ -89,7 +89,10 @@ export function ImportExportPanel(props: { client: HippoClient; space?: string; 
             >
               <div className="progress-fill" style={{ width: `${percent}%` }} />
             </div>
-            <p className="import-counts" role="status">
+            <p
+              className={s.phase === 'failed' ? 'import-counts error' : 'import-counts'}
+              role={s.phase === 'failed' ? 'alert' : 'status'}
+            >
               {s.phase === 'importing'
                 ? `${s.cancelling ? 'Stopping after this batch…' : 'Importing…'} ${s.done} of ${s.total} facts · ${s.counts.created} new · ${s.counts.duplicate} already known`
                 : s.message}
