@@ -12,7 +12,7 @@ import { createFactsStore } from './store/facts-store';
 import { createInsightsStore } from './store/insights-store';
 import { createLabelsStore } from './store/labels-store';
 import { createMemoryStore } from './store/memory-store';
-import { applyTheme, createSettingsStore } from './store/settings-store';
+import { applyTheme, createSettingsStore, storedTheme, THEME_STORAGE_KEY } from './store/settings-store';
 
 /** The screens in the order the nav shows them; each one's location hash is its id. */
 export const SCREENS = [
@@ -60,6 +60,14 @@ export function App(props: { client: HippoClient; version?: string; view?: 'main
   // this page last used (main.tsx), and in the desktop app the main process also sets the OS-level
   // theme the page sees as prefers-color-scheme.
   useEffect(() => applyTheme(document.documentElement, theme), [theme]);
+  useEffect(() => {
+    // Another window of this app (the quick-capture one, another tab) changed the theme.
+    const follow = (e: StorageEvent): void => {
+      if (e.key === THEME_STORAGE_KEY) settingsStore.setState({ theme: storedTheme(safeLocalStorage()) });
+    };
+    window.addEventListener('storage', follow);
+    return () => window.removeEventListener('storage', follow);
+  }, [settingsStore]);
   useEffect(() => {
     // Back on Search, the other screens may have forgotten, restored or relabelled facts meanwhile.
     if (screen === 'search') void store.getState().connect();

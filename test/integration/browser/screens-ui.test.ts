@@ -175,7 +175,9 @@ describe.skipIf(!haveChromium)('the Labels, Insights and Settings screens in Chr
       .selectOption({ label: 'doctors (1)' });
     await labels.getByRole('combobox', { name: 'Label to keep' }).selectOption({ label: 'appointments (2)' });
     await labels.getByRole('button', { name: 'Merge…' }).click();
-    await labels.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    // Escape on the confirm is Cancel.
+    await labels.getByRole('alertdialog').getByRole('button', { name: 'Merge' }).press('Escape');
+    expect(await labels.getByRole('alertdialog').count()).toBe(0);
     expect(await names()).toEqual({ friends: 4, appointments: 2, doctors: 1 });
     await labels
       .getByRole('combobox', { name: 'Label to merge away' })
@@ -262,6 +264,22 @@ describe.skipIf(!haveChromium)('the Labels, Insights and Settings screens in Chr
     const view = await client['settings:get']({});
     expect(view.ok && view.value.settings.theme).toBe('dark');
     await page.screenshot({ path: join(SHOTS, 'settings-theme-dark.png') });
+
+    // Another window of the app (the quick-capture one) follows without a reload.
+    const other = await context.newPage();
+    await other.goto(`${t.server.url}/#capture`);
+    expect(await other.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')).toBe(
+      DARK_BG,
+    );
+    await settings.getByRole('radio', { name: 'Light' }).check();
+    await expect
+      .poll(() => other.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor'))
+      .toBe(LIGHT_BG);
+    await settings.getByRole('radio', { name: 'Dark' }).check();
+    await expect
+      .poll(() => other.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor'))
+      .toBe(DARK_BG);
+    await other.close();
 
     // The page is dark from its first paint after a reload, and on any screen.
     await page.goto(`${t.server.url}/#labels`);

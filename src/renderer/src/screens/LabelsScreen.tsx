@@ -203,7 +203,14 @@ function MergeConfirm({ store }: { store: StoreApi<LabelsState> }) {
   if (!pending) return null;
   const { from, into } = pending;
   return (
-    <div className="merge-confirm" role="alertdialog" aria-labelledby={titleId}>
+    <div
+      className="merge-confirm"
+      role="alertdialog"
+      aria-labelledby={titleId}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') store.getState().cancelMerge();
+      }}
+    >
       <p id={titleId}>
         Merge “{from.name}” into “{into.name}”? {factsWord(from.fact_count)}{' '}
         {from.fact_count === 1 ? 'moves' : 'move'} to “{into.name}” and “{from.name}” is removed.

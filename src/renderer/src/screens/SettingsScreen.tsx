@@ -402,7 +402,14 @@ function ApiSection({ store }: { store: StoreApi<SettingsState> }) {
         </button>
       )}
       {confirming && (
-        <div className="confirm" role="alertdialog" aria-labelledby={confirmId}>
+        <div
+          className="confirm"
+          role="alertdialog"
+          aria-labelledby={confirmId}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setConfirming(false);
+          }}
+        >
           <p id={confirmId}>
             Make a new token? Scripts and agents using the old token will stop working until they get the new
             one.
