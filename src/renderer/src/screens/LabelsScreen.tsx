@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
-import type { Label } from '../../../shared/contract';
+import { LIMITS, type Label } from '../../../shared/contract';
 import { factsWord, type LabelsState } from '../store/labels-store';
 import { NoticeToast } from './NoticeToast';
 import './LabelsScreen.css';
@@ -114,7 +114,7 @@ function LabelRow({ store, label }: { store: StoreApi<LabelsState>; label: Label
             aria-describedby={problem ? problemId : undefined}
             value={draft}
             autoFocus
-            maxLength={200}
+            maxLength={LIMITS.nameMaxChars}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') cancelRename();
