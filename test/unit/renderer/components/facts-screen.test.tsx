@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { patchOf } from '../../../../src/renderer/src/screens/FactEditor';
@@ -8,6 +8,9 @@ import { createFactsStore } from '../../../../src/renderer/src/store/facts-store
 import type { Fact } from '../../../../src/shared/contract';
 import { distinctFacts } from '../import-fixtures';
 import { openRealClient } from './real-client';
+
+// The real service embeds with a real worker; on a busy machine an answer can take seconds.
+configure({ asyncUtilTimeout: 15_000 });
 
 describe('FactsScreen over the real app service', () => {
   let real: ReturnType<typeof openRealClient>;
