@@ -29,7 +29,9 @@ export function SettingsScreen({ store, client }: { store: StoreApi<SettingsStat
           {error}
         </p>
       )}
-      {settingsNote && <p className="note">{settingsNote}. What this page can show is below.</p>}
+      {settingsNote && (
+        <p className="note">{settingsNote.replace(/\.?$/, '.')} What this page can show is below.</p>
+      )}
       <NoticeToast notice={notice} onDismiss={() => store.setState({ notice: null })} />
       {info === null && !error && <p className="note">Loading settings…</p>}
       {/* Without app:info the memory is unreachable: the sections would only say "…" and "Loading". */}
