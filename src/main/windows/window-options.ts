@@ -45,7 +45,7 @@ export function mainWindowOptions(input: MainWindowOptionsInput): BrowserWindowC
 }
 
 export const QUICK_CAPTURE_WIDTH = 560;
-export const QUICK_CAPTURE_HEIGHT = 160;
+export const QUICK_CAPTURE_HEIGHT = 260;
 
 export interface QuickCaptureWindowOptionsInput {
   preloadPath: string;

@@ -196,7 +196,7 @@ describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 
   });
 
   it('opens the quick-capture view at #capture: only the capture box, focused, and it saves', async () => {
-    const context = await browser.newContext({ viewport: { width: 560, height: 160 } });
+    const context = await browser.newContext({ viewport: { width: 560, height: 260 } });
     const page = await context.newPage();
     await page.goto(`${t.server.openUrl}#capture`);
     const capture = page.getByRole('textbox', { name: 'Remember a fact' });

@@ -40,7 +40,7 @@ async function installBridge(context: BrowserContext, token: string): Promise<vo
   );
 }
 
-describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium at 560×160', () => {
+describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium at 560×260', () => {
   let app: BuiltApp;
   let t: TestServer;
   let browser: Browser;
@@ -82,7 +82,7 @@ describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium 
         (globalThis as unknown as { open(url: string, name: string, features: string): unknown }).open(
           u,
           '_blank',
-          'popup,width=560,height=160',
+          'popup,width=560,height=260',
         );
       }, url),
     ]);
@@ -100,7 +100,7 @@ describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium 
   }
 
   it('as the desktop window: Enter saves and closes it, Escape closes it without saving', async () => {
-    const context = await browser.newContext({ viewport: { width: 560, height: 160 } });
+    const context = await browser.newContext({ viewport: { width: 560, height: 260 } });
     await installBridge(context, t.server.token);
 
     const page = await openCaptureWindow(context, `${t.server.url}/#capture`);
@@ -118,7 +118,7 @@ describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium 
   });
 
   it('as the desktop window: a failed save keeps the window, the text and says why', async () => {
-    const context = await browser.newContext({ viewport: { width: 560, height: 160 } });
+    const context = await browser.newContext({ viewport: { width: 560, height: 260 } });
     await installBridge(context, t.server.token);
     const page = await openCaptureWindow(context, `${t.server.url}/#capture`);
     let closedEarly = false;
@@ -137,7 +137,7 @@ describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium 
   });
 
   it('in a plain browser tab: Escape only clears the box and the tab stays', async () => {
-    const context = await browser.newContext({ viewport: { width: 560, height: 160 } });
+    const context = await browser.newContext({ viewport: { width: 560, height: 260 } });
     // Opened by script, so a window.close() would succeed: the tab staying shows none was called.
     const page = await openCaptureWindow(context, `${t.server.openUrl}#capture`);
     let closedTab = false;

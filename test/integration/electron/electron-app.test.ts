@@ -151,7 +151,7 @@ describe.skipIf('skip' in electron)('the desktop app in Electron', () => {
     await app.evaluate(async ({ BrowserWindow }, appDir) => {
       const win = new BrowserWindow({
         width: 560,
-        height: 160,
+        height: 260,
         show: true,
         webPreferences: {
           preload: `${appDir}/preload/index.cjs`,

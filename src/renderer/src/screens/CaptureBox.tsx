@@ -15,10 +15,19 @@ export function CaptureBox(props: {
 }) {
   const { store, autoFocus, onClose } = props;
   const id = useId();
-  const { draft, similar, captureNote, captureError, stats } = useStore(store);
-  const { setDraft, capture } = store.getState();
+  const { draft, draftLabel, draftCategory, labelChoices, categoryChoices } = useStore(store);
+  const { similar, captureNote, captureError, stats } = useStore(store);
+  const { setDraft, setDraftLabel, setDraftCategory, capture } = store.getState();
   const input = useRef<HTMLInputElement>(null);
   const ready = stats !== null;
+  // In the quick-capture window Escape anywhere in the form drops the draft and closes it.
+  const escape = (): void => {
+    if (!onClose) return;
+    setDraft('');
+    setDraftLabel('');
+    setDraftCategory('');
+    onClose();
+  };
   // The quick-capture window exists to type one fact at once; a disabled input cannot take focus,
   // so it is focused when the memory answers.
   useEffect(() => {
@@ -48,14 +57,35 @@ export function CaptureBox(props: {
           onKeyDown={(event) => {
             if (event.key !== 'Escape' || !onClose) return;
             event.preventDefault();
-            setDraft('');
-            onClose();
+            escape();
           }}
           disabled={!stats}
         />
         <button type="submit" disabled={!stats || draft.trim() === ''}>
           Remember
         </button>
+        <div className="capture-details">
+          <NameField
+            id={`${id}-label`}
+            label="Label"
+            placeholder="Label (optional)"
+            value={draftLabel}
+            choices={labelChoices}
+            onChange={setDraftLabel}
+            onEscape={escape}
+            disabled={!stats}
+          />
+          <NameField
+            id={`${id}-category`}
+            label="Category"
+            placeholder="Category (optional)"
+            value={draftCategory}
+            choices={categoryChoices}
+            onChange={setDraftCategory}
+            onEscape={escape}
+            disabled={!stats}
+          />
+        </div>
       </form>
       {captureError && (
         <p className="error" role="alert" aria-label="Capture failed">
@@ -81,5 +111,47 @@ export function CaptureBox(props: {
         </div>
       )}
     </section>
+  );
+}
+
+/** A small text field whose suggestions are the names already in use (a datalist: free text stays allowed). */
+function NameField(props: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  choices: string[];
+  onChange: (value: string) => void;
+  onEscape: () => void;
+  disabled: boolean;
+}) {
+  const listId = `${props.id}-choices`;
+  return (
+    <>
+      <label htmlFor={props.id} className="visually-hidden">
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        className="capture-name"
+        placeholder={props.placeholder}
+        autoComplete="off"
+        list={listId}
+        maxLength={100}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape') return;
+          event.preventDefault();
+          props.onEscape();
+        }}
+        disabled={props.disabled}
+      />
+      <datalist id={listId}>
+        {props.choices.map((name) => (
+          <option key={name} value={name} />
+        ))}
+      </datalist>
+    </>
   );
 }

@@ -37,6 +37,12 @@ export interface MemoryState {
   captureNote: string | null;
   /** Why the last capture was not saved (the draft is kept so nothing typed is lost); null otherwise. */
   captureError: string | null;
+  /** Optional label and category for the draft; empty means the memory picks (general, no label). */
+  draftLabel: string;
+  draftCategory: string;
+  /** Names already in use, offered as suggestions while typing a label or category. */
+  labelChoices: string[];
+  categoryChoices: string[];
 
   connect(): Promise<void>;
   setQuery(query: string): void;
@@ -45,6 +51,8 @@ export interface MemoryState {
   undo(): Promise<void>;
   dismissToast(): void;
   setDraft(draft: string): void;
+  setDraftLabel(label: string): void;
+  setDraftCategory(category: string): void;
   /** Resolves true once the draft is stored (the quick-capture window then closes). */
   capture(): Promise<boolean>;
 }
@@ -70,9 +78,15 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
 
   return createStore<MemoryState>()((set, get) => {
     async function refreshStats(): Promise<void> {
-      const r = await client['stats:get']({});
-      if (r.ok) set({ stats: r.value, error: null });
-      else set({ error: r.error.message });
+      const [r, labels] = await Promise.all([client['stats:get']({}), client['labels:list']({})]);
+      if (!r.ok) return set({ error: r.error.message });
+      set({
+        stats: r.value,
+        error: null,
+        categoryChoices: Object.keys(r.value.categories).sort((a, b) => a.localeCompare(b)),
+        // Suggestions only: a failed label list leaves the previous ones rather than failing the screen.
+        ...(labels.ok ? { labelChoices: labels.value.labels.map((l) => l.name) } : {}),
+      });
     }
 
     async function search(query: string, seq: number): Promise<void> {
@@ -111,6 +125,10 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       similar: [],
       captureNote: null,
       captureError: null,
+      draftLabel: '',
+      draftCategory: '',
+      labelChoices: [],
+      categoryChoices: [],
 
       connect: refreshStats,
 
@@ -162,10 +180,24 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
         }, delay);
       },
 
+      setDraftLabel(draftLabel) {
+        set({ draftLabel, captureError: null });
+      },
+
+      setDraftCategory(draftCategory) {
+        set({ draftCategory, captureError: null });
+      },
+
       async capture() {
         const content = get().draft.trim();
         if (content === '') return false;
-        const r = await client['memory:encode']({ content });
+        const label = get().draftLabel.trim();
+        const category = get().draftCategory.trim();
+        const r = await client['memory:encode']({
+          content,
+          ...(label ? { label } : {}),
+          ...(category ? { category } : {}),
+        });
         if (!r.ok) {
           set({ captureNote: null, captureError: r.error.message });
           return false;
@@ -174,6 +206,8 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
         clearTimeout(similarTimer);
         set({
           draft: '',
+          draftLabel: '',
+          draftCategory: '',
           similar: [],
           captureNote: CAPTURE_NOTES[r.value.status],
           captureError: null,

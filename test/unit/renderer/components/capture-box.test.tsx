@@ -19,6 +19,7 @@ describe('CaptureBox over the real app service', () => {
   beforeAll(async () => {
     real = openRealClient();
     await real.memory.encode({ content: 'Priya lives in Toronto' });
+    await real.memory.encode({ content: 'Blood type is O negative', label: 'health', category: 'medical' });
   });
   afterAll(async () => real.close());
   afterEach(cleanup);
@@ -97,5 +98,45 @@ describe('CaptureBox over the real app service', () => {
     const { input, user } = await renderBox();
     await user.type(input, 'still typing{Escape}');
     expect(input.value).toBe('still typing');
+  });
+
+  it('saves an optional label and category, suggesting the names already in use', async () => {
+    const { store, input, user } = await renderBox();
+    const label = screen.getByRole<HTMLInputElement>('combobox', { name: 'Label' });
+    const category = screen.getByRole<HTMLInputElement>('combobox', { name: 'Category' });
+    const options = (field: HTMLInputElement) =>
+      Array.from(
+        document.getElementById(field.getAttribute('list') ?? '')?.querySelectorAll('option') ?? [],
+      ).map((o) => o.value);
+    expect(options(label)).toContain('health');
+    expect(options(category)).toEqual(expect.arrayContaining(['general', 'medical']));
+
+    await user.type(label, 'health');
+    await user.type(category, 'medical');
+    await user.type(input, 'Allergic to penicillin{Enter}');
+    expect((await screen.findByRole('status', { name: 'Capture result' })).textContent).toBe('Remembered.');
+    const row = real.memory.db
+      .prepare(
+        `SELECT f.category, l.name AS label FROM facts f LEFT JOIN labels l ON l.id = f.label_id
+         WHERE f.content = ?`,
+      )
+      .get('Allergic to penicillin');
+    expect(row).toEqual({ category: 'medical', label: 'health' });
+    // The next fact starts without them.
+    expect(label.value).toBe('');
+    expect(category.value).toBe('');
+    expect(store.getState().draftLabel).toBe('');
+  });
+
+  it('in the quick-capture view Escape in the label field closes too, dropping everything', async () => {
+    const closes: string[] = [];
+    const before = factCount();
+    const { store, input, user } = await renderBox(() => closes.push('close'));
+    await user.type(input, 'unsaved thought');
+    const label = screen.getByRole<HTMLInputElement>('combobox', { name: 'Label' });
+    await user.type(label, 'work{Escape}');
+    expect(closes).toEqual(['close']);
+    expect(store.getState()).toMatchObject({ draft: '', draftLabel: '' });
+    expect(factCount()).toBe(before);
   });
 });
