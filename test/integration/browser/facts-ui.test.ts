@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseImport } from '../../../src/shared/import-formats';
 import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
 import { distinctFacts } from '../../unit/renderer/import-fixtures';
@@ -15,6 +15,9 @@ if (!haveChromium) {
   );
 }
 const SHOTS = join(REPO_ROOT, 'test-results');
+// Saves re-embed and imports run through the real embedder worker on a shared CPU: a poll waits
+// for the page longer than vitest's default second.
+vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 50 } } });
 const PLANNING =
   'the quarterly planning meeting with finance and legal moved from tuesday morning to thursday afternoon in room seven';
 
