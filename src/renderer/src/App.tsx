@@ -5,6 +5,7 @@ import { CaptureBox } from './screens/CaptureBox';
 import { FactsScreen } from './screens/FactsScreen';
 import { InsightsScreen } from './screens/InsightsScreen';
 import { LabelsScreen } from './screens/LabelsScreen';
+import { ModelBanner } from './screens/ModelBanner';
 import { SearchScreen } from './screens/SearchScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { ToastBar } from './screens/ToastBar';
@@ -111,6 +112,7 @@ export function App(props: { client: HippoClient; version?: string; view?: 'main
       </nav>
 
       <main className="app-main">
+        {screen !== 'settings' && <ModelBanner client={client} storage={safeLocalStorage()} />}
         {screen === 'search' && (
           <>
             <CaptureBox store={store} />

@@ -218,7 +218,7 @@ const MODEL_STATE: Record<string, string> = {
 
 const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
-function ModelSection({ store }: { store: StoreApi<SettingsState> }) {
+export function ModelSection({ store }: { store: StoreApi<SettingsState> }) {
   const model = useStore(store, (s) => s.model);
   const modelError = useStore(store, (s) => s.modelError);
   const download = model?.download ?? null;
