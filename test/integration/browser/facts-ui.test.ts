@@ -304,6 +304,7 @@ describe.skipIf(!haveChromium)('the Facts view and import/export, in Chromium', 
       'Line 4 confidence: confidence must be between 0 and 1',
     ]);
     expect(t.snapshot()).toBe(snapshot);
+    await page.screenshot({ path: join(SHOTS, 'facts-import-refused.png') });
     expect(errors, errors.join('\n')).toEqual([]);
     await context.close();
   }, 300_000);
