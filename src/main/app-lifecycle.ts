@@ -15,19 +15,37 @@ type Env = Record<string, string | undefined>;
 export interface SingleInstanceApp {
   requestSingleInstanceLock(): boolean;
   quit(): void;
-  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
 }
 
 /**
- * True when this process is the one Hippo; otherwise it quits, and the running one is told to
- * come forward (onSecondInstance) instead of a second app opening the same database.
+ * What a launch asks for: `--capture` opens the quick-capture window and `--search` the search
+ * view (for a desktop shortcut or a compositor keybinding where global hotkeys do not reach the
+ * app, as under Wayland); anything else opens the main window.
  */
-export function claimSingleInstance(app: SingleInstanceApp, onSecondInstance: () => void): boolean {
+export type LaunchAction = 'capture' | 'search' | 'open';
+
+export function launchAction(argv: readonly string[]): LaunchAction {
+  if (argv.includes('--capture')) return 'capture';
+  if (argv.includes('--search')) return 'search';
+  return 'open';
+}
+
+/**
+ * True when this process is the one Hippo; otherwise it quits, and the running one is told what
+ * the second launch asked for (onSecondInstance) instead of a second app opening the same database.
+ */
+export function claimSingleInstance(
+  app: SingleInstanceApp,
+  onSecondInstance: (action: LaunchAction) => void,
+): boolean {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return false;
   }
-  app.on('second-instance', onSecondInstance);
+  app.on('second-instance', (_event, argv) =>
+    onSecondInstance(launchAction(Array.isArray(argv) ? argv : [])),
+  );
   return true;
 }
 

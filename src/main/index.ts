@@ -19,6 +19,8 @@ import {
   appDbPath,
   appSettingsFile,
   claimSingleInstance,
+  launchAction,
+  type LaunchAction,
   dataDirOf,
   openBackend,
   quitAfterShutdown,
@@ -165,6 +167,13 @@ function openSearch(): void {
     .catch((err: unknown) => console.error('Hippo could not open search:', err));
 }
 
+/** Does what a launch asked for (see launchAction): `hippo-app --capture` from a desktop shortcut. */
+function runLaunchAction(action: LaunchAction): void {
+  if (action === 'capture') quickCapture.show();
+  else if (action === 'search') openSearch();
+  else focusMainWindow();
+}
+
 function trayMenu(shortcut: string | null): Menu {
   return Menu.buildFromTemplate(
     trayMenuTemplate(
@@ -248,7 +257,7 @@ function main(): void {
   const userDataDir = process.env.HIPPO_USER_DATA_DIR;
   if (userDataDir) app.setPath('userData', userDataDir);
 
-  if (!claimSingleInstance(app, focusMainWindow)) return;
+  if (!claimSingleInstance(app, runLaunchAction)) return;
   const appOrigin = resolveAppOrigin();
   // Every web contents, including any a future window or a page itself creates, gets the guards.
   app.on('web-contents-created', (_event, contents) =>
@@ -296,8 +305,11 @@ function main(): void {
       // Some Linux desktops have no status area; the app then behaves like a plain windowed app.
       console.error('Hippo could not add its tray icon:', err);
     }
-    // Started at login the app waits in the tray; opened by hand it shows its window.
-    if (!app.getLoginItemSettings().wasOpenedAsHidden) mainWindow = createMainWindow();
+    // Started at login the app waits in the tray; opened by hand it does what the launch asked.
+    const action = launchAction(process.argv);
+    if (action === 'capture') quickCapture.show();
+    else if (!app.getLoginItemSettings().wasOpenedAsHidden) mainWindow = createMainWindow();
+    if (action === 'search') openSearch();
   });
 }
 

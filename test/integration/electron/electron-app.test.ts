@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,7 @@ describe.skipIf('skip' in electron)('the desktop app in Electron', () => {
   let stopXvfb = () => undefined as void;
   let app: ElectronApplication;
   let main: Page;
+  let launchEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     if ('skip' in electron) return;
@@ -71,6 +73,7 @@ describe.skipIf('skip' in electron)('the desktop app in Electron', () => {
       env.DISPLAY = xvfb.display;
       stopXvfb = xvfb.stop;
     }
+    launchEnv = env;
     app = await _electron.launch({
       executablePath: electron.executablePath,
       args: [...electron.switches, built.dir],
@@ -175,5 +178,26 @@ describe.skipIf('skip' in electron)('the desktop app in Electron', () => {
       (globalThis as unknown as PageWindow).hippo!['memory:recall']({ query: 'recycling Tuesdays' }),
     );
     expect(recalled.ok && recalled.value.results[0]?.content).toBe('The recycling goes out on Tuesdays');
+  });
+
+  it('a second launch with --capture opens the quick-capture window of the running app', async () => {
+    if ('skip' in electron) return;
+    // The same path the tray's Capture and the hotkey take (quickCapture.show()), reached the way a
+    // desktop shortcut or a Wayland keybinding would: the second process hands over and quits.
+    const opened = app.waitForEvent('window', { timeout: 30_000 });
+    const second = spawn(electron.executablePath, [...electron.switches, built.dir, '--capture'], {
+      env: launchEnv,
+      stdio: 'ignore',
+    });
+    const exitCode = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(exitCode).toBe(0);
+    const capture = await opened;
+    await capture.waitForLoadState('domcontentloaded');
+    expect(new URL(capture.url()).hash).toBe('#capture');
+    const box = capture.getByRole('textbox', { name: 'Remember a fact' });
+    await expect.poll(() => box.isEnabled()).toBe(true);
+    const closed = new Promise<true>((resolve) => capture.once('close', () => resolve(true)));
+    await box.press('Escape');
+    expect(await closed).toBe(true);
   });
 });

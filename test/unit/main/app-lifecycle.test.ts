@@ -11,6 +11,7 @@ import {
   appSettingsFile,
   appTokenFile,
   claimSingleInstance,
+  launchAction,
   once,
   openBackend,
   quitAfterShutdown,
@@ -30,20 +31,32 @@ describe('claimSingleInstance', () => {
       app: {
         requestSingleInstanceLock: () => gotLock,
         quit: () => void quits++,
-        on: (event: 'second-instance', listener: () => void) => emitter.on(event, listener),
+        on: (event: 'second-instance', listener: (event: unknown, argv: string[]) => void) =>
+          emitter.on(event, listener),
       },
       emitter,
       quits: () => quits,
     };
   }
 
-  it('the first instance keeps running and is focused when a second one starts', () => {
+  it('the first instance keeps running and is told what a second launch asked for', () => {
     const fake = fakeApp(true);
-    let focused = 0;
-    expect(claimSingleInstance(fake.app, () => void focused++)).toBe(true);
-    fake.emitter.emit('second-instance');
-    expect(focused).toBe(1);
+    const asked: string[] = [];
+    expect(claimSingleInstance(fake.app, (action) => void asked.push(action))).toBe(true);
+    fake.emitter.emit('second-instance', {}, ['/opt/Hippo/hippo']);
+    fake.emitter.emit('second-instance', {}, ['/opt/Hippo/hippo', '--capture']);
+    fake.emitter.emit('second-instance', {}, ['/opt/Hippo/hippo', '--search']);
+    // Some launchers pass nothing usable: it still brings the window forward.
+    fake.emitter.emit('second-instance', {}, undefined);
+    expect(asked).toEqual(['open', 'capture', 'search', 'open']);
     expect(fake.quits()).toBe(0);
+  });
+
+  it('launchAction reads --capture and --search anywhere in the command line', () => {
+    expect(launchAction(['hippo', '--no-sandbox', '--capture'])).toBe('capture');
+    expect(launchAction(['hippo', '--search'])).toBe('search');
+    expect(launchAction(['hippo', 'capture'])).toBe('open');
+    expect(launchAction([])).toBe('open');
   });
 
   it('a second instance quits without listening', () => {
