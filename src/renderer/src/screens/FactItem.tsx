@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { Fact } from '../../../shared/contract';
 
 const timeOf = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -6,12 +7,18 @@ const timeOf = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-
 export function FactItem(props: {
   fact: Fact;
   trash: boolean;
+  /** Put the focus on Edit when shown (the fact's editor just closed). */
+  focusEdit?: boolean;
   onEdit: () => void;
   onForget: () => void;
   onRestore: () => void;
   onPurge: () => void;
 }) {
-  const { fact: f, trash } = props;
+  const { fact: f, trash, focusEdit } = props;
+  const edit = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focusEdit) edit.current?.focus();
+  }, [focusEdit]);
   return (
     <>
       <span className="result-content">{f.content}</span>
@@ -45,6 +52,7 @@ export function FactItem(props: {
       ) : (
         <span className="result-actions">
           <button
+            ref={edit}
             type="button"
             className="link-button"
             aria-label={`Edit “${f.content}”`}

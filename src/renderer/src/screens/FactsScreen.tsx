@@ -19,6 +19,8 @@ export function FactsScreen({ store }: { store: StoreApi<FactsState> }) {
   const { view, facts, total, error, toast, filters } = s;
   const { show, forget, restore, purge, undo, dismissToast, reload, loadChoices } = store.getState();
   const [editing, setEditing] = useState<number | null>(null);
+  // The fact whose editor just closed: its Edit button takes the focus back, for the keyboard.
+  const [edited, setEdited] = useState<number | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   useEffect(() => {
     void store.getState().reload();
@@ -72,6 +74,7 @@ export function FactsScreen({ store }: { store: StoreApi<FactsState> }) {
           {error}
         </p>
       )}
+      {!facts && !error && <p className="note">Loading facts…</p>}
       {facts && (
         <p className="note">
           {`${total} ${trash ? 'forgotten ' : ''}${noun(total)}`}
@@ -103,12 +106,16 @@ export function FactsScreen({ store }: { store: StoreApi<FactsState> }) {
                       categories={s.categories}
                       save={(patch) => store.getState().update(f.id, patch)}
                       history={() => store.getState().history(f.id)}
-                      onClose={() => setEditing(null)}
+                      onClose={() => {
+                        setEditing(null);
+                        setEdited(f.id);
+                      }}
                     />
                   ) : (
                     <FactItem
                       fact={f}
                       trash={trash}
+                      focusEdit={edited === f.id}
                       onEdit={() => setEditing(f.id)}
                       onForget={() => void forget(f.id)}
                       onRestore={() => void restore(f.id)}

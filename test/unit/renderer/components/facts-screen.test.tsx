@@ -71,6 +71,10 @@ describe('FactsScreen over the real app service', () => {
     await user.click(screen.getByRole('button', { name: 'Edit “Allergic to penicillin and latex”' }));
     await user.type(screen.getByLabelText('Fact'), ' and dust{Escape}');
     expect(screen.queryByRole('form')).toBeNull();
+    // The keyboard is back where it was: on the fact's Edit button.
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Edit “Allergic to penicillin and latex”' }),
+    );
     expect(real.memory.get(penicillin).content).toBe('Allergic to penicillin and latex');
   });
 
