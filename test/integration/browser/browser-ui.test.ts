@@ -64,6 +64,42 @@ describe.skipIf(!haveChromium)('the UI served by hippo serve, in Chromium', () =
     await page.close();
   });
 
+  it.each([
+    { name: '4k', viewport: { width: 3840, height: 2160 }, scale: 1 },
+    { name: '4k-hidpi', viewport: { width: 1920, height: 1080 }, scale: 2 },
+  ])(
+    'reads well on a 4K screen ($name): one centred column, nothing stretched edge to edge',
+    async (shot) => {
+      const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale });
+      const page = await context.newPage();
+      await page.goto(t.server.openUrl);
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('Connected to your memory');
+      await page.getByRole('searchbox', { name: 'Search your memory' }).fill('Priya');
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Results' }).locator('li').count())
+        .toBeGreaterThan(0);
+      for (const hash of ['#search', '#facts', '#settings']) {
+        await page.evaluate<void, string>((h) => void (location.hash = h), hash);
+        await page.waitForTimeout(300);
+        const layout = await page.evaluate(() => {
+          const main = document.querySelector('main')!.getBoundingClientRect();
+          return {
+            scrollWidth: document.documentElement.scrollWidth,
+            mainWidth: main.width,
+            left: main.left,
+            right: window.innerWidth - main.right,
+          };
+        });
+        // Lines of text stay a readable length and the column sits in the middle.
+        expect(layout.mainWidth).toBeLessThanOrEqual(1200);
+        expect(Math.abs(layout.left - layout.right)).toBeLessThanOrEqual(2);
+        expect(layout.scrollWidth).toBeLessThanOrEqual(shot.viewport.width);
+        await page.screenshot({ path: join(SHOTS, `ui-${shot.name}-${hash.slice(1)}.png`) });
+      }
+      await context.close();
+    },
+  );
+
   it('says in words that it is not authorized, without the link or with a wrong token', async () => {
     for (const url of [`${t.server.url}/`, `${t.server.url}/?token=wrong`]) {
       const context = await browser.newContext();
