@@ -79,17 +79,25 @@ describe.skipIf(!haveChromium)('the UI served by hippo serve, in Chromium', () =
         .poll(() => page.getByRole('list', { name: 'Results' }).locator('li').count())
         .toBeGreaterThan(0);
       for (const hash of ['#search', '#facts', '#settings']) {
-        await page.evaluate<void, string>((h) => void (location.hash = h), hash);
+        await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
         await page.waitForTimeout(300);
-        const layout = await page.evaluate(() => {
-          const main = document.querySelector('main')!.getBoundingClientRect();
+        // A string, because this file is typechecked without the DOM types.
+        const layout = await page.evaluate<{
+          scrollWidth: number;
+          mainWidth: number;
+          left: number;
+          right: number;
+        }>(
+          `(() => {
+          const main = document.querySelector('main').getBoundingClientRect();
           return {
             scrollWidth: document.documentElement.scrollWidth,
             mainWidth: main.width,
             left: main.left,
             right: window.innerWidth - main.right,
           };
-        });
+        })()`,
+        );
         // Lines of text stay a readable length and the column sits in the middle.
         expect(layout.mainWidth).toBeLessThanOrEqual(1200);
         expect(Math.abs(layout.left - layout.right)).toBeLessThanOrEqual(2);
