@@ -30,6 +30,8 @@ const config: Configuration = {
   npmRebuild: true,
   afterPack: flipHippoFuses,
   linux: {
+    // Not `hippo`: that is the CLI's command, and the .deb links its executable into /usr/bin.
+    executableName: 'hippo-app',
     target: ['AppImage', 'deb'],
     category: 'Utility',
     synopsis: 'Local-first personal memory',

@@ -65,6 +65,12 @@ describe('electron-builder config', () => {
     expect(builderConfig.afterPack).toBe(flipHippoFuses);
   });
 
+  it("names the Linux executable hippo-app, so the .deb's /usr/bin link never shadows the hippo CLI", () => {
+    expect(builderConfig.linux?.executableName).toBe('hippo-app');
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin?: object };
+    expect(Object.keys(pkg.bin ?? {})).toContain('hippo');
+  });
+
   it("passes electron-builder's own schema validation", async () => {
     // The config is loaded the way `electron-builder --config` loads it, then checked against its schema,
     // so a misspelt option fails here rather than at release time.
