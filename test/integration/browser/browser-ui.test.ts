@@ -1,19 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_AUTHORIZED } from '../../../src/renderer/src/api/messages';
-import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
+import { buildApp, type BuiltApp } from '../../unit/app-shell/build-app';
 import { startTestServer, type TestServer } from '../server/server-harness';
+import { chromiumAvailable, launchChromium, SHOTS } from './chromium-harness';
 
-const CHROMIUM = process.env.HIPPO_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(
-    `browser UI tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set HIPPO_CHROMIUM)`,
-  );
-}
-const SHOTS = join(REPO_ROOT, 'test-results');
+const haveChromium = chromiumAvailable('browser UI tests');
 
 /**
  * The link `hippo serve` prints opens the UI already authorized, in real Chromium against a real
@@ -30,8 +23,7 @@ describe.skipIf(!haveChromium)('the UI served by hippo serve, in Chromium', () =
     t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
     await t.mem.memory.encode({ content: 'Priya lives in Toronto' });
     await t.mem.memory.encode({ content: 'The dentist appointment moved to Thursday' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -129,8 +121,7 @@ describe.skipIf(!haveChromium)('capture, search, forget and undo in Chromium at 
     app = await buildApp();
     t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
     await t.mem.memory.encode({ content: 'Priya lives in Toronto' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,20 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseImport } from '../../../src/shared/import-formats';
-import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
+import { buildApp, type BuiltApp } from '../../unit/app-shell/build-app';
 import { distinctFacts } from '../../unit/renderer/import-fixtures';
 import { startTestServer, type TestServer } from '../server/server-harness';
+import { chromiumAvailable, launchChromium, SHOTS } from './chromium-harness';
 
-const CHROMIUM = process.env.HIPPO_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(
-    `Facts UI browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set HIPPO_CHROMIUM)`,
-  );
-}
-const SHOTS = join(REPO_ROOT, 'test-results');
+const haveChromium = chromiumAvailable('Facts UI browser tests');
 // Saves re-embed and imports run through the real embedder worker on a shared CPU: a poll waits
 // for the page longer than vitest's default second.
 vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 50 } } });
@@ -55,8 +49,7 @@ describe.skipIf(!haveChromium)('the Facts view and import/export, in Chromium', 
       id: first.id,
       status: 'merged',
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

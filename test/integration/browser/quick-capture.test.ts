@@ -1,19 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CHANNEL_NAMES } from '../../../src/shared/hippo-api';
-import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
+import { buildApp, type BuiltApp } from '../../unit/app-shell/build-app';
 import { startTestServer, type TestServer } from '../server/server-harness';
+import { chromiumAvailable, launchChromium, SHOTS } from './chromium-harness';
 
-const CHROMIUM = process.env.HIPPO_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(
-    `quick-capture browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set HIPPO_CHROMIUM)`,
-  );
-}
-const SHOTS = join(REPO_ROOT, 'test-results');
+const haveChromium = chromiumAvailable('quick-capture browser tests');
 
 /**
  * Stands in for the preload in a plain Chromium page: a `window.hippo` whose channels reach the same
@@ -54,8 +47,7 @@ describe.skipIf(!haveChromium)('the quick-capture window (#capture) in Chromium 
   beforeAll(async () => {
     app = await buildApp();
     t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

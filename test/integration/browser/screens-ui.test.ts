@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekStart } from '../../../src/main/app-service/weekly-counts';
 import { SettingsStore, SETTINGS_FILE } from '../../../src/main/settings-store';
@@ -12,17 +12,11 @@ import { createHttpClient } from '../../../src/renderer/src/api/http-client';
 import { NOT_AUTHORIZED } from '../../../src/renderer/src/api/messages';
 import type { HippoClient } from '../../../src/shared/ipc-contract';
 import { makeTempDir } from '../../helpers/temp-dir';
-import { buildApp, REPO_ROOT, type BuiltApp } from '../../unit/app-shell/build-app';
+import { buildApp, type BuiltApp } from '../../unit/app-shell/build-app';
 import { startTestServer, type TestServer } from '../server/server-harness';
+import { chromiumAvailable, launchChromium, SHOTS } from './chromium-harness';
 
-const CHROMIUM = process.env.HIPPO_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(
-    `screens UI tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set HIPPO_CHROMIUM)`,
-  );
-}
-const SHOTS = join(REPO_ROOT, 'test-results');
+const haveChromium = chromiumAvailable('screens UI tests');
 const WEEK = 7 * 86_400_000;
 // Background colours of the two themes (styles.css --bg).
 const LIGHT_BG = 'rgb(247, 246, 242)';
@@ -72,8 +66,7 @@ describe.skipIf(!haveChromium)('the Labels, Insights and Settings screens in Chr
         // Midweek, so the fact stays in its week whatever day the test runs.
         created_at: Math.min(now, isoWeekStart(now) - weeksAgo * WEEK + 3 * 86_400_000),
       });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -397,8 +390,7 @@ describe.skipIf(!haveChromium)('Settings with everything editable, in Chromium',
       embedder: t.mem.embedder as ManagedEmbedder | null,
       tokenFile: join(tmp.dir, 'app-api-token'),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -505,8 +497,7 @@ describe.skipIf(!haveChromium)('the screens with an empty memory, and without th
   beforeAll(async () => {
     app = await buildApp();
     t = await startTestServer({ rendererDir: join(app.dir, 'renderer') });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

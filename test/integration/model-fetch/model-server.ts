@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ModelManifest } from '../../../src/main/embedder/model-manifest';
 
@@ -39,6 +41,14 @@ export function generateModelFiles(seed = 7): GeneratedFile[] {
     { path: 'tokenizer.json', bytes: seededBytes(seed + 2, 711_661) },
     { path: 'onnx/model.onnx', bytes: seededBytes(seed + 3, 3_000_000) },
   ];
+}
+
+/** The files of a model folder on disk (a generated test model), to serve as its download. */
+export function modelFilesIn(dir: string): GeneratedFile[] {
+  return readdirSync(dir, { recursive: true })
+    .map((rel) => String(rel).split('\\').join('/'))
+    .filter((rel) => !rel.startsWith('.') && statSync(join(dir, rel)).isFile())
+    .map((rel) => ({ path: rel, bytes: readFileSync(join(dir, rel)) }));
 }
 
 export function sha256(b: Buffer): string {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,19 +14,13 @@ import { LEXICAL_MODEL_DIR } from '../../helpers/lexical-memory';
 import { makeTempDir } from '../../helpers/temp-dir';
 import {
   manifestFor,
+  modelFilesIn,
   startModelServer,
   type GeneratedFile,
   type ModelServer,
 } from '../model-fetch/model-server';
 
 /** The generated lexical model's files, served as if they were the real model's. */
-function lexicalModelFiles(): GeneratedFile[] {
-  return readdirSync(LEXICAL_MODEL_DIR, { recursive: true })
-    .map((rel) => String(rel).split('\\').join('/'))
-    .filter((rel) => !rel.startsWith('.') && statSync(join(LEXICAL_MODEL_DIR, rel)).isFile())
-    .map((rel) => ({ path: rel, bytes: readFileSync(join(LEXICAL_MODEL_DIR, rel)) }));
-}
-
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
@@ -50,7 +44,7 @@ describe('downloading the model from the app (ModelDownloader)', () => {
 
   beforeEach(async () => {
     tmp = makeTempDir('hippo-model-download-');
-    files = lexicalModelFiles();
+    files = modelFilesIn(LEXICAL_MODEL_DIR);
     server = await startModelServer(files);
     const manifestPath = join(tmp.dir, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify(manifestFor(files, server.baseUrl, 'lexical-test')));

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -15,6 +15,7 @@ import { LEXICAL_MODEL_DIR } from '../../../helpers/lexical-memory';
 import { makeTempDir } from '../../../helpers/temp-dir';
 import {
   manifestFor,
+  modelFilesIn,
   startModelServer,
   type ModelServer,
 } from '../../../integration/model-fetch/model-server';
@@ -58,10 +59,7 @@ describe('the first-run model banner over the real app service and downloader', 
       window as unknown as { happyDOM: { settings: { fetch: { disableSameOriginPolicy: boolean } } } }
     ).happyDOM.settings.fetch.disableSameOriginPolicy = true;
     tmp = makeTempDir('hippo-model-banner-');
-    const files = readdirSync(LEXICAL_MODEL_DIR, { recursive: true })
-      .map((rel) => String(rel).split('\\').join('/'))
-      .filter((rel) => !rel.startsWith('.') && statSync(join(LEXICAL_MODEL_DIR, rel)).isFile())
-      .map((rel) => ({ path: rel, bytes: readFileSync(join(LEXICAL_MODEL_DIR, rel)) }));
+    const files = modelFilesIn(LEXICAL_MODEL_DIR);
     server = await startModelServer(files);
     const manifestPath = join(tmp.dir, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify(manifestFor(files, server.baseUrl, 'lexical-test')));
