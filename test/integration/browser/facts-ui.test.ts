@@ -375,9 +375,11 @@ describe.skipIf(!haveChromium)('the Facts view and import/export, in Chromium', 
         await page.screenshot({
           path: join(SHOTS, `facts-import-${colorScheme}-${size.width}x${size.height}.png`),
         });
-        await expect.poll(() => panel.textContent(), { timeout: 120_000 }).toContain('Imported 2000 facts');
+        // The whole import is tested above; here it only has to be seen running, so it stops early.
+        await panel.getByRole('button', { name: 'Cancel import' }).click();
+        await expect.poll(() => panel.textContent(), { timeout: 60_000 }).toMatch(/Import cancelled/);
         await panel.getByRole('button', { name: /Undo import/ }).click();
-        await expect.poll(() => panel.textContent(), { timeout: 120_000 }).toContain('Import undone');
+        await expect.poll(() => panel.textContent(), { timeout: 60_000 }).toContain('Import undone');
         expect(errors, errors.join('\n')).toEqual([]);
         await context.close();
       }, 300_000);
