@@ -31,6 +31,9 @@ export const IPC_CHANNEL_NAMES = [
   'api:regenerate',
   'facts:import',
   'facts:export',
+  'sync:status',
+  'sync:configure',
+  'sync:run',
 ] as const satisfies readonly IpcChannel[];
 
 // Fails to compile when a channel is added to IPC_CHANNELS but not listed above.

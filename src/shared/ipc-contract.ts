@@ -115,6 +115,35 @@ export const ApiStatus = z.object({
 });
 export type ApiStatus = z.infer<typeof ApiStatus>;
 
+/** Sync with a Postgres server (issue 6) as the settings screen shows it. */
+export const SyncStatus = z.object({
+  /** A server is set (in the app's sync settings or HIPPO_PG_URL). */
+  configured: z.boolean(),
+  /** The server's address with any password removed. */
+  remote: z.string().nullable(),
+  running: z.boolean(),
+  /** The running sync's step: rows sent (push) or received (pull) so far, of how many. */
+  progress: z
+    .object({
+      phase: z.enum(['push', 'pull']),
+      done: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+    })
+    .nullable(),
+  last_sync_at: z.number().nullable(),
+  last_result: z.enum(['ok', 'failed']).nullable(),
+  /** Why the last sync failed, in words for a person (never a password). */
+  last_error: z.string().nullable(),
+  /** Rows the last sync sent and received. */
+  pushed: z.number().int().nonnegative(),
+  pulled: z.number().int().nonnegative(),
+  /** Local changes not yet sent. */
+  pending_local: z.number().int().nonnegative(),
+  /** Whether this face can set the server and start a sync (the desktop app can). */
+  manageable: z.boolean(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
 /** Records per facts:import call: the UI sends a file in batches, so it can show progress and stop. */
 export const IMPORT_BATCH_MAX = 500;
 
@@ -168,6 +197,17 @@ export const IPC_CHANNELS = {
     z.strictObject({ records: z.array(ExportedFact).min(1).max(IMPORT_BATCH_MAX), ...InSpace }),
     z.object({ results: z.array(EncodeResult) }),
   ),
+  'sync:status': channel(z.strictObject({}), SyncStatus),
+  /**
+   * Sets the Postgres server to sync with (postgres://user:password@host:port/db), checking that it
+   * answers and has pgvector; null forgets it. Nothing is synced until sync:run.
+   */
+  'sync:configure': channel(
+    z.strictObject({ url: z.string().trim().min(1).max(2000).nullable() }),
+    SyncStatus,
+  ),
+  /** Starts a sync in the background (or joins the running one); sync:status shows its progress. */
+  'sync:run': channel(z.strictObject({}), SyncStatus),
   /** Every fact of the space as JSON Lines, the format `hippo import` and facts:import read. */
   'facts:export': channel(
     z.strictObject({ include_deleted: z.boolean().optional(), ...InSpace }),

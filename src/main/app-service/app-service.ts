@@ -13,6 +13,7 @@ import {
   type ModelStatus,
   type SettingsPatch,
   type SettingsView,
+  type SyncStatus,
 } from '../../shared/ipc-contract';
 import type { Embedder } from '../embedder/types';
 import type { Memory } from '../memory/memory';
@@ -48,6 +49,15 @@ export interface ModelDownloadPort {
   running(): boolean;
 }
 
+/** Sync with a Postgres server, run by the shell that owns the database (the desktop app). */
+export interface SyncPort {
+  status(): SyncStatus | Promise<SyncStatus>;
+  /** Checks the server answers before keeping it; throws HippoError naming what is wrong. */
+  configure(url: string | null): SyncStatus | Promise<SyncStatus>;
+  /** Starts a sync (or joins the running one) and resolves once it has started. */
+  run(): SyncStatus | Promise<SyncStatus>;
+}
+
 export interface AppServiceDeps {
   memory: Memory;
   /** The embedder the memory uses; null when the app runs without a model on purpose. */
@@ -63,6 +73,8 @@ export interface AppServiceDeps {
   api?: ApiPort;
   /** Absent where the face cannot download (a browser page against `hippo serve`). */
   modelDownload?: ModelDownloadPort;
+  /** Absent where the face does not run sync (a browser page against `hippo serve`). */
+  sync?: SyncPort;
 }
 
 type ParsedInput<C extends IpcChannel> = z.output<(typeof IPC_CHANNELS)[C]['input']>;
@@ -139,6 +151,8 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
   const settings = (): SettingsPort => deps.settings ?? unsupported('Settings');
   const api = (): ApiPort => deps.api ?? unsupported('The API server');
   const downloads = (): ModelDownloadPort => deps.modelDownload ?? unsupported('Downloading the model');
+  const sync = (): SyncPort =>
+    deps.sync ?? unsupported('Sync', ', or with `hippo sync --pg URL` in a terminal');
   return {
     'app:info': () => appInfo(),
     'memory:encode': async (input) => {
@@ -199,6 +213,9 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
     'settings:update': ({ patch }) => settings().update(patch),
     'api:status': () => (deps.api ? deps.api.status() : API_NOT_RUN_HERE),
     'api:regenerate': () => api().regenerateToken(),
+    'sync:status': () => (deps.sync ? deps.sync.status() : SYNC_NOT_RUN_HERE),
+    'sync:configure': ({ url }) => sync().configure(url),
+    'sync:run': () => sync().run(),
   };
 }
 
@@ -211,8 +228,22 @@ const API_NOT_RUN_HERE: ApiStatus = {
   manageable: false,
 };
 
-function unsupported(what: string): never {
-  throw new HippoError('NOT_SUPPORTED', `${what} can only be changed in the Hippo desktop app`);
+const SYNC_NOT_RUN_HERE: SyncStatus = {
+  configured: false,
+  remote: null,
+  running: false,
+  progress: null,
+  last_sync_at: null,
+  last_result: null,
+  last_error: null,
+  pushed: 0,
+  pulled: 0,
+  pending_local: 0,
+  manageable: false,
+};
+
+function unsupported(what: string, elsewhere = ''): never {
+  throw new HippoError('NOT_SUPPORTED', `${what} can only be changed in the Hippo desktop app${elsewhere}`);
 }
 
 async function modelStatus({ memory, embedder, modelDownload }: AppServiceDeps): Promise<ModelStatus> {

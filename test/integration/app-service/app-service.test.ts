@@ -176,6 +176,11 @@ describe('app service over a real Memory', () => {
     ['facts:import', { records: [{ content: 'ok', colour: 'red' }] }, /unknown field/],
     ['facts:import', { records: Array.from({ length: 501 }, () => ({ content: 'x' })) }, /^records:/],
     ['facts:export', { include_deleted: 'yes' }, /^include_deleted:/],
+    ['sync:status', { verbose: 1 }, /unknown field/],
+    ['sync:configure', {}, /^url:/],
+    ['sync:configure', { url: '   ' }, /^url:/],
+    ['sync:configure', { url: 'x'.repeat(2001) }, /^url:/],
+    ['sync:run', { force: true }, /unknown field/],
   ];
 
   it.each(badInputs)(

@@ -109,7 +109,7 @@ describe('shell parts a face does not have', () => {
     await opened.close();
   });
 
-  it.each(['settings:get', 'model:download', 'model:cancel', 'api:regenerate'] as const)(
+  it.each(['settings:get', 'model:download', 'model:cancel', 'api:regenerate', 'sync:run'] as const)(
     '%s is NOT_SUPPORTED, naming the desktop app',
     async (channel) => {
       const result = await service.dispatch(channel, {});
@@ -132,6 +132,13 @@ describe('shell parts a face does not have', () => {
       error: null,
       manageable: false,
     });
+  });
+
+  it('sync:configure is NOT_SUPPORTED and names the CLI; sync:status says sync does not run here', async () => {
+    const result = await service.dispatch('sync:configure', { url: 'postgres://me@localhost/hippo' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+    if (!result.ok) expect(result.error.message).toContain('hippo sync --pg URL');
+    expect(await ok(service, 'sync:status', {})).toMatchObject({ configured: false, manageable: false });
   });
 
   it('model:status says whether this face can download the model', async () => {
