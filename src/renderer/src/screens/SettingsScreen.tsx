@@ -1,10 +1,12 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { HippoClient, SettingKey, Theme } from '../../../shared/ipc-contract';
 import type { SettingsState } from '../store/settings-store';
 import { ImportExportPanel } from './ImportExportPanel';
 import { NoticeToast } from './NoticeToast';
+import { Section } from './SettingsSection';
+import { SyncSection } from './SyncSection';
 import './SettingsScreen.css';
 
 const THEMES: { value: Theme; title: string }[] = [
@@ -42,6 +44,7 @@ export function SettingsScreen({ store, client }: { store: StoreApi<SettingsStat
           <DataSection store={store} />
           <ModelSection store={store} />
           <ApiSection store={store} />
+          <SyncSection client={client} />
         </>
       )}
       {info && (
@@ -49,16 +52,6 @@ export function SettingsScreen({ store, client }: { store: StoreApi<SettingsStat
           <ImportExportPanel client={client} />
         </div>
       )}
-    </section>
-  );
-}
-
-function Section(props: { title: string; children: ReactNode }) {
-  const id = useId();
-  return (
-    <section className="card settings-section" aria-labelledby={id}>
-      <h3 id={id}>{props.title}</h3>
-      {props.children}
     </section>
   );
 }
