@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../../src/main/memory/open-db';
 import { migration0001 } from '../../../../src/main/memory/migrations/0001-initial';
+import { migration0002 } from '../../../../src/main/memory/migrations/0002-fact-changes';
 import { FactChanges } from '../../../../src/main/memory/fact-changes';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
@@ -24,7 +25,7 @@ describe('migration 0002 (fact-changes)', () => {
     const v1 = openDb(path, { migrations: [migration0001] }).db;
     insertFact(v1, 'written before the upgrade');
     v1.close();
-    const { db, migration } = openDb(path);
+    const { db, migration } = openDb(path, { migrations: [migration0001, migration0002] });
     expect(migration).toMatchObject({ from: 1, to: 2 });
     expect(db.prepare('SELECT count(*) AS n FROM facts').get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT count(*) AS n FROM fact_changes').get()).toEqual({ n: 0 });
