@@ -1,0 +1,11 @@
+import type { PoolClient } from 'pg';
+import { initial } from './0001-initial';
+
+/** One numbered step of the Postgres schema; runs inside the runner's transaction. */
+export interface PgMigration {
+  version: number;
+  name: string;
+  up(client: PoolClient): Promise<void>;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [initial];
