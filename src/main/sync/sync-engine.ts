@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { HippoError } from '../../shared/errors';
+import type { Memory } from '../memory/memory';
+import { mapPgError, redactUrl } from './pg-connect';
+import { LocalSide } from './sync-local';
+import { pullBatch, remoteChangesAfter } from './sync-pull';
+import { pushBatch } from './sync-push';
+
+export interface SyncProgress {
+  phase: 'push' | 'pull';
+  pushed: number;
+  /** Local changes waiting when the sync began. */
+  pushTotal: number;
+  pulled: number;
+  /** Remote changes after the cursor when the pull began (more may arrive meanwhile). */
+  pullTotal: number;
+}
+
+export interface SyncOptions {
+  /** Rows per transaction on each side; default 500. */
+  batchSize?: number;
+  onProgress?: (p: SyncProgress) => void;
+  /** Stops between batches; what was committed stays committed and the next sync goes on. */
+  signal?: AbortSignal;
+  /** The URL the pool was opened with, for the status (redacted before it is stored). */
+  url?: string;
+}
+
+export interface SyncSummary {
+  /** The remote's URL with the password redacted. */
+  remote: string;
+  /** Local rows (and tombstones) sent. */
+  pushed: number;
+  /** Remote rows that changed something here. */
+  pulled: number;
+  /** Rows changed on both sides, resolved by last-writer-wins (the loser kept as history). */
+  conflicts: number;
+  /** Local changes still waiting (made while the sync ran). */
+  pending_local: number;
+  ms: number;
+}
+
+/** What the app's settings pane and /health show of the last sync. */
+export interface SyncStatus {
+  last_sync_at: number | null;
+  last_result: 'ok' | 'failed' | null;
+  last_error: string | null;
+  pushed: number;
+  pulled: number;
+  pending_local: number;
+  /** Redacted URL of the remote synced last. */
+  remote: string | null;
+}
+
+export const DEFAULT_SYNC_BATCH = 500;
+
+/**
+ * Two-way sync of this memory's SQLite file with a Postgres that migratePg has prepared: pushes
+ * the local changes (facts, labels, soft deletes, restores, purges as tombstones, vectors with
+ * their model), then pulls the remote ones. Each batch is one transaction on each side and the
+ * push mark and pull cursor move only with committed batches, so a sync killed anywhere leaves
+ * both sides consistent and the next one finishes; running it again changes nothing.
+ * Safe to run while the app uses the same file. Throws HippoError (messages carry no password).
+ */
+export async function syncWithPostgres(
+  memory: Memory,
+  pool: pg.Pool,
+  opts: SyncOptions = {},
+): Promise<SyncSummary> {
+  const batchSize = opts.batchSize ?? DEFAULT_SYNC_BATCH;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new HippoError('BAD_INPUT', `batchSize: must be a positive integer, got ${batchSize}`);
+  const url = redactUrl(opts.url ?? pool.options.connectionString ?? 'postgres://?');
+  const local = new LocalSide(memory.db);
+  const started = Date.now();
+  let remote: string;
+  try {
+    remote = await remoteId(pool);
+  } catch (e) {
+    throw mapPgError(e, opts.url ?? pool.options.connectionString ?? '');
+  }
+  const state = local.beginRemote(remote, url);
+  const device = local.deviceId();
+  const progress: SyncProgress = { phase: 'push', pushed: 0, pushTotal: 0, pulled: 0, pullTotal: 0 };
+  let conflicts = 0;
+  const stopped = () => opts.signal?.aborted === true;
+  try {
+    progress.pushTotal = local.pendingCount(state.pushed_seq);
+    opts.onProgress?.({ ...progress });
+    let mark = state.pushed_seq;
+    while (!stopped()) {
+      const batch = local.dirtyBatch(mark, batchSize);
+      const size = batch.labels.length + batch.facts.length + batch.tombstones.length;
+      if (size === 0) break;
+      const client = await pool.connect();
+      try {
+        const result = await pushBatch(client, local, batch, device);
+        local.markPushed(remote, result.outcomes, batch.upTo);
+        conflicts += result.conflicts;
+      } finally {
+        client.release();
+      }
+      mark = batch.upTo;
+      progress.pushed += size;
+      progress.pushTotal = Math.max(progress.pushTotal, progress.pushed);
+      opts.onProgress?.({ ...progress });
+    }
+
+    progress.phase = 'pull';
+    let cursor = local.state(remote)!.pulled_seq;
+    progress.pullTotal = stopped() ? 0 : await remoteChangesAfter(pool, cursor);
+    opts.onProgress?.({ ...progress });
+    let read = 0;
+    while (!stopped()) {
+      const r = await pullBatch(pool, local, remote, cursor, batchSize);
+      if (r.read === 0) break;
+      cursor = r.cursor;
+      read += r.read;
+      progress.pulled += r.applied;
+      progress.pullTotal = Math.max(progress.pullTotal, read);
+      opts.onProgress?.({ ...progress });
+    }
+    if (stopped()) throw new HippoError('INTERNAL', 'sync stopped before the end; run it again to finish');
+  } catch (e) {
+    const err = asHippoError(e, opts.url ?? pool.options.connectionString ?? '');
+    local.finish(remote, Date.now(), 'failed', err.message, progress.pushed, progress.pulled);
+    throw err;
+  }
+  const pending = local.pendingCount(local.state(remote)!.pushed_seq);
+  local.finish(remote, Date.now(), 'ok', null, progress.pushed, progress.pulled);
+  return {
+    remote: url,
+    pushed: progress.pushed,
+    pulled: progress.pulled,
+    conflicts,
+    pending_local: pending,
+    ms: Date.now() - started,
+  };
+}
+
+/** SQLite's own errors name the local file's problem; anything else came from Postgres or the network. */
+function asHippoError(e: unknown, url: string): HippoError {
+  if (e instanceof HippoError) return e;
+  const err = e as { name?: string; message?: string; code?: unknown };
+  if (err?.name === 'SqliteError')
+    return new HippoError('DB_ERROR', `local database: ${err.message ?? String(e)}`, { cause: e });
+  if (typeof err?.code === 'string') return mapPgError(e, url);
+  return new HippoError('INTERNAL', `sync failed: ${err?.message ?? String(e)}`, { cause: e });
+}
+
+/** The identity of this Postgres, so a device notices when its URL points at another one. */
+async function remoteId(pool: pg.Pool): Promise<string> {
+  await pool.query(
+    "INSERT INTO hippo_meta (key, value) VALUES ('remote_id', $1) ON CONFLICT (key) DO NOTHING",
+    [randomUUID()],
+  );
+  const r = await pool.query<{ value: string }>("SELECT value FROM hippo_meta WHERE key = 'remote_id'");
+  return r.rows[0]!.value;
+}
+
+/** The last sync as this device recorded it; all nulls and zeros before the first one. */
+export function syncStatus(memory: Memory): SyncStatus {
+  const local = new LocalSide(memory.db);
+  const s = local.currentState();
+  return {
+    last_sync_at: s?.last_sync_at ?? null,
+    last_result: s?.last_result ?? null,
+    last_error: s?.last_error ?? null,
+    pushed: s?.pushed ?? 0,
+    pulled: s?.pulled ?? 0,
+    pending_local: local.pendingCount(s?.pushed_seq ?? 0),
+    remote: s?.url ?? null,
+  };
+}

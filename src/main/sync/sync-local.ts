@@ -1,0 +1,552 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../memory/open-db';
+import { vectorFromBlob, vectorToBlob } from '../memory/vector';
+import { isPurged, type RemoteFact, type RemoteLabel, type SyncFact, type SyncLabel } from './sync-rows';
+
+/** A local row with what push needs besides its data. */
+export type LocalFact = SyncFact & { id: number; local_seq: number | null; remote_seq: number | null };
+export type LocalLabel = SyncLabel & { id: number; local_seq: number | null; remote_seq: number | null };
+
+export interface Tombstone {
+  uid: string;
+  kind: 'fact' | 'label';
+  deleted_at: number;
+  local_seq: number;
+}
+
+/** The local changes after a push mark, in their order, and the mark that covers them. */
+export interface DirtyBatch {
+  labels: LocalLabel[];
+  facts: LocalFact[];
+  tombstones: Tombstone[];
+  /** local_seq of the last change in the batch: the push mark once it is committed remotely. */
+  upTo: number;
+}
+
+export interface SyncStateRow {
+  remote: string;
+  url: string;
+  pulled_seq: number;
+  pushed_seq: number;
+  last_sync_at: number | null;
+  last_result: 'ok' | 'failed' | null;
+  last_error: string | null;
+  pushed: number;
+  pulled: number;
+}
+
+/** What push learnt about one row: the remote change_seq it now matches, or null to let pull bring it. */
+export interface PushOutcome {
+  kind: 'fact' | 'label';
+  uid: string;
+  base: number | null;
+  /** A new local label took the uid of the remote label of the same name. */
+  adoptUid?: string;
+}
+
+type FactDbRow = Omit<LocalFact, 'embedding' | 'label_uid' | 'superseded_by'> & {
+  label_uid: string | null;
+  superseded_uid: string | null;
+};
+type LabelDbRow = Omit<LocalLabel, 'embedding'>;
+
+const FACT_SELECT = `SELECT f.id, f.uid, f.space, f.content, f.content_hash, f.category, f.confidence,
+  l.uid AS label_uid, f.source, f.created_at, f.updated_at, f.deleted_at, s.uid AS superseded_uid,
+  f.embedded_model, f.version, f.origin_device, f.local_seq, f.remote_seq
+  FROM facts f LEFT JOIN labels l ON l.id = f.label_id LEFT JOIN facts s ON s.id = f.superseded_by`;
+const LABEL_SELECT = `SELECT id, uid, space, name, kind, category, vector_count, created_at, updated_at,
+  deleted_at, version, origin_device, local_seq, remote_seq FROM labels`;
+
+/**
+ * The SQLite side of sync, on the memory's own connection. Reads are plain; every write is one
+ * short BEGIN IMMEDIATE transaction, so the app (or the CLI) writing at the same time waits at
+ * most one batch (busy_timeout covers it), and its in-memory indexes follow through the
+ * fact_changes log that the triggers fill as for any writer.
+ */
+export class LocalSide {
+  private readonly stmts = new Map<string, Statement<unknown[], unknown>>();
+
+  constructor(private readonly db: Db) {}
+
+  private stmt(sql: string): Statement<unknown[], unknown> {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[], unknown>(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private meta(key: string): string | null {
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  deviceId(): string {
+    return this.meta('device_id')!;
+  }
+
+  /**
+   * Prepares the sync state for `remote`. The per-row remote_seq values speak of one remote:
+   * syncing with another one forgets them and starts its cursor and push mark from zero (every
+   * row is then compared with what that remote holds).
+   */
+  beginRemote(remote: string, url: string): SyncStateRow {
+    this.db
+      .transaction(() => {
+        if (this.meta('sync_remote') !== remote) {
+          this.db.exec('UPDATE facts SET remote_seq = NULL WHERE remote_seq IS NOT NULL');
+          this.db.exec('UPDATE labels SET remote_seq = NULL WHERE remote_seq IS NOT NULL');
+          this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('sync_remote', ?)").run(remote);
+          this.stmt('DELETE FROM sync_state WHERE remote = ?').run(remote);
+        }
+        this.stmt('INSERT OR IGNORE INTO sync_state(remote, url) VALUES (?, ?)').run(remote, url);
+        this.stmt('UPDATE sync_state SET url = ? WHERE remote = ?').run(url, remote);
+      })
+      .immediate();
+    return this.state(remote)!;
+  }
+
+  state(remote: string): SyncStateRow | undefined {
+    return this.stmt('SELECT * FROM sync_state WHERE remote = ?').get(remote) as SyncStateRow | undefined;
+  }
+
+  /** The state of the remote synced last (the one remote_seq values speak of), if any. */
+  currentState(): SyncStateRow | undefined {
+    const remote = this.meta('sync_remote');
+    return remote === null ? undefined : this.state(remote);
+  }
+
+  finish(
+    remote: string,
+    at: number,
+    result: 'ok' | 'failed',
+    error: string | null,
+    pushed: number,
+    pulled: number,
+  ): void {
+    this.db
+      .transaction(() =>
+        this.stmt(
+          `UPDATE sync_state SET last_sync_at = ?, last_result = ?, last_error = ?, pushed = ?, pulled = ?
+           WHERE remote = ?`,
+        ).run(at, result, error, pushed, pulled, remote),
+      )
+      .immediate();
+  }
+
+  /** Local changes not yet pushed: rows and tombstones changed after the mark. */
+  pendingCount(pushedSeq: number): number {
+    const row = this.stmt(
+      `SELECT (SELECT count(*) FROM facts WHERE local_seq > @mark) + (SELECT count(*) FROM labels WHERE local_seq > @mark)
+        + (SELECT count(*) FROM sync_tombstones WHERE local_seq > @mark) AS n`,
+    ).get({ mark: pushedSeq }) as { n: number };
+    return row.n;
+  }
+
+  dirtyBatch(pushedSeq: number, limit: number): DirtyBatch {
+    const refs = this.stmt(
+      `SELECT * FROM (
+         SELECT 'label' AS kind, uid, local_seq FROM labels WHERE local_seq > @mark
+         UNION ALL SELECT 'fact', uid, local_seq FROM facts WHERE local_seq > @mark
+         UNION ALL SELECT 'tomb', uid, local_seq FROM sync_tombstones WHERE local_seq > @mark)
+       ORDER BY local_seq LIMIT @limit`,
+    ).all({ mark: pushedSeq, limit }) as Array<{
+      kind: 'label' | 'fact' | 'tomb';
+      uid: string;
+      local_seq: number;
+    }>;
+    const uids = (kind: string) => refs.filter((r) => r.kind === kind).map((r) => r.uid);
+    const tombs = uids('tomb');
+    return {
+      labels: this.labelsByUid(uids('label')),
+      facts: this.factsByUid(uids('fact')),
+      tombstones: tombs.length
+        ? (this.stmt('SELECT * FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))').all(
+            JSON.stringify(tombs),
+          ) as Tombstone[])
+        : [],
+      upTo: refs.at(-1)?.local_seq ?? pushedSeq,
+    };
+  }
+
+  factsByUid(uids: string[]): LocalFact[] {
+    if (uids.length === 0) return [];
+    const rows = this.stmt(`${FACT_SELECT} WHERE f.uid IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(uids),
+    ) as FactDbRow[];
+    return rows.map(({ superseded_uid, ...r }) => ({
+      ...r,
+      superseded_by: superseded_uid,
+      embedding: r.embedded_model === null ? null : this.factVector(r.id),
+    }));
+  }
+
+  labelsByUid(uids: string[]): LocalLabel[] {
+    if (uids.length === 0) return [];
+    const rows = this.stmt(`${LABEL_SELECT} WHERE uid IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(uids),
+    ) as LabelDbRow[];
+    return rows.map((r) => ({ ...r, embedding: this.labelVector(r.id) }));
+  }
+
+  knownFactUids(uids: string[]): Set<string> {
+    return this.known('facts', uids);
+  }
+
+  knownLabelUids(uids: string[]): Set<string> {
+    return this.known('labels', uids);
+  }
+
+  private known(table: 'facts' | 'labels', uids: string[]): Set<string> {
+    if (uids.length === 0) return new Set();
+    const found = this.stmt(`SELECT uid FROM ${table} WHERE uid IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(uids),
+    ) as Array<{ uid: string }>;
+    const tombs = this.stmt(
+      'SELECT uid FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(uids)) as Array<{ uid: string }>;
+    return new Set([...found, ...tombs].map((r) => r.uid));
+  }
+
+  private factVector(id: number): Float32Array | null {
+    const row = this.stmt('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(id)) as
+      { embedding: Buffer } | undefined;
+    return row ? vectorFromBlob(row.embedding) : null;
+  }
+
+  private labelVector(id: number): Float32Array | null {
+    const row = this.stmt('SELECT embedding FROM vec_labels WHERE label_id = ?').get(BigInt(id)) as
+      { embedding: Buffer } | undefined;
+    return row ? vectorFromBlob(row.embedding) : null;
+  }
+
+  /**
+   * Records a committed push: each row's new base, uids adopted, and the push mark, in one
+   * transaction. A row changed again meanwhile keeps its newer local_seq, so it stays pending.
+   */
+  markPushed(remote: string, outcomes: PushOutcome[], upTo: number): void {
+    this.db
+      .transaction(() => {
+        for (const o of outcomes) {
+          const table = o.kind === 'fact' ? 'facts' : 'labels';
+          if (o.adoptUid) this.stmt(`UPDATE ${table} SET uid = ? WHERE uid = ?`).run(o.adoptUid, o.uid);
+          if (o.base !== null)
+            this.stmt(`UPDATE ${table} SET remote_seq = ? WHERE uid = ?`).run(o.base, o.adoptUid ?? o.uid);
+        }
+        this.stmt('UPDATE sync_state SET pushed_seq = max(pushed_seq, ?) WHERE remote = ?').run(upTo, remote);
+      })
+      .immediate();
+  }
+
+  /**
+   * Applies pulled rows and moves the cursor, in one transaction. A row with a local change not
+   * yet pushed is left alone: the next push meets the remote change and resolves the conflict
+   * there, and the resolution comes back by pull. Returns how many rows changed here.
+   */
+  applyPulled(
+    remote: string,
+    labels: RemoteLabel[],
+    facts: RemoteFact[],
+    cursor: number,
+  ): { applied: number } {
+    let applied = 0;
+    this.db
+      .transaction(() => {
+        const state = this.state(remote)!;
+        const apply = new PullApplier(this.db, this, state.pushed_seq, labels, facts);
+        applied = apply.run();
+        this.stmt('UPDATE sync_state SET pulled_seq = max(pulled_seq, ?) WHERE remote = ?').run(
+          cursor,
+          remote,
+        );
+      })
+      .immediate();
+    return { applied };
+  }
+
+  localModel(): string | null {
+    return this.meta('embedding_model');
+  }
+
+  /** Used by PullApplier to adopt the model of the first vectors it stores on a fresh device. */
+  setLocalModel(model: string): void {
+    this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedding_model', ?)").run(model);
+  }
+
+  runStmt(sql: string): Statement<unknown[], unknown> {
+    return this.stmt(sql);
+  }
+}
+
+interface LocalRef {
+  id: number;
+  uid: string;
+  local_seq: number | null;
+  remote_seq: number | null;
+  content?: string;
+  embedded_model?: string | null;
+}
+
+/** One pull batch applied inside LocalSide.applyPulled's transaction. */
+class PullApplier {
+  private applied = 0;
+  private readonly pendingLabels: Map<string, RemoteLabel>;
+  private readonly pendingFacts: Map<string, RemoteFact>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly local: LocalSide,
+    private readonly pushedSeq: number,
+    labels: RemoteLabel[],
+    facts: RemoteFact[],
+  ) {
+    this.pendingLabels = new Map(labels.map((l) => [l.uid, l]));
+    this.pendingFacts = new Map(facts.map((f) => [f.uid, f]));
+  }
+
+  run(): number {
+    // Labels deleted remotely go last: facts moved off them (a merge) must move here first.
+    const labels = [...this.pendingLabels.values()];
+    for (const l of labels) if (l.deleted_at === null) this.label(l.uid);
+    for (const f of [...this.pendingFacts.values()]) this.fact(f.uid);
+    for (const l of labels) this.label(l.uid);
+    return this.applied;
+  }
+
+  private s(sql: string) {
+    return this.local.runStmt(sql);
+  }
+
+  private tombstoned(uid: string): boolean {
+    return this.s('SELECT 1 FROM sync_tombstones WHERE uid = ?').get(uid) !== undefined;
+  }
+
+  private dirty(row: LocalRef): boolean {
+    return row.local_seq !== null && row.local_seq > this.pushedSeq;
+  }
+
+  private labelRef(uid: string): LocalRef | undefined {
+    return this.s('SELECT id, uid, local_seq, remote_seq FROM labels WHERE uid = ?').get(uid) as
+      LocalRef | undefined;
+  }
+
+  private factRef(uid: string): LocalRef | undefined {
+    return this.s(
+      'SELECT id, uid, local_seq, remote_seq, content, embedded_model FROM facts WHERE uid = ?',
+    ).get(uid) as LocalRef | undefined;
+  }
+
+  /** Applies the pending label `uid` (if it is one) and returns its local id. */
+  private label(uid: string): number | null {
+    const r = this.pendingLabels.get(uid);
+    if (!r) return this.labelRef(uid)?.id ?? null;
+    this.pendingLabels.delete(uid);
+    let row = this.labelRef(uid);
+    if (this.tombstoned(uid)) return row?.id ?? null;
+    if (row && (row.remote_seq === r.change_seq || this.dirty(row))) return row.id;
+    if (r.deleted_at !== null && this.removeLabel(uid, row)) return null;
+    if (r.deleted_at === null) {
+      const clash = this.s(
+        'SELECT id, uid, local_seq, remote_seq FROM labels WHERE space = ? AND name = ? COLLATE NOCASE AND deleted_at IS NULL AND uid <> ?',
+      ).get(r.space, r.name, uid) as LocalRef | undefined;
+      if (clash) {
+        if (!row && clash.remote_seq === null) {
+          // A label made here under the same name, never pushed: the same label, so it takes
+          // the remote identity; its own values meet the remote's at the next push.
+          this.s('UPDATE labels SET uid = ? WHERE id = ?').run(uid, clash.id);
+          return clash.id;
+        }
+        // The clashing label's own newer state may be in this batch (renamed away remotely).
+        if (this.pendingLabels.has(clash.uid)) this.label(clash.uid);
+        const still = this.s(
+          'SELECT id, name FROM labels WHERE id = ? AND name = ? COLLATE NOCASE AND deleted_at IS NULL',
+        ).get(clash.id, r.name) as { id: number; name: string } | undefined;
+        // Two live labels cannot share a name: the local one moves aside, and that rename is
+        // itself a local change every device gets.
+        if (still)
+          this.s('UPDATE labels SET name = ? WHERE id = ?').run(this.freeName(r.space, r.name), still.id);
+      }
+    }
+    const values = [
+      r.space,
+      r.name,
+      r.kind,
+      r.category,
+      r.vector_count,
+      r.created_at,
+      r.updated_at,
+      r.deleted_at,
+    ];
+    if (!row) {
+      this.s(
+        `INSERT INTO labels (space, name, kind, category, vector_count, created_at, updated_at, deleted_at,
+           uid, version, origin_device, remote_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...values, uid, r.version, r.origin_device, r.change_seq);
+      row = this.labelRef(uid)!;
+    } else {
+      this.s(
+        `UPDATE labels SET space = ?, name = ?, kind = ?, category = ?, vector_count = ?, created_at = ?,
+           updated_at = ?, deleted_at = ?, version = ?, origin_device = ?, remote_seq = ? WHERE id = ?`,
+      ).run(...values, r.version, r.origin_device, r.change_seq, row.id);
+    }
+    if (r.embedding && this.acceptsModel(null)) {
+      this.s('DELETE FROM vec_labels WHERE label_id = ?').run(BigInt(row.id));
+      this.s('INSERT INTO vec_labels (label_id, space, embedding) VALUES (?, ?, ?)').run(
+        BigInt(row.id),
+        r.space,
+        vectorToBlob(r.embedding),
+      );
+    }
+    this.applied++;
+    return row.id;
+  }
+
+  /**
+   * A label deleted remotely (merged away) goes as Memory.mergeLabels removes one: row and vector.
+   * One that facts here still name (filed meanwhile) stays, marked deleted. True when removed.
+   */
+  private removeLabel(uid: string, row: LocalRef | undefined): boolean {
+    if (!row) return true;
+    if (this.s('SELECT 1 FROM facts WHERE label_id = ? LIMIT 1').get(row.id)) return false;
+    this.s('DELETE FROM vec_labels WHERE label_id = ?').run(BigInt(row.id));
+    this.s('DELETE FROM labels WHERE id = ?').run(row.id);
+    this.s('DELETE FROM sync_tombstones WHERE uid = ?').run(uid);
+    this.applied++;
+    return true;
+  }
+
+  private freeName(space: string, name: string): string {
+    for (let n = 2; ; n++) {
+      const candidate = `${name} (${n})`;
+      if (
+        !this.s(
+          'SELECT 1 FROM labels WHERE space = ? AND name = ? COLLATE NOCASE AND deleted_at IS NULL',
+        ).get(space, candidate)
+      )
+        return candidate;
+    }
+  }
+
+  /**
+   * Whether vectors of `model` may be stored here: they must come from the model this device
+   * uses. A device that never loaded a model takes the first one it is given (and drops them
+   * all, like any model change, if it later loads another).
+   */
+  private acceptsModel(model: string | null): boolean {
+    const local = this.local.localModel();
+    if (model === null) return true;
+    if (local === null) {
+      this.local.setLocalModel(model);
+      return true;
+    }
+    return local === model;
+  }
+
+  /** Applies the pending fact `uid` (if it is one) and returns its local id, or null if it is not here. */
+  private fact(uid: string): number | null {
+    const r = this.pendingFacts.get(uid);
+    if (!r) return this.factRef(uid)?.id ?? null;
+    this.pendingFacts.delete(uid);
+    const row = this.factRef(uid);
+    if (this.tombstoned(uid)) return null;
+    if (isPurged(r)) {
+      if (row) this.purge(row.id);
+      return null;
+    }
+    if (row && (row.remote_seq === r.change_seq || this.dirty(row))) return row.id;
+    const labelId = r.label_uid ? this.label(r.label_uid) : null;
+    const supersededBy = r.superseded_by ? this.fact(r.superseded_by) : null;
+    // History of a fact purged here goes with it.
+    if (r.superseded_by && supersededBy === null) return null;
+
+    let model: string | null = null;
+    let vector: Float32Array | null = null;
+    if (r.embedding && r.embedded_model && this.acceptsModel(r.embedded_model)) {
+      model = r.embedded_model;
+      vector = r.embedding;
+    } else if (
+      row &&
+      row.content === r.content &&
+      row.embedded_model &&
+      row.embedded_model === this.local.localModel()
+    ) {
+      // Our own vector of the same words, from the model this device uses: keep it.
+      model = row.embedded_model;
+      const kept = this.s('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(row.id)) as
+        { embedding: Buffer } | undefined;
+      vector = kept ? vectorFromBlob(kept.embedding) : null;
+      if (!vector) model = null;
+    }
+    const values = [
+      r.space,
+      r.content,
+      r.content_hash,
+      r.category,
+      r.confidence,
+      labelId,
+      r.source,
+      r.created_at,
+      r.updated_at,
+      r.deleted_at,
+      supersededBy,
+      model,
+      r.version,
+      r.origin_device,
+      r.change_seq,
+    ];
+    let id: number;
+    if (!row) {
+      id = Number(
+        this.s(
+          `INSERT INTO facts (space, content, content_hash, category, confidence, label_id, source, created_at,
+             updated_at, deleted_at, superseded_by, embedded_model, version, origin_device, remote_seq, uid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(...values, uid).lastInsertRowid,
+      );
+    } else {
+      id = row.id;
+      this.s(
+        `UPDATE facts SET space = ?, content = ?, content_hash = ?, category = ?, confidence = ?, label_id = ?,
+           source = ?, created_at = ?, updated_at = ?, deleted_at = ?, superseded_by = ?, embedded_model = ?,
+           version = ?, origin_device = ?, remote_seq = ? WHERE id = ?`,
+      ).run(...values, id);
+    }
+    this.s('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    if (vector && model) {
+      this.s(
+        `INSERT INTO vec_facts (fact_id, space, embedding, live, category, confidence, created_at, label_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        BigInt(id),
+        r.space,
+        vectorToBlob(vector),
+        BigInt(r.deleted_at === null && supersededBy === null ? 1 : 0),
+        r.category,
+        r.confidence,
+        BigInt(r.created_at),
+        BigInt(labelId ?? 0),
+      );
+    }
+    this.applied++;
+    return id;
+  }
+
+  /** Purges a fact and its history here, as Memory.purge does, without a tombstone of our own. */
+  private purge(id: number): void {
+    const ids = [
+      ...(this.s('SELECT id FROM facts WHERE superseded_by = ?').all(id) as Array<{ id: number }>).map(
+        (r) => r.id,
+      ),
+      id,
+    ];
+    for (const each of ids) {
+      const uid = (this.s('SELECT uid FROM facts WHERE id = ?').get(each) as { uid: string }).uid;
+      this.s('UPDATE facts SET superseded_by = NULL WHERE superseded_by = ?').run(each);
+      this.s('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(each));
+      this.s('DELETE FROM facts WHERE id = ?').run(each);
+      this.s('DELETE FROM sync_tombstones WHERE uid = ?').run(uid);
+    }
+    this.applied++;
+  }
+}

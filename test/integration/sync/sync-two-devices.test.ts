@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncStatus, syncWithPostgres } from '../../../src/main/sync/sync-engine';
+import { idOf, openDevice, openRemote, remoteHead, snapshot, uidOf, type Device } from './sync-helpers';
+
+let remote: Awaited<ReturnType<typeof openRemote>>;
+let a: Device;
+let b: Device;
+
+beforeAll(async () => {
+  remote = await openRemote();
+  a = await openDevice();
+  b = await openDevice();
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await remote?.close();
+});
+
+const sync = (d: Device, opts: Parameters<typeof syncWithPostgres>[2] = {}) =>
+  syncWithPostgres(d.memory, remote.pool, { url: remote.server.url, ...opts });
+
+/** Both devices synced until neither has anything left to exchange. */
+async function converge() {
+  await sync(a);
+  await sync(b);
+  await sync(a);
+}
+
+describe('two devices syncing through one Postgres', () => {
+  it('facts, labels and vectors travel; the second device embeds nothing again', async () => {
+    await a.memory.encode({ content: 'The dentist appointment is on Tuesday at nine', label: 'health' });
+    await a.memory.encode({ content: 'Passport renewal needs two photos', category: 'travel' });
+    await a.memory.encode({ content: 'Blood type is O negative', label: 'health', confidence: 0.9 });
+    const first = await sync(a);
+    expect(first).toMatchObject({ pulled: 0, conflicts: 0, pending_local: 0 });
+    expect(first.pushed).toBeGreaterThanOrEqual(4);
+
+    // Device B has loaded its model (as the app does at start), then syncs.
+    expect(await b.embedder.ready()).toBe(true);
+    await b.memory.stats();
+    const before = b.embedder.texts;
+    const second = await sync(b);
+    expect(second).toMatchObject({ pushed: 0, conflicts: 0 });
+    expect(second.pulled).toBeGreaterThanOrEqual(4);
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    expect(snapshot(b.memory).facts.every((f) => f.has_vector && f.embedded_model !== null)).toBe(true);
+    expect((await b.memory.stats()).pending_embeddings).toBe(0);
+    await b.memory.embedPending();
+    expect(b.embedder.texts).toBe(before);
+    // The pulled vectors serve recall: the query is embedded, the facts are not.
+    const hits = await b.memory.recall('when is the dentist appointment');
+    expect(hits[0]?.content).toContain('dentist');
+    expect(b.memory.labelsList().map((l) => [l.name, l.fact_count])).toEqual([['health', 2]]);
+  });
+
+  it('a second sync changes nothing on either side', async () => {
+    const head = await remoteHead(remote.pool);
+    const sa = snapshot(a.memory);
+    const sb = snapshot(b.memory);
+    for (const d of [a, b]) expect(await sync(d)).toMatchObject({ pushed: 0, pulled: 0, conflicts: 0 });
+    expect(await remoteHead(remote.pool)).toBe(head);
+    expect(snapshot(a.memory)).toEqual(sa);
+    expect(snapshot(b.memory)).toEqual(sb);
+    expect(syncStatus(a.memory)).toMatchObject({
+      last_result: 'ok',
+      last_error: null,
+      pushed: 0,
+      pulled: 0,
+      pending_local: 0,
+      remote: expect.not.stringContaining(':postgres@'),
+    });
+  });
+
+  it('edits, forgets and restores on both devices converge', async () => {
+    const facts = a.memory.list().facts;
+    const passport = facts.find((f) => f.content.startsWith('Passport'))!;
+    const blood = facts.find((f) => f.content.startsWith('Blood'))!;
+    a.clock.set(a.clock.now() + 1000);
+    await a.memory.update(passport.id, { content: 'Passport renewal needs two photos and the old passport' });
+    a.memory.forget(blood.id);
+    await b.memory.encode({ content: 'The car insurance renews in March', category: 'finance' });
+    await converge();
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    const bBlood = idOf(b.memory, uidOf(a.memory, blood.id));
+    expect(b.memory.get(bBlood).deleted_at).not.toBeNull();
+    b.clock.set(a.clock.now() + 1000);
+    b.memory.restore(bBlood);
+    await converge();
+    expect(a.memory.get(blood.id).deleted_at).toBeNull();
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    expect(a.memory.list().total).toBe(4);
+  });
+
+  it('concurrent edits of one fact: the later one wins on both, the other is kept as history', async () => {
+    const dentist = a.memory.list().facts.find((f) => f.content.includes('dentist'))!;
+    const uid = uidOf(a.memory, dentist.id);
+    const onB = idOf(b.memory, uid);
+    const t = Math.max(a.clock.now(), b.clock.now());
+    a.clock.set(t + 1000);
+    b.clock.set(t + 2000);
+    await a.memory.update(dentist.id, { content: 'The dentist appointment moved to Wednesday at ten' });
+    await b.memory.update(onB, { content: 'The dentist appointment moved to Thursday at eight' });
+    await sync(a);
+    const resolved = await sync(b);
+    expect(resolved.conflicts).toBe(1);
+    await sync(a);
+    for (const [d, id] of [
+      [a, dentist.id],
+      [b, onB],
+    ] as const) {
+      expect(d.memory.get(id).content).toBe('The dentist appointment moved to Thursday at eight');
+      expect(d.memory.history(id).map((h) => h.content)).toContain(
+        'The dentist appointment moved to Wednesday at ten',
+      );
+    }
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0 });
+    expect(await sync(b)).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+
+  it('a tie on time is broken the same way on both devices (version, then device id)', async () => {
+    const car = a.memory.list().facts.find((f) => f.content.includes('car insurance'))!;
+    const onB = idOf(b.memory, uidOf(a.memory, car.id));
+    const t = Math.max(a.clock.now(), b.clock.now()) + 1000;
+    a.clock.set(t);
+    b.clock.set(t);
+    await a.memory.update(car.id, { category: 'insurance' });
+    await b.memory.update(onB, { category: 'bills' });
+    await converge();
+    const devA = a.memory.db
+      .prepare("SELECT value FROM meta WHERE key = 'device_id'")
+      .pluck()
+      .get() as string;
+    const devB = b.memory.db
+      .prepare("SELECT value FROM meta WHERE key = 'device_id'")
+      .pluck()
+      .get() as string;
+    const expected = devA > devB ? 'insurance' : 'bills';
+    expect(a.memory.get(car.id).category).toBe(expected);
+    expect(b.memory.get(onB).category).toBe(expected);
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+
+  it('a purge travels: the fact and its history leave every device, and Postgres keeps no words of it', async () => {
+    const dentist = a.memory.list().facts.find((f) => f.content.includes('dentist'))!;
+    const uid = uidOf(a.memory, dentist.id);
+    a.memory.forget(dentist.id);
+    a.memory.purge(dentist.id);
+    await converge();
+    expect(b.memory.db.prepare('SELECT count(*) FROM facts WHERE uid = ?').pluck().get(uid)).toBe(0);
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    const left = await remote.pool.query(
+      "SELECT count(*)::int AS n FROM facts WHERE content LIKE '%dentist%'",
+    );
+    expect(left.rows[0].n).toBe(0);
+  });
+
+  it('label renames and merges travel', async () => {
+    await a.memory.encode({ content: 'Gym on Mondays and Thursdays', label: 'fitness' });
+    await a.memory.encode({ content: 'Run five kilometres on Sunday', label: 'running' });
+    await converge();
+    const labels = () => new Map(b.memory.labelsList().map((l) => [l.name, l]));
+    expect(labels().has('fitness')).toBe(true);
+    const fitness = a.memory.labelsList().find((l) => l.name === 'fitness')!;
+    const running = a.memory.labelsList().find((l) => l.name === 'running')!;
+    a.clock.set(a.clock.now() + 1000);
+    await a.memory.renameLabel(fitness.id, 'exercise');
+    a.memory.mergeLabels(running.id, fitness.id);
+    await converge();
+    expect([...labels().keys()]).toContain('exercise');
+    expect([...labels().keys()]).not.toContain('running');
+    expect(labels().get('exercise')!.fact_count).toBe(2);
+    expect(b.memory.list({ label: 'exercise' }).total).toBe(2);
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+
+  it('the same label made on both devices becomes one label', async () => {
+    await a.memory.encode({ content: 'Buy oat milk', label: 'groceries' });
+    await b.memory.encode({ content: 'Buy rye bread', label: 'Groceries' });
+    await converge();
+    for (const d of [a, b]) {
+      const groceries = d.memory.labelsList().filter((l) => l.name.toLowerCase() === 'groceries');
+      expect(groceries).toHaveLength(1);
+      expect(groceries[0]!.fact_count).toBe(2);
+    }
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+});
