@@ -1,7 +1,7 @@
 import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { FactFilters } from './facts-repo';
 import { fuseRanks, type RankedList } from './fuse-ranks';
-import { timed, type MemoryContext } from './memory-context';
+import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
 
@@ -18,6 +18,11 @@ export interface RecallOutcome {
   mode: RecallMode;
 }
 
+/** Candidates taken from each ranked list before fusion (shared with the Postgres store). */
+export function recallDepth(tuning: Pick<MemoryTuning, 'candidateDepth'>, limit: number): number {
+  return Math.max(tuning.candidateDepth, limit * 2);
+}
+
 /**
  * Hybrid recall: the nearest facts by embedding (sqlite-vec KNN, filters applied during the
  * scan) and the best by words (FTS5 bm25), fused by reciprocal rank. Without a model it runs on
@@ -25,7 +30,7 @@ export interface RecallOutcome {
  */
 export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promise<RecallOutcome> {
   const { facts, tuning } = ctx;
-  const depth = Math.max(tuning.candidateDepth, req.limit * 2);
+  const depth = recallDepth(tuning, req.limit);
   const lists: RankedList[] = [];
 
   const model = await ctx.activeModel();

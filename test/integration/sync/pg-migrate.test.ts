@@ -29,7 +29,17 @@ describe('migratePg', () => {
 
   it('creates the contract schema on a fresh database, and a second run does nothing', async () => {
     expect(await migratePg(pool)).toEqual({ from: 0, to: LATEST });
-    expect(await tables(pool)).toEqual(expect.arrayContaining(['facts', 'hippo_meta', 'labels']));
+    expect(await tables(pool)).toEqual(
+      expect.arrayContaining([
+        'facts',
+        'hippo_meta',
+        'labels',
+        'fact_terms',
+        'fact_doc_lengths',
+        'term_doc_counts',
+        'bm25_state',
+      ]),
+    );
     const idx = await pool.query<{ indexname: string; indexdef: string }>(
       "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('facts', 'labels')",
     );

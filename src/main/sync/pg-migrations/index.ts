@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { initial } from './0001-initial';
+import { bm25Terms } from './0002-bm25-terms';
 
 /** One numbered step of the Postgres schema; runs inside the runner's transaction. */
 export interface PgMigration {
@@ -8,4 +9,4 @@ export interface PgMigration {
   up(client: PoolClient): Promise<void>;
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [initial];
+export const PG_MIGRATIONS: readonly PgMigration[] = [initial, bm25Terms];

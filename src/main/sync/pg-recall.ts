@@ -1,0 +1,228 @@
+import type pg from 'pg';
+import type { RecallMode, SearchResult } from '../../shared/contract';
+import type { Embedder } from '../embedder/types';
+import { ftsTerms } from '../memory/fts-query';
+import { fuseRanks, type RankedList } from '../memory/fuse-ranks';
+import type { MemoryTuning } from '../memory/memory-context';
+import { recallDepth } from '../memory/recall';
+import { blend, similarityFromDistance } from '../memory/vector';
+import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
+import { named, toPgVector } from './pg-statements';
+
+/** Recall's filters in Postgres terms; labelUid null means "a label that does not exist". */
+export interface PgFactFilters {
+  category?: string;
+  labelUid?: string | null;
+  minConfidence?: number;
+  since?: number;
+  until?: number;
+}
+
+export interface PgRecallRequest {
+  space: string;
+  query: string;
+  context?: string;
+  limit: number;
+  filters: PgFactFilters;
+}
+
+export interface PgRecallDeps {
+  pool: pg.Pool;
+  tokenizer: Bm25Tokenizer;
+  embedder: Embedder | null;
+  model: string | null;
+  tuning: MemoryTuning;
+  /** pgvector >= 0.8: an HNSW scan can keep going until enough rows pass the filters. */
+  iterativeScan: boolean;
+}
+
+/** The filters as SQL on alias f, numbering parameters after those already in params. */
+export function pgFilterSql(filters: PgFactFilters, params: unknown[]): string {
+  let sql = '';
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    sql += ` AND ${clause.replace('?', `$${params.length}`)}`;
+  };
+  if (filters.category !== undefined) add('f.category = ?', filters.category);
+  if (filters.labelUid !== undefined) {
+    if (filters.labelUid === null) sql += ' AND false';
+    else add('f.label_uid = ?::uuid', filters.labelUid);
+  }
+  if (filters.minConfidence !== undefined) add('f.confidence >= ?::real', filters.minConfidence);
+  if (filters.since !== undefined) add('f.created_at >= ?::bigint', filters.since);
+  if (filters.until !== undefined) add('f.created_at <= ?::bigint', filters.until);
+  return sql;
+}
+
+/**
+ * The seed's "vector subquery first": the inner query is the bare nearest-neighbour scan the
+ * HNSW index answers (ORDER BY distance LIMIT depth, live facts of the space and the filters,
+ * which pgvector's iterative scan applies while walking the graph); the outer query only puts
+ * the candidates in exact distance order, ties by id as SQLite breaks them.
+ * $1 = query vector, $2 = space, then the filters; the limit is the last parameter.
+ */
+export function vectorSql(filterSql: string, limitParam: number): string {
+  return `
+    SELECT v.id, v.distance FROM (
+      SELECT f.id, f.embedding <=> $1::vector AS distance
+        FROM facts f
+       WHERE f.space = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+       ORDER BY f.embedding <=> $1::vector
+       LIMIT $${limitParam}
+    ) v
+    ORDER BY v.distance, v.id`;
+}
+
+/** HNSW's candidate list: at least the depth asked for, with room for approximate misses. */
+export function efSearchFor(depth: number): number {
+  return Math.min(1000, Math.max(100, depth * 2));
+}
+
+interface ResultRow {
+  id: string;
+  content: string;
+  category: string;
+  confidence: number;
+  label_name: string | null;
+  source: string | null;
+  created_at: string;
+  distance: number | null;
+}
+
+/**
+ * The same recall as SQLite's recall.ts, with Postgres doing the scans: the nearest facts by
+ * embedding (HNSW), the best by words (FTS5's bm25 over FTS5's terms, see pg-bm25.ts), the
+ * context's words at the context's weight, weak vector-only neighbours dropped, and the lists
+ * fused by fuse-ranks.ts with SQLite's depth and weights.
+ */
+export async function pgRecall(
+  deps: PgRecallDeps,
+  req: PgRecallRequest,
+): Promise<{ results: SearchResult[]; mode: RecallMode }> {
+  const { tuning } = deps;
+  const depth = recallDepth(tuning, req.limit);
+  const embedding =
+    deps.model && deps.embedder
+      ? deps.embedder.embed(req.context?.trim() ? [req.query, req.context] : [req.query], { persist: false })
+      : null;
+  // Nothing left unobserved if the words' queries fail first.
+  embedding?.catch(() => undefined);
+
+  await catchUpTerms(deps);
+  const client = await deps.pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    const textLists: RankedList[] = [];
+    const textIds = new Set<number>();
+    const wordStep = async (words: string[], weight: number) => {
+      const terms = deps.tokenizer.queryTerms(words);
+      if (terms.length === 0) return;
+      const params: unknown[] = [terms, req.space];
+      const where = pgFilterSql(req.filters, params);
+      params.push(depth);
+      const rows = await client.query<{ id: string }>(named(client, bm25Sql(where, params.length), params));
+      const ids = rows.rows.map((r) => Number(r.id));
+      for (const id of ids) textIds.add(id);
+      textLists.push({ ids, weight });
+    };
+    await wordStep(ftsTerms(req.query), tuning.textWeight);
+    if (req.context) await wordStep(ftsTerms(req.context), tuning.contextWeight);
+
+    const lists: RankedList[] = [];
+    let queryVector: Float32Array | undefined;
+    const distances = new Map<number, number>();
+    if (embedding) {
+      const [q, c] = await embedding;
+      queryVector = c
+        ? blend([
+            [q!, 1],
+            [c, tuning.contextWeight],
+          ])
+        : q!;
+      await client.query(
+        named(client, "SELECT set_config('hnsw.ef_search', $1, true)", [String(efSearchFor(depth))]),
+      );
+      if (deps.iterativeScan)
+        await client.query(
+          named(client, "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)", []),
+        );
+      const params: unknown[] = [toPgVector(queryVector), req.space];
+      const where = pgFilterSql(req.filters, params);
+      params.push(depth);
+      const rows = await client.query<{ id: string; distance: number }>(
+        named(client, vectorSql(where, params.length), params),
+      );
+      for (const r of rows.rows) distances.set(Number(r.id), r.distance);
+      // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
+      lists.push({
+        ids: rows.rows
+          .map((r) => Number(r.id))
+          .filter(
+            (id) =>
+              textIds.has(id) || similarityFromDistance(distances.get(id)!) >= tuning.minVectorSimilarity,
+          ),
+        weight: tuning.vectorWeight,
+      });
+    }
+    lists.push(...textLists);
+    const fused = fuseRanks(lists).slice(0, req.limit);
+    const rows = await client.query<ResultRow>(
+      named(
+        client,
+        `SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
+                f.embedding <=> $2::vector AS distance
+           FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
+          WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`,
+        [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null],
+      ),
+    );
+    await client.query('COMMIT');
+    const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
+    const results: SearchResult[] = [];
+    for (const { id, score } of fused) {
+      const row = byId.get(id);
+      if (!row) continue;
+      const distance = distances.get(id) ?? row.distance;
+      results.push({
+        fact_id: id,
+        content: row.content,
+        category: row.category,
+        confidence: row.confidence,
+        label_name: row.label_name,
+        similarity: queryVector && distance !== null ? similarityFromDistance(distance) : null,
+        score,
+        source: row.source,
+        created_at: new Date(Number(row.created_at)).toISOString(),
+      });
+    }
+    return { results, mode: queryVector ? 'hybrid' : 'text-only' };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Rows written by someone else (sync, another device) get their terms before they are searched.
+ * The check is one indexed look at the newest change_seq, so a recall with nothing new pays
+ * no lock.
+ */
+export async function catchUpTerms(deps: Pick<PgRecallDeps, 'pool' | 'tokenizer'>): Promise<void> {
+  const behind = await deps.pool.query<{ behind: boolean }>(
+    `SELECT coalesce((SELECT max(change_seq) FROM facts), 0) > (SELECT indexed_seq FROM bm25_state) AS behind`,
+  );
+  if (!behind.rows[0]?.behind) return;
+  const client = await deps.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await indexFactTerms(client, deps.tokenizer);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
