@@ -51,6 +51,14 @@ export const HealthResponse = z.object({
   mode: RecallMode,
   model: z.object({ state: ModelState }),
   db: z.object({ state: z.enum(['ok', 'error']), schema_version: z.number().int() }),
+  /** The last `hippo sync` (or app sync) with Postgres; no server address. */
+  sync: z.object({
+    state: z.enum(['never', 'ok', 'failed']),
+    /** Epoch ms of the last sync, null before the first. */
+    last_sync_at: z.number().nullable(),
+    /** Local changes not yet sent. */
+    pending_changes: z.number().int(),
+  }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 

@@ -1,6 +1,7 @@
 import { version } from '../../../package.json';
 import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Memory } from '../memory/memory';
+import { syncStatus } from '../sync/sync-engine';
 import type { HealthResponse } from './api-spec';
 
 /**
@@ -22,11 +23,18 @@ export function checkHealth(memory: Memory, embedder: ManagedEmbedder | null): H
     dbOk = false;
   }
   const healthy = dbOk && (modelState === 'ready' || modelState === 'loading');
+  const sync = dbOk ? syncStatus(memory) : null;
   return {
     status: healthy ? 'ok' : 'degraded',
     version,
     mode: modelState === 'ready' ? 'hybrid' : 'text-only',
     model: { state: modelState },
     db: { state: dbOk ? 'ok' : 'error', schema_version: memory.schemaVersion },
+    // A failed sync does not degrade the server: recall and encode work without it.
+    sync: {
+      state: sync?.last_result ?? 'never',
+      last_sync_at: sync?.last_sync_at ?? null,
+      pending_changes: sync?.pending_local ?? 0,
+    },
   };
 }
