@@ -14,6 +14,7 @@ import { modelCommand } from './model-group';
 import { recallCommand } from './recall-command';
 import { serveCommand } from './serve-command';
 import { statsCommand } from './stats-command';
+import { syncCommand } from './sync-command';
 
 export type { CliIo } from './cli-io';
 
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     modelCommand(ctx),
     serveCommand(ctx),
     mcpCommand(ctx),
+    syncCommand(ctx),
   ])
     program.addCommand(cmd);
 
