@@ -95,10 +95,14 @@ export class LocalSide {
     this.db
       .transaction(() => {
         if (this.meta('sync_remote') !== remote) {
-          this.db.exec('UPDATE facts SET remote_seq = NULL WHERE remote_seq IS NOT NULL');
-          this.db.exec('UPDATE labels SET remote_seq = NULL WHERE remote_seq IS NOT NULL');
+          // Everything goes to a new remote, rows pulled from the old one too: local_seq 0 and
+          // a push mark of -1 put every row in the first push.
+          for (const table of ['facts', 'labels'])
+            this.db.exec(`UPDATE ${table} SET remote_seq = NULL, local_seq = coalesce(local_seq, 0)
+                          WHERE remote_seq IS NOT NULL OR local_seq IS NULL`);
           this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('sync_remote', ?)").run(remote);
           this.stmt('DELETE FROM sync_state WHERE remote = ?').run(remote);
+          this.stmt('INSERT INTO sync_state(remote, url, pushed_seq) VALUES (?, ?, -1)').run(remote, url);
         }
         this.stmt('INSERT OR IGNORE INTO sync_state(remote, url) VALUES (?, ?)').run(remote, url);
         this.stmt('UPDATE sync_state SET url = ? WHERE remote = ?').run(url, remote);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncStatus, syncWithPostgres } from '../../../src/main/sync/sync-engine';
 import { idOf, openDevice, openRemote, remoteHead, snapshot, uidOf, type Device } from './sync-helpers';
+import { Memory } from '../../../src/main/memory/memory';
 
 let remote: Awaited<ReturnType<typeof openRemote>>;
 let a: Device;
@@ -185,5 +186,51 @@ describe('two devices syncing through one Postgres', () => {
       expect(groceries[0]!.fact_count).toBe(2);
     }
     expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+
+  it('a forget on one device and an edit on the other: the later wins, the other is kept as history', async () => {
+    const milk = a.memory.list().facts.find((f) => f.content === 'Buy oat milk')!;
+    const onB = idOf(b.memory, uidOf(a.memory, milk.id));
+    const t = Math.max(a.clock.now(), b.clock.now());
+    a.clock.set(t + 2000);
+    b.clock.set(t + 1000);
+    a.memory.forget(milk.id);
+    await b.memory.update(onB, { content: 'Buy oat milk and oat flakes' });
+    await converge();
+    for (const [d, id] of [
+      [a, milk.id],
+      [b, onB],
+    ] as const) {
+      const fact = d.memory.get(id);
+      expect(fact.deleted_at).not.toBeNull();
+      expect(fact.content).toBe('Buy oat milk');
+      expect(d.memory.history(id).map((h) => h.content)).toContain('Buy oat milk and oat flakes');
+    }
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+
+  it('pointed at another server, a device sends it everything, rows it pulled from the first one too', async () => {
+    const other = await openRemote();
+    try {
+      const summary = await syncWithPostgres(b.memory, other.pool, { url: other.server.url });
+      expect(summary.pushed).toBe(snapshot(b.memory).facts.length + snapshot(b.memory).labels.length);
+      expect(summary.pending_local).toBe(0);
+      // A fresh device syncing with the second server gets the same memory.
+      const c = Memory.open({ dbPath: `${b.dbPath}.third.db` });
+      try {
+        await syncWithPostgres(c, other.pool, { url: other.server.url });
+        expect(snapshot(c).facts.map((f) => ({ ...f, has_vector: true }))).toEqual(
+          snapshot(b.memory).facts.map((f) => ({ ...f, has_vector: true })),
+        );
+        expect(snapshot(c).labels).toEqual(snapshot(b.memory).labels);
+      } finally {
+        await c.close();
+      }
+      // And back on the first server, B finds nothing new to exchange.
+      expect(await sync(b)).toMatchObject({ pulled: 0, conflicts: 0 });
+      expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    } finally {
+      await other.close();
+    }
   });
 });
