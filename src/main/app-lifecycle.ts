@@ -75,6 +75,14 @@ export function appTokenFile(env: Env): string {
   return join(appDataDir(env), API_TOKEN_FILE);
 }
 
+/** The file in the Hippo data folder that keeps the server to sync with (it holds a password). */
+export const SYNC_REMOTE_FILE = 'sync-remote';
+
+/** Where the app keeps the Postgres server it syncs with (a secret, like the token). */
+export function appSyncRemoteFile(env: Env): string {
+  return join(appDataDir(env), SYNC_REMOTE_FILE);
+}
+
 /** Where the settings screen downloads the model: a folder modelSearchPaths already looks in. */
 export function appModelDir(env: Env): string {
   return userModelDir(appDataDir(env));

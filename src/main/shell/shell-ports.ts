@@ -1,11 +1,12 @@
 import type { Theme } from '../../shared/ipc-contract';
-import { appModelDir, appTokenFile, type Backend } from '../app-lifecycle';
+import { appModelDir, appSyncRemoteFile, appTokenFile, type Backend } from '../app-lifecycle';
 import type { GlobalHotkey } from '../hotkey';
 import type { LoginItemApp } from '../launch-at-login';
 import type { SettingsStore } from '../settings-store';
 import { ApiServerPort } from './api-server-port';
 import { ModelDownloader } from './model-download-port';
 import { ALL_SETTING_KEYS, ShellSettings } from './settings-port';
+import { SyncRunner } from './sync-port';
 
 type Env = Record<string, string | undefined>;
 
@@ -27,9 +28,10 @@ export interface ShellPorts {
   /** Null when the database could not be opened: no memory to serve, no embedder to load. */
   api: ApiServerPort | null;
   modelDownload: ModelDownloader | null;
+  sync: SyncRunner | null;
   /** Applies the settings file (hotkey, login item, theme, API server); once, at start. */
   applyStored(): Promise<void>;
-  /** Stops the API server and any download; the app calls it before the database closes. */
+  /** Stops the API server, any download and any sync; the app calls it before the database closes. */
   close(): Promise<void>;
 }
 
@@ -57,6 +59,14 @@ export function createShellPorts(backend: Backend | null, opts: ShellPortsOption
         onError: (message, err) => log(`Hippo model download: ${message}`, err),
       })
     : null;
+  const sync = backend
+    ? new SyncRunner({
+        memory: backend.memory,
+        remoteFile: appSyncRemoteFile(env),
+        envUrl: env.HIPPO_PG_URL,
+        onError: (message, err) => log(`Hippo sync: ${message}`, err),
+      })
+    : null;
   const settings = new ShellSettings({
     store: opts.store,
     editable: ALL_SETTING_KEYS,
@@ -70,10 +80,11 @@ export function createShellPorts(backend: Backend | null, opts: ShellPortsOption
     settings,
     api,
     modelDownload,
+    sync,
     applyStored: () => settings.applyStored(),
     async close() {
       modelDownload?.cancel();
-      await Promise.all([api?.close(), modelDownload?.settled()]);
+      await Promise.all([api?.close(), modelDownload?.settled(), sync?.close()]);
     },
   };
 }
