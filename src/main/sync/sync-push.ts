@@ -55,11 +55,17 @@ export async function pushBatch(
       client,
       facts.map((f) => f.uid),
     );
+    const inserts: SyncFact[] = [];
     for (const f of facts) {
       const mapped =
         f.label_uid && adopted.has(f.label_uid) ? { ...f, label_uid: adopted.get(f.label_uid)! } : f;
-      await pushFact(client, mapped, remoteFacts.get(f.uid), out);
+      const r = remoteFacts.get(f.uid);
+      if (r) await pushFact(client, mapped, r, out);
+      else inserts.push(mapped);
     }
+    // New facts (the bulk of a first sync) go in one statement rather than a round trip each.
+    for (const [uid, seq] of await insertFacts(client, inserts))
+      out.outcomes.push({ kind: 'fact', uid, base: seq });
     for (const t of batch.tombstones) await pushTombstone(client, t, device);
     await client.query('COMMIT');
   } catch (e) {
@@ -233,17 +239,8 @@ async function writeLabel(client: pg.ClientBase, how: 'insert' | 'update', l: Sy
   return Number(r.rows[0]!.change_seq);
 }
 
-async function pushFact(
-  client: pg.ClientBase,
-  l: LocalFact,
-  r: RemoteFact | undefined,
-  out: PushResult,
-): Promise<void> {
+async function pushFact(client: pg.ClientBase, l: LocalFact, r: RemoteFact, out: PushResult): Promise<void> {
   const done = (base: number | null) => out.outcomes.push({ kind: 'fact', uid: l.uid, base });
-  if (!r) {
-    done(await writeFact(client, 'insert', l));
-    return;
-  }
   if (isPurged(r)) {
     // Purged elsewhere: the purge wins. Touch it so this device pulls it (and purges) again.
     await client.query('UPDATE facts SET version = version + 1 WHERE uid = $1', [r.uid]);
@@ -280,6 +277,29 @@ async function pushFact(
     });
   }
   done(null);
+}
+
+/** Inserts new facts in one statement; returns each one's change_seq by uid. */
+async function insertFacts(client: pg.ClientBase, facts: SyncFact[]): Promise<Map<string, number>> {
+  if (facts.length === 0) return new Map();
+  const rows = facts.map((f) => ({
+    ...f,
+    embedding: vectorToPg(f.embedding),
+    embedded_model: f.embedding ? f.embedded_model : null,
+  }));
+  const r = await client.query<{ uid: string; change_seq: string }>(
+    `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source, created_at,
+       updated_at, deleted_at, superseded_by, embedding, embedded_model, version, origin_device)
+     SELECT uid, space, content, content_hash, category, confidence, label_uid, source, created_at, updated_at,
+       deleted_at, superseded_by, embedding::vector, embedded_model, version, origin_device
+     FROM jsonb_to_recordset($1::jsonb) AS x(uid uuid, space text, content text, content_hash text,
+       category text, confidence real, label_uid uuid, source text, created_at bigint, updated_at bigint,
+       deleted_at bigint, superseded_by uuid, embedding text, embedded_model text, version bigint,
+       origin_device text)
+     RETURNING uid::text AS uid, change_seq`,
+    [JSON.stringify(rows)],
+  );
+  return new Map(r.rows.map((row) => [row.uid, Number(row.change_seq)]));
 }
 
 async function writeFact(client: pg.ClientBase, how: 'insert' | 'update', f: SyncFact): Promise<number> {
