@@ -5,9 +5,10 @@ import { readAll, writeJson } from './cli-io';
 import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
 import { definedOnly, parseNumber } from './parse-options';
-import { noteTextOnly, withSession } from './session';
+import { noteTextOnly } from './session';
+import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
 
-interface EncodeOptions {
+interface EncodeOptions extends StoreOptions {
   category?: string;
   label?: string;
   confidence?: number;
@@ -18,7 +19,7 @@ interface EncodeOptions {
 export type EncodeOutput = EncodeResult & { mode: RecallMode };
 
 export function encodeCommand(ctx: CommandContext): Command {
-  return new Command('encode')
+  return addStoreOptions(new Command('encode'))
     .summary('remember one fact (TEXT or stdin)')
     .description(
       'Remember one fact. TEXT is the words given (joined by spaces), or stdin when absent or "-".',
@@ -31,8 +32,9 @@ export function encodeCommand(ctx: CommandContext): Command {
     .option('--json', 'print {id, status, label, mode} as JSON')
     .action((words: string[], opts: EncodeOptions, cmd: Command) =>
       ctx.run(cmd, async () => {
+        const store = resolveStore(opts, ctx.io.env);
         const content = await contentFrom(words, ctx);
-        return withSession(ctx.io, ctx.globals(cmd), { model: true }, async (s) => {
+        return withStoreSession(ctx.io, ctx.globals(cmd), store, { model: true }, async (s) => {
           const result = await s.memory.encode({
             content,
             ...definedOnly({

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { oneLine, type CliIo } from './cli-io';
 import { commandPath, createCommandContext } from './command-context';
+import { dbCommand } from './db-command';
 import { encodeCommand } from './encode-command';
 import { EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_FAILURE, exitCodeFor, reportError } from './exit-codes';
 import { exportCommand } from './export-command';
@@ -23,6 +24,7 @@ const ENVIRONMENT_HELP = `Environment:
   HIPPO_HOME            user data folder holding hippo.db and models/ (default: the OS user-data folder)
   HIPPO_MODEL_DIR       use the embedding model in this folder
   HIPPO_MODEL_MANIFEST  model manifest for \`hippo model fetch\`
+  HIPPO_PG_URL          Postgres server for --store postgres, \`hippo db explain\` and \`hippo sync\`
 
 Without the embedding model Hippo runs in text-only mode: encode and recall still work, matching facts
 by their words; --json output says "mode": "text-only" and a terminal gets a one-line notice.`;
@@ -52,6 +54,7 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     serveCommand(ctx),
     mcpCommand(ctx),
     syncCommand(ctx),
+    dbCommand(ctx),
   ])
     program.addCommand(cmd);
 

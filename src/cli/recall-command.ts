@@ -5,9 +5,16 @@ import { oneLine, readInputFile, writeJson, writeOut } from './cli-io';
 import { commandPath, type CommandContext } from './command-context';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes';
 import { definedOnly, parseInteger, parseNumber } from './parse-options';
-import { noteTextOnly, withSession } from './session';
+import { noteTextOnly } from './session';
+import {
+  addStoreOptions,
+  resolveStore,
+  withStoreSession,
+  type StoreChoice,
+  type StoreOptions,
+} from './store-options';
 
-interface RecallOptions {
+interface RecallOptions extends StoreOptions {
   limit?: number;
   category?: string;
   label?: string;
@@ -22,7 +29,7 @@ export interface RecallOutput {
 }
 
 export function recallCommand(ctx: CommandContext): Command {
-  return new Command('recall')
+  return addStoreOptions(new Command('recall'))
     .summary('find the facts that best match QUERY, or run a --batch of queries')
     .description(
       'Find the facts that best match QUERY (the words given, joined by spaces), best first. ' +
@@ -41,6 +48,7 @@ export function recallCommand(ctx: CommandContext): Command {
     .option('--json', 'print {mode, results} as JSON')
     .action((words: string[], opts: RecallOptions, cmd: Command) =>
       ctx.run(cmd, async () => {
+        const store = resolveStore(opts, ctx.io.env);
         const defaults = definedOnly({
           limit: opts.limit,
           category: opts.category,
@@ -50,11 +58,11 @@ export function recallCommand(ctx: CommandContext): Command {
         if (opts.batch !== undefined) {
           if (words.length > 0)
             throw new HippoError('BAD_INPUT', 'give either QUERY or --batch FILE, not both');
-          return runBatch(ctx, cmd, opts.batch, defaults);
+          return runBatch(ctx, cmd, store, opts.batch, defaults);
         }
         if (words.length === 0) throw new HippoError('BAD_INPUT', 'QUERY is missing (or use --batch FILE)');
         const query = words.join(' ');
-        return withSession(ctx.io, ctx.globals(cmd), { model: true }, async (s) => {
+        return withStoreSession(ctx.io, ctx.globals(cmd), store, { model: true }, async (s) => {
           const results = await s.memory.recall(query, undefined, defaults);
           if (opts.json) writeJson(ctx.io.stdout, { mode: s.memory.mode, results } satisfies RecallOutput);
           else ctx.io.stdout.write(formatResults(results));
@@ -80,13 +88,14 @@ export function formatResults(results: SearchResult[]): string {
 async function runBatch(
   ctx: CommandContext,
   cmd: Command,
+  store: StoreChoice,
   file: string,
   defaults: Partial<RecallInput>,
 ): Promise<number> {
   const { io } = ctx;
   const where = file === '-' ? 'stdin' : file;
   const queries = parseBatch(await readInputFile(file, ctx.io.stdin), where, defaults);
-  return withSession(io, ctx.globals(cmd), { model: true }, async (s) => {
+  return withStoreSession(io, ctx.globals(cmd), store, { model: true }, async (s) => {
     const signal = queries.length > 0 ? io.trapInterrupt?.() : undefined;
     let done = 0;
     for (const q of queries) {

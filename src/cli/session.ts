@@ -63,7 +63,10 @@ async function catchUpEmbeddings(io: CliIo, memory: Memory): Promise<void> {
  * On a terminal, one line on stderr when the model is missing or broken: results come from words
  * only until `hippo model fetch`. Scripts read "mode" from --json instead.
  */
-export function noteTextOnly(io: CliIo, s: Session): void {
+export function noteTextOnly(
+  io: CliIo,
+  s: Pick<Session, 'embedder'> & { memory: Pick<Memory, 'mode'> },
+): void {
   if (!io.isTTY || s.memory.mode !== 'text-only') return;
   const err = s.embedder?.lastError;
   const why =

@@ -226,3 +226,53 @@ export async function catchUpTerms(deps: Pick<PgRecallDeps, 'pool' | 'tokenizer'
     client.release();
   }
 }
+
+export interface ExplainedStep {
+  step: 'vector' | 'words';
+  sql: string;
+  plan: string;
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the queries recall runs for this request, with the same
+ * settings (ef_search, iterative scan) and parameters, so users can check the HNSW index (vector
+ * step) and the term index (word step) are used. ANALYZE runs them; both only read.
+ */
+export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest): Promise<ExplainedStep[]> {
+  const depth = recallDepth(deps.tuning, req.limit);
+  const vector =
+    deps.model && deps.embedder ? (await deps.embedder.embed([req.query], { persist: false }))[0]! : null;
+  await catchUpTerms(deps);
+  const client = await deps.pool.connect();
+  const steps: ExplainedStep[] = [];
+  const explain = async (step: ExplainedStep['step'], sql: string, params: unknown[]) => {
+    const r = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+    steps.push({ step, sql: sql.trim(), plan: r.rows.map((x) => x['QUERY PLAN']).join('\n') });
+  };
+  try {
+    await client.query('BEGIN READ ONLY');
+    if (vector) {
+      await client.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(efSearchFor(depth))]);
+      if (deps.iterativeScan)
+        await client.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+      const params: unknown[] = [toPgVector(vector), req.space];
+      const where = pgFilterSql(req.filters, params);
+      params.push(depth);
+      await explain('vector', vectorSql(where, params.length), params);
+    }
+    const terms = deps.tokenizer.queryTerms(ftsTerms(req.query));
+    if (terms.length > 0) {
+      const params: unknown[] = [terms, req.space];
+      const where = pgFilterSql(req.filters, params);
+      params.push(depth);
+      await explain('words', bm25Sql(where, params.length), params);
+    }
+    await client.query('COMMIT');
+    return steps;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -22,7 +22,7 @@ import { Bm25Tokenizer } from './pg-bm25';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { migratePg } from './pg-migrate';
-import { pgRecall, type PgFactFilters } from './pg-recall';
+import { pgExplainRecall, pgRecall, type ExplainedStep, type PgFactFilters } from './pg-recall';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -157,6 +157,19 @@ export class PostgresStore {
       filters: await this.filtersOf(space, input),
     });
     return outcome.results;
+  }
+
+  /** EXPLAIN (ANALYZE, BUFFERS) of each query recall would run for this query (`hippo db explain`). */
+  async explainRecall(query: string, options: RecallFilters = {}): Promise<ExplainedStep[]> {
+    this.assertOpen();
+    const input = parseInput(RecallInput, { ...options, query });
+    const space = input.space ?? this.space;
+    return pgExplainRecall(this.deps(await this.activeModel()), {
+      space,
+      query: input.query,
+      limit: input.limit ?? 10,
+      filters: await this.filtersOf(space, input),
+    });
   }
 
   private async filtersOf(space: string, f: RecallFilters): Promise<PgFactFilters> {

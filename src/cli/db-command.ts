@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { createNodeEmbedder } from '../main/embedder/embedder-client';
+import { PostgresStore } from '../main/sync/postgres-store';
+import { HippoError } from '../shared/errors';
+import { writeJson } from './cli-io';
+import type { CommandContext } from './command-context';
+import { EXIT_OK } from './exit-codes';
+import { definedOnly, parseInteger } from './parse-options';
+import { resolveStore } from './store-options';
+
+interface ExplainOptions {
+  pg?: string;
+  limit?: number;
+  category?: string;
+  json?: boolean;
+}
+
+/** `hippo db explain QUERY`: the Postgres plans of recall's queries. */
+export function dbCommand(ctx: CommandContext): Command {
+  const db = new Command('db').summary('inspect the Postgres store');
+  db.addCommand(
+    new Command('explain')
+      .summary("print EXPLAIN (ANALYZE, BUFFERS) of recall's queries for QUERY on Postgres")
+      .description(
+        'Runs EXPLAIN (ANALYZE, BUFFERS) on each query recall sends to Postgres for QUERY (the vector ' +
+          'step, which should use the HNSW index facts_embedding_hnsw, and the word step, which reads ' +
+          'fact_terms by its primary key), with the same settings and parameters recall uses.',
+      )
+      .argument('<query...>', 'what recall would look for')
+      .option('--pg <url>', 'the Postgres server (default: $HIPPO_PG_URL)')
+      .option('-n, --limit <n>', 'results recall would return (sets the candidate depth)', parseInteger)
+      .option('-c, --category <name>', 'explain with this category filter')
+      .option('--json', 'print [{step, sql, plan}] as JSON')
+      .action((words: string[], opts: ExplainOptions, cmd: Command) =>
+        ctx.run(cmd, async () => {
+          const choice = resolveStore({ store: 'postgres', pg: opts.pg }, ctx.io.env);
+          if (choice.kind !== 'postgres') throw new HippoError('INTERNAL', 'db explain needs Postgres');
+          const embedder = createNodeEmbedder({ env: ctx.io.env });
+          let store: PostgresStore | null = null;
+          try {
+            store = await PostgresStore.open({ url: choice.url, embedder, space: ctx.globals(cmd).space });
+            const steps = await store.explainRecall(
+              words.join(' '),
+              definedOnly({ limit: opts.limit, category: opts.category }),
+            );
+            if (opts.json) writeJson(ctx.io.stdout, steps);
+            else {
+              if (store.mode === 'text-only')
+                ctx.io.stdout.write(
+                  '-- no embedding model: recall runs on words only, so no vector step\n\n',
+                );
+              for (const s of steps) ctx.io.stdout.write(`-- ${s.step} step\n${s.sql}\n\n${s.plan}\n\n`);
+            }
+            return EXIT_OK;
+          } finally {
+            await store?.close();
+            await embedder.close();
+          }
+        }),
+      ),
+  );
+  return db;
+}
