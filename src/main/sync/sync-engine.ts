@@ -80,15 +80,16 @@ export async function syncWithPostgres(
   } catch (e) {
     throw mapPgError(e, opts.url ?? pool.options.connectionString ?? '');
   }
-  const state = local.beginRemote(remote, url);
+  local.beginRemote(remote, url);
   const device = local.deviceId();
   const progress: SyncProgress = { phase: 'push', pushed: 0, pushTotal: 0, pulled: 0, pullTotal: 0 };
   let conflicts = 0;
   const stopped = () => opts.signal?.aborted === true;
-  try {
-    progress.pushTotal = local.pendingCount(state.pushed_seq);
+  const push = async () => {
+    progress.phase = 'push';
+    let mark = local.state(remote)!.pushed_seq;
+    progress.pushTotal = progress.pushed + local.pendingCount(mark);
     opts.onProgress?.({ ...progress });
-    let mark = state.pushed_seq;
     while (!stopped()) {
       const batch = local.dirtyBatch(mark, batchSize);
       const size = batch.labels.length + batch.facts.length + batch.tombstones.length;
@@ -106,20 +107,33 @@ export async function syncWithPostgres(
       progress.pushTotal = Math.max(progress.pushTotal, progress.pushed);
       opts.onProgress?.({ ...progress });
     }
-
+  };
+  const pull = async (): Promise<number> => {
     progress.phase = 'pull';
     let cursor = local.state(remote)!.pulled_seq;
-    progress.pullTotal = stopped() ? 0 : await remoteChangesAfter(pool, cursor);
-    opts.onProgress?.({ ...progress });
+    const before = progress.pulled;
     let read = 0;
+    const total = stopped() ? 0 : await remoteChangesAfter(pool, cursor);
+    progress.pullTotal = progress.pulled + total;
+    opts.onProgress?.({ ...progress });
     while (!stopped()) {
       const r = await pullBatch(pool, local, remote, cursor, batchSize);
       if (r.read === 0) break;
       cursor = r.cursor;
       read += r.read;
       progress.pulled += r.applied;
-      progress.pullTotal = Math.max(progress.pullTotal, read);
+      progress.pullTotal = Math.max(progress.pullTotal, before + read);
       opts.onProgress?.({ ...progress });
+    }
+    return progress.pulled - before;
+  };
+  try {
+    await push();
+    // Pulling can itself make local changes (two devices' copies of one fact joined): a second
+    // round sends them, and whatever the app wrote meanwhile, so both sides end equal.
+    if ((await pull()) > 0 && !stopped() && local.pendingCount(local.state(remote)!.pushed_seq) > 0) {
+      await push();
+      await pull();
     }
     if (stopped()) throw new HippoError('INTERNAL', 'sync stopped before the end; run it again to finish');
   } catch (e) {

@@ -532,8 +532,26 @@ class PullApplier {
         BigInt(labelId ?? 0),
       );
     }
+    if (!row && r.deleted_at === null && supersededBy === null) this.joinTwin(id, uid, r);
     this.applied++;
     return id;
+  }
+
+  /**
+   * The same words stored on two devices before either synced make two live facts. As encode
+   * would have, they become one: the one with the smaller uid stays and the other becomes its
+   * history. Every device picks the same one, and the change is a local one that the next push
+   * sends (the sync pushes again after pulling).
+   */
+  private joinTwin(id: number, uid: string, r: RemoteFact): void {
+    const twin = this.s(
+      `SELECT id, uid FROM facts WHERE space = ? AND content_hash = ? AND deleted_at IS NULL
+         AND superseded_by IS NULL AND id <> ? ORDER BY uid LIMIT 1`,
+    ).get(r.space, r.content_hash, id) as { id: number; uid: string } | undefined;
+    if (!twin) return;
+    const [keep, drop] = twin.uid < uid ? [twin.id, id] : [id, twin.id];
+    this.s('UPDATE facts SET superseded_by = ? WHERE id = ?').run(keep, drop);
+    this.s('UPDATE vec_facts SET live = 0 WHERE fact_id = ?').run(BigInt(drop));
   }
 
   /** Purges a fact and its history here, as Memory.purge does, without a tombstone of our own. */

@@ -188,6 +188,22 @@ describe('two devices syncing through one Postgres', () => {
     expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
   });
 
+  it('the same words stored on both devices before syncing end as one fact on both, the other as its history', async () => {
+    await a.memory.encode({ content: 'The bike lock code is 4711', category: 'home' });
+    await b.memory.encode({ content: 'the bike lock code is 4711.', category: 'home' });
+    await converge();
+    for (const d of [a, b]) {
+      const live = d.memory
+        .list({ category: 'home', limit: 100 })
+        .facts.filter((f) => /bike lock/i.test(f.content));
+      expect(live).toHaveLength(1);
+      expect(d.memory.history(live[0]!.id)).toHaveLength(1);
+    }
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0 });
+    expect(await sync(b)).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+
   it('a forget on one device and an edit on the other: the later wins, the other is kept as history', async () => {
     const milk = a.memory.list().facts.find((f) => f.content === 'Buy oat milk')!;
     const onB = idOf(b.memory, uidOf(a.memory, milk.id));
