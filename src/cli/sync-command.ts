@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { HippoError } from '../shared/errors';
 import { openPgPool, redactUrl } from '../main/sync/pg-connect';
-import { migratePg } from '../main/sync/pg-migrate';
 import {
   DEFAULT_SYNC_BATCH,
   syncStatus,
@@ -68,7 +67,6 @@ export function syncCommand(ctx: CommandContext): Command {
           const pool = await openPgPool(url, { min: 0, max: 3, applicationName: 'hippo sync' });
           const report = new ProgressReport(io, commandPath(cmd));
           try {
-            await migratePg(pool);
             const summary = await syncWithPostgres(s.memory, pool, {
               url,
               batchSize,

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { HippoError } from '../../shared/errors';
 import type { Memory } from '../memory/memory';
 import { mapPgError, redactUrl } from './pg-connect';
+import { migratePg } from './pg-migrate';
 import { LocalSide } from './sync-local';
 import { pullBatch, remoteChangesAfter } from './sync-pull';
 import { pushBatch } from './sync-push';
@@ -56,7 +57,7 @@ export interface SyncStatus {
 export const DEFAULT_SYNC_BATCH = 500;
 
 /**
- * Two-way sync of this memory's SQLite file with a Postgres that migratePg has prepared: pushes
+ * Two-way sync of this memory's SQLite file with a Postgres (migrated first by migratePg): pushes
  * the local changes (facts, labels, soft deletes, restores, purges as tombstones, vectors with
  * their model), then pulls the remote ones. Each batch is one transaction on each side and the
  * push mark and pull cursor move only with committed batches, so a sync killed anywhere leaves
@@ -76,9 +77,15 @@ export async function syncWithPostgres(
   const started = Date.now();
   let remote: string;
   try {
+    // Idempotent and under the write lock; refuses a schema newer than this Hippo before writing.
+    await migratePg(pool);
     remote = await remoteId(pool);
   } catch (e) {
-    throw mapPgError(e, opts.url ?? pool.options.connectionString ?? '');
+    const err = asHippoError(e, opts.url ?? pool.options.connectionString ?? '');
+    // The status shows the failure against the server synced last (if any).
+    const last = local.currentState();
+    if (last) local.finish(last.remote, Date.now(), 'failed', err.message, 0, 0);
+    throw err;
   }
   local.beginRemote(remote, url);
   const device = local.deviceId();

@@ -104,8 +104,10 @@ describe('hippo sync', () => {
     }
   });
 
-  it('refuses a server whose Hippo schema is newer, writing nothing', async () => {
+  it('refuses a server whose Hippo schema is newer, writing nothing, and --status shows why', async () => {
     const box = device();
+    await withMemory(box, (m) => m.encode({ content: 'synced while the server was current' }));
+    expect((await runCli(['sync'], { env: box.env })).code).toBe(0);
     await withMemory(box, (m) => m.encode({ content: 'must not reach the newer server' }));
     const { rows } = await remote.pool.query<{ value: string }>(
       "SELECT value FROM hippo_meta WHERE key = 'schema_version'",
@@ -116,10 +118,12 @@ describe('hippo sync', () => {
     try {
       const r = await runCli(['sync'], { env: box.env });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(
-        `this Postgres holds Hippo schema 99; this Hippo knows up to ${current}: update Hippo`,
-      );
+      const refusal = `this Postgres holds Hippo schema 99; this Hippo knows up to ${current}: update Hippo`;
+      expect(r.stderr).toContain(refusal);
       expect(await remoteCount('facts')).toBe(before);
+      const status = json<SyncStatus>(await runCli(['sync', '--status', '--json'], { env: box.env }));
+      expect(status).toMatchObject({ last_result: 'failed', pending_local: 1 });
+      expect(status.last_error).toContain(refusal);
     } finally {
       await remote.pool.query("UPDATE hippo_meta SET value = $1 WHERE key = 'schema_version'", [current]);
     }
