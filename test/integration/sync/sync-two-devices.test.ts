@@ -225,6 +225,50 @@ describe('two devices syncing through one Postgres', () => {
     expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
   });
 
+  it('concurrent label renames: the later one wins on both; a rename onto a name taken meanwhile becomes "name (2)"', async () => {
+    await a.memory.encode({ content: 'Water the ferns on Saturday', label: 'plants' });
+    await a.memory.encode({ content: 'Repot the cactus in spring', label: 'garden' });
+    await converge();
+    const onA = (name: string) => a.memory.labelsList().find((l) => l.name === name)!;
+    const onB = (name: string) => b.memory.labelsList().find((l) => l.name === name)!;
+    const t = Math.max(a.clock.now(), b.clock.now());
+    a.clock.set(t + 1000);
+    b.clock.set(t + 2000);
+    await a.memory.renameLabel(onA('plants').id, 'houseplants');
+    await b.memory.renameLabel(onB('plants').id, 'indoor plants');
+    await converge();
+    for (const d of [a, b]) {
+      const names = d.memory.labelsList().map((l) => l.name);
+      expect(names).toContain('indoor plants');
+      expect(names).not.toContain('houseplants');
+    }
+    // B renames "garden" to "outdoors" while A creates a new label "outdoors".
+    await b.memory.renameLabel(onB('garden').id, 'outdoors');
+    await a.memory.encode({ content: 'Clean the patio chairs', label: 'outdoors' });
+    await sync(a);
+    await converge();
+    for (const d of [a, b]) {
+      const names = d.memory.labelsList().map((l) => l.name);
+      expect(names).toEqual(expect.arrayContaining(['outdoors', 'outdoors (2)']));
+    }
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+
+  it('two devices syncing at the same moment converge', async () => {
+    await a.memory.encodeMany(
+      Array.from({ length: 30 }, (_, i) => ({ content: `Parallel A ${i}`, category: 'parallel' })),
+    );
+    await b.memory.encodeMany(
+      Array.from({ length: 30 }, (_, i) => ({ content: `Parallel B ${i}`, category: 'parallel' })),
+    );
+    await Promise.all([sync(a, { batchSize: 4 }), sync(b, { batchSize: 4 })]);
+    await converge();
+    expect(a.memory.list({ category: 'parallel', limit: 100 }).total).toBe(60);
+    expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+    expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0 });
+    expect(await sync(b)).toMatchObject({ pushed: 0, pulled: 0 });
+  });
+
   it('pointed at another server, a device sends it everything, rows it pulled from the first one too', async () => {
     const other = await openRemote();
     try {
