@@ -153,6 +153,22 @@ describe('hippo sync', () => {
     expect(status.stdout).not.toContain(':postgres@');
   });
 
+  it('draws a bar per phase on a terminal and prints one line per batch elsewhere', async () => {
+    const box = device();
+    await withMemory(box, (m) =>
+      m.encodeMany(Array.from({ length: 12 }, (_, i) => ({ content: `Progress fact ${i}` }))),
+    );
+    const tty = await runCli(['sync', '--batch-size', '5'], { env: box.env, isTTY: true });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('\u2588');
+    expect(tty.stderr).toMatch(/12 of 12 sent/);
+    const other = device();
+    const lines = await runCli(['sync', '--batch-size', '5'], { env: other.env });
+    expect(lines.code, lines.stderr).toBe(0);
+    expect(lines.stderr).toMatch(/^hippo sync: pull: \d+ of \d+$/m);
+    expect(lines.stderr).not.toContain('\u2588');
+  });
+
   it('killed with SIGKILL mid-push and mid-pull, loses nothing: the next run finishes and both devices agree', async () => {
     const a = device();
     const facts = 300;
