@@ -34,6 +34,37 @@ export interface PgRecallDeps {
   tuning: MemoryTuning;
   /** pgvector >= 0.8: an HNSW scan can keep going until enough rows pass the filters. */
   iterativeScan: boolean;
+  /**
+   * 'bm25' (default): FTS5's ranking over FTS5's terms, so both stores rank words alike.
+   * 'ts_rank_cd': Postgres's own full-text search over the gin index; kept to measure against
+   * (see the parity test) and for servers where the term tables are unwanted.
+   */
+  wordRanking?: WordRanking;
+}
+
+export type WordRanking = 'bm25' | 'ts_rank_cd';
+
+/**
+ * Postgres's native word step: the seed's gin index on to_tsvector('english', content), any of
+ * the words (websearch "or"), ranked by ts_rank_cd. $1 = the words, $2 = space, filters, limit.
+ */
+export function tsRankSql(filterSql: string, limitParam: number): string {
+  return `
+    SELECT f.id, ts_rank_cd(to_tsvector('english', f.content), q) AS score
+      FROM facts f, websearch_to_tsquery('english', array_to_string($1::text[], ' or ')) AS q
+     WHERE to_tsvector('english', f.content) @@ q
+       AND f.space = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+     ORDER BY score DESC, f.id
+     LIMIT $${limitParam}`;
+}
+
+/** The word step's SQL and its first parameter for the chosen ranking. */
+function wordStepSql(
+  deps: Pick<PgRecallDeps, 'tokenizer' | 'wordRanking'>,
+  words: string[],
+): { first: string[]; sql: (filterSql: string, limitParam: number) => string } {
+  if (deps.wordRanking === 'ts_rank_cd') return { first: words, sql: tsRankSql };
+  return { first: deps.tokenizer.queryTerms(words), sql: bm25Sql };
 }
 
 /** The filters as SQL on alias f, numbering parameters after those already in params. */
@@ -115,12 +146,12 @@ export async function pgRecall(
     const textLists: RankedList[] = [];
     const textIds = new Set<number>();
     const wordStep = async (words: string[], weight: number) => {
-      const terms = deps.tokenizer.queryTerms(words);
-      if (terms.length === 0) return;
-      const params: unknown[] = [terms, req.space];
+      const step = wordStepSql(deps, words);
+      if (step.first.length === 0) return;
+      const params: unknown[] = [step.first, req.space];
       const where = pgFilterSql(req.filters, params);
       params.push(depth);
-      const rows = await client.query<{ id: string }>(named(client, bm25Sql(where, params.length), params));
+      const rows = await client.query<{ id: string }>(named(client, step.sql(where, params.length), params));
       const ids = rows.rows.map((r) => Number(r.id));
       for (const id of ids) textIds.add(id);
       textLists.push({ ids, weight });
@@ -260,12 +291,12 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
       params.push(depth);
       await explain('vector', vectorSql(where, params.length), params);
     }
-    const terms = deps.tokenizer.queryTerms(ftsTerms(req.query));
-    if (terms.length > 0) {
-      const params: unknown[] = [terms, req.space];
+    const step = wordStepSql(deps, ftsTerms(req.query));
+    if (step.first.length > 0) {
+      const params: unknown[] = [step.first, req.space];
       const where = pgFilterSql(req.filters, params);
       params.push(depth);
-      await explain('words', bm25Sql(where, params.length), params);
+      await explain('words', step.sql(where, params.length), params);
     }
     await client.query('COMMIT');
     return steps;

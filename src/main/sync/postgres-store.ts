@@ -22,7 +22,13 @@ import { Bm25Tokenizer } from './pg-bm25';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { migratePg } from './pg-migrate';
-import { pgExplainRecall, pgRecall, type ExplainedStep, type PgFactFilters } from './pg-recall';
+import {
+  pgExplainRecall,
+  pgRecall,
+  type ExplainedStep,
+  type PgFactFilters,
+  type WordRanking,
+} from './pg-recall';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -34,6 +40,8 @@ export interface PostgresStoreOptions {
   device?: string;
   pool?: PgPoolOptions;
   now?: () => number;
+  /** How recall ranks words; default 'bm25' (SQLite's ranking). See PgRecallDeps. */
+  wordRanking?: WordRanking;
 }
 
 /**
@@ -58,7 +66,7 @@ export class PostgresStore {
     private readonly embedder: Embedder | null,
     private readonly device: string,
     private readonly now: () => number,
-    opts: PostgresStoreOptions,
+    private readonly opts: PostgresStoreOptions,
   ) {
     this.space = parseInput(SpaceName, opts.space ?? DEFAULT_SPACE, 'space');
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning };
@@ -117,6 +125,7 @@ export class PostgresStore {
       device: this.device,
       now: this.now,
       iterativeScan: this.iterativeScan,
+      wordRanking: this.opts.wordRanking,
     };
   }
 

@@ -22,6 +22,8 @@ const SCIFACT = join(REPO_ROOT, '..', 'shared', 'data', 'scifact');
 const FULL = process.env.HIPPO_PARITY_FULL === '1';
 const PARITY_DISTRACTORS = 1200;
 const BATCH = 500;
+/** HIPPO_PARITY_WORDS=ts_rank_cd measures Postgres's own word ranking instead of bm25. */
+const WORDS = process.env.HIPPO_PARITY_WORDS === 'ts_rank_cd' ? 'ts_rank_cd' : 'bm25';
 
 interface Doc {
   id: string;
@@ -79,7 +81,7 @@ describe(`parity of SQLite and Postgres recall on SciFact (${FULL ? 'full corpus
     // One embedder for both stores: its in-memory cache hands the second store the same vectors.
     embedder = createNodeEmbedder({ modelDir: LEXICAL_MODEL_DIR, threads: 2, lruSize: 20_000 });
     sqlite = openLexicalMemory({ embedder });
-    store = await PostgresStore.open({ url: server.url, embedder });
+    store = await PostgresStore.open({ url: server.url, embedder, wordRanking: WORDS });
     const started = performance.now();
     for (let i = 0; i < data.docs.length; i += BATCH) {
       const batch = data.docs
@@ -102,7 +104,8 @@ describe(`parity of SQLite and Postgres recall on SciFact (${FULL ? 'full corpus
     await server?.close();
   });
 
-  it('top-10 lists agree on >= 90% of ids and nDCG@10 differs by <= 0.01', async () => {
+  /** Mean share of top-10 ids both stores return, identical lists, and nDCG@10 of each. */
+  async function compare(label: string) {
     let overlap = 0;
     let identical = 0;
     let ndcgSqlite = 0;
@@ -118,15 +121,48 @@ describe(`parity of SQLite and Postgres recall on SciFact (${FULL ? 'full corpus
       ndcgPg += ndcgAt10(b, data.qrels.get(q._id)!);
     }
     const n = data.queries.length;
-    const agreement = overlap / n;
-    const diff = Math.abs(ndcgSqlite / n - ndcgPg / n);
+    const [vectorStep] = await store.explainRecall(data.queries[0]!.text, { limit: 10 });
+    const plan = vectorStep!.plan.includes('facts_embedding_hnsw') ? 'HNSW index' : 'exact scan';
+    if (process.env.HIPPO_PARITY_PLAN) console.log(vectorStep!.plan);
+    const out = {
+      n,
+      agreement: overlap / n,
+      diff: Math.abs(ndcgSqlite / n - ndcgPg / n),
+      plan,
+    };
     console.log(
-      `parity: ${n} queries over ${data.docs.length} docs in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
-        `top-10 agreement ${(agreement * 100).toFixed(2)}%, identical lists ${identical}/${n}, ` +
-        `nDCG@10 SQLite ${(ndcgSqlite / n).toFixed(4)} Postgres ${(ndcgPg / n).toFixed(4)} (diff ${diff.toFixed(4)})`,
+      `parity (${WORDS}, ${label}, vector step: ${plan}): ${n} queries over ${data.docs.length} docs in ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s: top-10 agreement ${(out.agreement * 100).toFixed(2)}%, ` +
+        `identical lists ${identical}/${n}, nDCG@10 SQLite ${(ndcgSqlite / n).toFixed(4)} ` +
+        `Postgres ${(ndcgPg / n).toFixed(4)} (diff ${out.diff.toFixed(4)})`,
     );
-    expect(n).toBe(300);
-    expect(agreement).toBeGreaterThanOrEqual(0.9);
-    expect(diff).toBeLessThanOrEqual(0.01);
+    return out;
+  }
+
+  it('top-10 lists agree on >= 90% of ids and nDCG@10 differs by <= 0.01', async () => {
+    const r = await compare("planner's choice");
+    expect(r.n).toBe(300);
+    expect(r.agreement).toBeGreaterThanOrEqual(0.9);
+    expect(r.diff).toBeLessThanOrEqual(0.01);
+  }, 1_800_000);
+
+  it('holds with the approximate HNSW index forced', async () => {
+    // At this size the planner may rightly prefer an exact scan and sort; this pass takes that
+    // choice away so the approximate index itself is measured. PGlite serves every connection
+    // from one session, so a session SET reaches the pool's connections; a real server gets it
+    // as the database's default for new connections.
+    // Scans that need a sort (a seq scan, or a btree partial index the planner likes while the
+    // table has no statistics) are priced out; the HNSW scan needs none.
+    for (const setting of ['enable_seqscan', 'enable_bitmapscan', 'enable_sort']) {
+      if (server.kind === 'pglite') await store.pool.query(`SET ${setting} = off`);
+      else
+        await store.pool.query(
+          `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET ${setting} = off', current_database()); END $$`,
+        );
+    }
+    const r = await compare('HNSW forced');
+    expect(r.plan).toBe('HNSW index');
+    expect(r.agreement).toBeGreaterThanOrEqual(0.9);
+    expect(r.diff).toBeLessThanOrEqual(0.01);
   }, 1_800_000);
 });

@@ -118,6 +118,21 @@ describe('PostgresStore', () => {
     }
   });
 
+  it("ranks words with Postgres's own ts_rank_cd over the gin index when asked", async () => {
+    const native = await PostgresStore.open({ url: server.url, embedder: null, wordRanking: 'ts_rank_cd' });
+    try {
+      const r = await native.recall('streets of Lisbon');
+      expect(r.map((x) => x.content)).toEqual([
+        'Lisbon has steep streets and yellow trams',
+        'My sister lives in Lisbon',
+      ]);
+      const [words] = await native.explainRecall('streets of Lisbon');
+      expect(words!.sql).toMatch(/ts_rank_cd\(to_tsvector\('english', f\.content\), q\)/);
+    } finally {
+      await native.close();
+    }
+  });
+
   it('finds by words a fact another writer (sync) inserted, and forgets a purged one', async () => {
     const now = Date.now();
     await store.pool.query(
