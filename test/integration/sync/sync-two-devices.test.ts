@@ -269,6 +269,34 @@ describe('two devices syncing through one Postgres', () => {
     expect(await sync(b)).toMatchObject({ pushed: 0, pulled: 0 });
   });
 
+  it('facts stored without the model are embedded once, by a device that has it, and the vectors reach the others', async () => {
+    const c = Memory.open({ dbPath: `${a.dbPath}.text-only.db` });
+    const syncC = () => syncWithPostgres(c, remote.pool, { url: remote.server.url });
+    try {
+      await syncC();
+      await c.encode({ content: 'The smoke alarm battery was changed in May', category: 'home' });
+      await c.encode({ content: 'The water meter is read in January', category: 'home' });
+      await syncC();
+      const before = b.embedder.texts;
+      await sync(b);
+      expect((await b.memory.stats()).pending_embeddings).toBe(2);
+      await b.memory.embedPending();
+      expect(b.embedder.texts).toBe(before + 2);
+      expect(await sync(b)).toMatchObject({ pushed: 2, conflicts: 0 });
+      await syncC();
+      await sync(a);
+      const embedded = (s: ReturnType<typeof snapshot>) =>
+        s.facts.filter((f) => /smoke alarm|water meter/.test(f.content));
+      for (const s of [snapshot(a.memory), snapshot(c)]) {
+        expect(embedded(s)).toHaveLength(2);
+        expect(embedded(s).every((f) => f.has_vector && f.embedded_model === b.embedder.modelId)).toBe(true);
+      }
+      expect(snapshot(c)).toEqual(snapshot(a.memory));
+    } finally {
+      await c.close();
+    }
+  });
+
   it('pointed at another server, a device sends it everything, rows it pulled from the first one too', async () => {
     const other = await openRemote();
     try {
