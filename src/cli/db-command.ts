@@ -59,5 +59,39 @@ export function dbCommand(ctx: CommandContext): Command {
         }),
       ),
   );
+  db.addCommand(
+    new Command('index')
+      .summary("rebuild the facts' vector index as hnsw (default) or ivfflat on Postgres")
+      .description(
+        'Replaces the cosine index on fact embeddings. hnsw (the default) needs no upkeep; ivfflat builds ' +
+          'faster and smaller, with lists chosen from the row count (rows/1000 up to a million rows, ' +
+          'sqrt(rows) above) and recall probing sqrt(lists) of them: rebuild it after the table grows a lot.',
+      )
+      .argument('<kind>', 'hnsw or ivfflat')
+      .option('--pg <url>', 'the Postgres server (default: $HIPPO_PG_URL)')
+      .option('--json', 'print {kind, lists?} as JSON')
+      .action((kind: string, opts: { pg?: string; json?: boolean }, cmd: Command) =>
+        ctx.run(cmd, async () => {
+          if (kind !== 'hnsw' && kind !== 'ivfflat')
+            throw new HippoError('BAD_INPUT', `KIND must be hnsw or ivfflat, got "${kind}"`);
+          const choice = resolveStore({ store: 'postgres', pg: opts.pg }, ctx.io.env);
+          if (choice.kind !== 'postgres') throw new HippoError('INTERNAL', 'db index needs Postgres');
+          const store = await PostgresStore.open({ url: choice.url, embedder: null });
+          try {
+            const info = await store.useVectorIndex(kind);
+            if (opts.json) writeJson(ctx.io.stdout, info);
+            else
+              ctx.io.stdout.write(
+                info.kind === 'ivfflat'
+                  ? `facts now use an ivfflat index with ${info.lists} lists\n`
+                  : 'facts now use an HNSW index\n',
+              );
+            return EXIT_OK;
+          } finally {
+            await store.close();
+          }
+        }),
+      ),
+  );
   return db;
 }

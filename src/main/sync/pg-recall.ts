@@ -8,6 +8,7 @@ import { recallDepth } from '../memory/recall';
 import { blend, similarityFromDistance } from '../memory/vector';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
+import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
 
 /** Recall's filters in Postgres terms; labelUid null means "a label that does not exist". */
 export interface PgFactFilters {
@@ -34,6 +35,8 @@ export interface PgRecallDeps {
   tuning: MemoryTuning;
   /** pgvector >= 0.8: an HNSW scan can keep going until enough rows pass the filters. */
   iterativeScan: boolean;
+  /** The facts' cosine index, for its search settings. */
+  vectorIndex: VectorIndexInfo;
   /**
    * 'bm25' (default): FTS5's ranking over FTS5's terms, so both stores rank words alike.
    * 'ts_rank_cd': Postgres's own full-text search over the gin index; kept to measure against
@@ -109,6 +112,29 @@ export function efSearchFor(depth: number): number {
   return Math.min(1000, Math.max(100, depth * 2));
 }
 
+/**
+ * This transaction's index search settings: HNSW's candidate list (ef_search) or ivfflat's
+ * probes per the seed's table, and pgvector >= 0.8's iterative scan, which keeps walking the
+ * index until depth rows pass the filters (relaxed order: the outer query re-sorts).
+ */
+async function applyVectorSettings(
+  client: pg.PoolClient,
+  deps: Pick<PgRecallDeps, 'iterativeScan' | 'vectorIndex'>,
+  depth: number,
+): Promise<void> {
+  const ivf = deps.vectorIndex.kind === 'ivfflat';
+  const [name, value] = ivf
+    ? ['ivfflat.probes', String(ivfflatProbes(deps.vectorIndex.lists ?? 1))]
+    : ['hnsw.ef_search', String(efSearchFor(depth))];
+  await client.query(named(client, 'SELECT set_config($1, $2, true)', [name, value]));
+  if (deps.iterativeScan)
+    await client.query(
+      named(client, "SELECT set_config($1, 'relaxed_order', true)", [
+        ivf ? 'ivfflat.iterative_scan' : 'hnsw.iterative_scan',
+      ]),
+    );
+}
+
 interface ResultRow {
   id: string;
   content: string;
@@ -170,13 +196,7 @@ export async function pgRecall(
             [c, tuning.contextWeight],
           ])
         : q!;
-      await client.query(
-        named(client, "SELECT set_config('hnsw.ef_search', $1, true)", [String(efSearchFor(depth))]),
-      );
-      if (deps.iterativeScan)
-        await client.query(
-          named(client, "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)", []),
-        );
+      await applyVectorSettings(client, deps, depth);
       const params: unknown[] = [toPgVector(queryVector), req.space];
       const where = pgFilterSql(req.filters, params);
       params.push(depth);
@@ -266,8 +286,8 @@ export interface ExplainedStep {
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the queries recall runs for this request, with the same
- * settings (ef_search, iterative scan) and parameters, so users can check the HNSW index (vector
- * step) and the term index (word step) are used. ANALYZE runs them; both only read.
+ * settings (ef_search or probes, iterative scan) and parameters, so users can check the vector
+ * index (vector step) and the term index (word step) are used. ANALYZE runs them; both only read.
  */
 export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest): Promise<ExplainedStep[]> {
   const depth = recallDepth(deps.tuning, req.limit);
@@ -283,9 +303,7 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
   try {
     await client.query('BEGIN READ ONLY');
     if (vector) {
-      await client.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(efSearchFor(depth))]);
-      if (deps.iterativeScan)
-        await client.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+      await applyVectorSettings(client, deps, depth);
       const params: unknown[] = [toPgVector(vector), req.space];
       const where = pgFilterSql(req.filters, params);
       params.push(depth);

@@ -23,6 +23,12 @@ import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { migratePg } from './pg-migrate';
 import {
+  currentVectorIndex,
+  rebuildVectorIndex,
+  type VectorIndexInfo,
+  type VectorIndexKind,
+} from './pg-vector-index';
+import {
   pgExplainRecall,
   pgRecall,
   type ExplainedStep,
@@ -63,6 +69,7 @@ export class PostgresStore {
     private readonly url: string,
     readonly schemaVersion: number,
     private readonly iterativeScan: boolean,
+    private vectorIndex: VectorIndexInfo,
     private readonly embedder: Embedder | null,
     private readonly device: string,
     private readonly now: () => number,
@@ -86,6 +93,7 @@ export class PostgresStore {
         opts.url,
         migrated.to,
         major > 0 || minor >= 8,
+        await currentVectorIndex(pool),
         opts.embedder ?? null,
         opts.device ?? `pg:${hostname()}`,
         opts.now ?? Date.now,
@@ -125,6 +133,7 @@ export class PostgresStore {
       device: this.device,
       now: this.now,
       iterativeScan: this.iterativeScan,
+      vectorIndex: this.vectorIndex,
       wordRanking: this.opts.wordRanking,
     };
   }
@@ -245,6 +254,18 @@ export class PostgresStore {
       db_bytes: Number(size.rows[0]!.bytes),
       schema_version: this.schemaVersion,
     };
+  }
+
+  /** The facts' cosine index now. */
+  get vectorIndexInfo(): VectorIndexInfo {
+    return this.vectorIndex;
+  }
+
+  /** Rebuilds the facts' cosine index as HNSW (default) or ivfflat (lists from today's rows). */
+  async useVectorIndex(kind: VectorIndexKind): Promise<VectorIndexInfo> {
+    this.assertOpen();
+    this.vectorIndex = await rebuildVectorIndex(this.pool, kind);
+    return this.vectorIndex;
   }
 
   async close(): Promise<void> {

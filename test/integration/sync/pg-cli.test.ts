@@ -170,4 +170,20 @@ describe('hippo db explain', () => {
     const steps = json<Array<{ step: string; plan: string }>>(j);
     expect(steps.map((s) => s.step)).toEqual(['vector', 'words']);
   }, 180_000);
+
+  it('db index switches the vector index to ivfflat and back, and recall keeps working', async () => {
+    const ivf = await runCli(['db', 'index', 'ivfflat', '--pg', server.url, '--json'], { env: box.env });
+    expect(ivf.stderr).toBe('');
+    expect(json<{ kind: string; lists: number }>(ivf)).toEqual({ kind: 'ivfflat', lists: 8 });
+    const plan = await runCli(['db', 'explain', 'tea', '--pg', server.url], { env: box.env });
+    expect(plan.stdout).toMatch(/facts_embedding_ivfflat|Seq Scan on facts/);
+    const rec = await runCli(['recall', 'sister', 'Lisbon', '--pg', server.url, '--json'], { env: box.env });
+    expect(json<RecallOutput>(rec).results[0]!.content).toBe('My sister lives in Lisbon');
+
+    const back = await runCli(['db', 'index', 'hnsw', '--pg', server.url], { env: box.env });
+    expect(back.stdout).toBe('facts now use an HNSW index\n');
+    const bad = await runCli(['db', 'index', 'btree', '--pg', server.url], { env: box.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/KIND must be hnsw or ivfflat, got "btree"/);
+  }, 180_000);
 });
