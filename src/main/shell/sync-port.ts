@@ -105,7 +105,7 @@ export class SyncRunner implements SyncPort {
     let pool: pg.Pool | null = null;
     try {
       pool = await this.open(url);
-      await migratePg(pool);
+      // syncWithPostgres migrates the server itself.
       await syncWithPostgres(this.opts.memory, pool, {
         url,
         signal: this.abort.signal,
