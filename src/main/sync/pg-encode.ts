@@ -111,9 +111,9 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
             client,
             `SELECT f.id, f.uid, 1 - (f.embedding <=> $3::vector) AS similarity FROM facts f
               WHERE f.space = $1 AND f.category = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL
-                AND f.embedding IS NOT NULL
+                AND f.embedded_model = $4
               ORDER BY f.embedding <=> $3::vector LIMIT 1`,
-            [it.space, category, toPgVector(vector)],
+            [it.space, category, toPgVector(vector), model],
           ),
         );
         const n = near.rows[0];

@@ -93,14 +93,16 @@ export function pgFilterSql(filters: PgFactFilters, params: unknown[]): string {
  * HNSW index answers (ORDER BY distance LIMIT depth, live facts of the space and the filters,
  * which pgvector's iterative scan applies while walking the graph); the outer query only puts
  * the candidates in exact distance order, ties by id as SQLite breaks them.
- * $1 = query vector, $2 = space, then the filters; the limit is the last parameter.
+ * Only vectors of the model that embedded the query count (a device on another model may have
+ * synced its own). $1 = query vector, $2 = space, $3 = model, then the filters; the limit last.
  */
 export function vectorSql(filterSql: string, limitParam: number): string {
   return `
     SELECT v.id, v.distance FROM (
       SELECT f.id, f.embedding <=> $1::vector AS distance
         FROM facts f
-       WHERE f.space = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+       WHERE f.space = $2 AND f.embedded_model = $3
+         AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
        ORDER BY f.embedding <=> $1::vector
        LIMIT $${limitParam}
     ) v
@@ -197,7 +199,7 @@ export async function pgRecall(
           ])
         : q!;
       await applyVectorSettings(client, deps, depth);
-      const params: unknown[] = [toPgVector(queryVector), req.space];
+      const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
       const where = pgFilterSql(req.filters, params);
       params.push(depth);
       const rows = await client.query<{ id: string; distance: number }>(
@@ -221,10 +223,10 @@ export async function pgRecall(
       named(
         client,
         `SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
-                f.embedding <=> $2::vector AS distance
+                CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
            FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
           WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`,
-        [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null],
+        [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model],
       ),
     );
     await client.query('COMMIT');
@@ -304,7 +306,7 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
     await client.query('BEGIN READ ONLY');
     if (vector) {
       await applyVectorSettings(client, deps, depth);
-      const params: unknown[] = [toPgVector(vector), req.space];
+      const params: unknown[] = [toPgVector(vector), req.space, deps.model];
       const where = pgFilterSql(req.filters, params);
       params.push(depth);
       await explain('vector', vectorSql(where, params.length), params);

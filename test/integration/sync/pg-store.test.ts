@@ -118,6 +118,26 @@ describe('PostgresStore', () => {
     }
   });
 
+  it('ignores vectors another model made (a device on another model synced them)', async () => {
+    await store.pool.query(
+      `INSERT INTO facts (uid, space, content, content_hash, category, confidence, created_at, updated_at,
+                          embedding, embedded_model, origin_device)
+       SELECT '00000000-0000-4000-8000-0000000000aa', space, 'Qwxz vrrp', 'h-other-model', category, 1,
+              created_at, updated_at, embedding, 'some-other-model', 'other-device'
+         FROM facts WHERE content = 'My sister lives in Lisbon'`,
+    );
+    try {
+      const hits = await store.recall('my sister lives in Lisbon');
+      expect(hits[0]!.content).toBe('My sister lives in Lisbon');
+      expect(hits.map((h) => h.content)).not.toContain('Qwxz vrrp');
+      // Found by its words, it shows no similarity: its vector means nothing to this model.
+      const byWords = await store.recall('qwxz');
+      expect(byWords.map((h) => [h.content, h.similarity])).toEqual([['Qwxz vrrp', null]]);
+    } finally {
+      await store.pool.query("DELETE FROM facts WHERE uid = '00000000-0000-4000-8000-0000000000aa'");
+    }
+  });
+
   it("ranks words with Postgres's own ts_rank_cd over the gin index when asked", async () => {
     const native = await PostgresStore.open({ url: server.url, embedder: null, wordRanking: 'ts_rank_cd' });
     try {
