@@ -207,10 +207,7 @@ export class LocalSide {
     const found = this.stmt(`SELECT uid FROM ${table} WHERE uid IN (SELECT value FROM json_each(?))`).all(
       JSON.stringify(uids),
     ) as Array<{ uid: string }>;
-    const tombs = this.stmt(
-      'SELECT uid FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))',
-    ).all(JSON.stringify(uids)) as Array<{ uid: string }>;
-    return new Set([...found, ...tombs].map((r) => r.uid));
+    return new Set(found.map((r) => r.uid));
   }
 
   private factVector(id: number): Float32Array | null {
@@ -322,8 +319,15 @@ class PullApplier {
     return this.local.runStmt(sql);
   }
 
+  /**
+   * Deleted here and not yet pushed: the remote's state waits until it has met our delete. Once
+   * pushed, what the remote holds rules (a concurrent later rename can bring a label back).
+   */
   private tombstoned(uid: string): boolean {
-    return this.s('SELECT 1 FROM sync_tombstones WHERE uid = ?').get(uid) !== undefined;
+    return (
+      this.s('SELECT 1 FROM sync_tombstones WHERE uid = ? AND local_seq > ?').get(uid, this.pushedSeq) !==
+      undefined
+    );
   }
 
   private dirty(row: LocalRef): boolean {
@@ -408,16 +412,27 @@ class PullApplier {
 
   /**
    * A label deleted remotely (merged away) goes as Memory.mergeLabels removes one: row and vector.
-   * One that facts here still name (filed meanwhile) stays, marked deleted. True when removed.
+   * Facts here still filed under it (filed meanwhile, or not yet moved) lose that label, as a
+   * local change every device then gets, so all end alike (which label the merge went into is
+   * not known here).
    */
   private removeLabel(uid: string, row: LocalRef | undefined): boolean {
     if (!row) return true;
-    if (this.s('SELECT 1 FROM facts WHERE label_id = ? LIMIT 1').get(row.id)) return false;
+    this.s('UPDATE facts SET label_id = NULL WHERE label_id = ?').run(row.id);
     this.s('DELETE FROM vec_labels WHERE label_id = ?').run(BigInt(row.id));
     this.s('DELETE FROM labels WHERE id = ?').run(row.id);
     this.s('DELETE FROM sync_tombstones WHERE uid = ?').run(uid);
     this.applied++;
     return true;
+  }
+
+  /** Counts a write sync made here as a local change (to push), as the triggers do for the engine's. */
+  private markLocalChange(id: number): void {
+    this.s("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'sync_local_seq'").run();
+    this.s(
+      `UPDATE facts SET version = version + 1, origin_device = (SELECT value FROM meta WHERE key = 'device_id'),
+         local_seq = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_local_seq') WHERE id = ?`,
+    ).run(id);
   }
 
   private freeName(space: string, name: string): string {
@@ -532,6 +547,8 @@ class PullApplier {
         BigInt(labelId ?? 0),
       );
     }
+    // Its label was merged away (deleted) here or there: it goes without, on every device.
+    if (r.label_uid !== null && labelId === null) this.markLocalChange(id);
     if (!row && r.deleted_at === null && supersededBy === null) this.joinTwin(id, uid, r);
     this.applied++;
     return id;

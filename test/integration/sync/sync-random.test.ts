@@ -77,6 +77,9 @@ describe('three devices doing random edits between syncs', () => {
           const labels = d.memory.labelsList();
           if (labels.length > 0)
             await d.memory.renameLabel(pick(labels).id, `${pick(LABELS)} ${Math.floor(rnd() * 5)}`);
+        } else if (op < 0.9) {
+          const labels = d.memory.labelsList();
+          if (labels.length > 1) d.memory.mergeLabels(labels[0]!.id, labels[1]!.id);
         } else {
           await sync(d);
         }
