@@ -359,7 +359,8 @@ class PullApplier {
         'SELECT id, uid, local_seq, remote_seq FROM labels WHERE space = ? AND name = ? COLLATE NOCASE AND deleted_at IS NULL AND uid <> ?',
       ).get(r.space, r.name, uid) as LocalRef | undefined;
       if (clash) {
-        if (!row && clash.remote_seq === null) {
+        // remote_seq alone does not say it was never pushed: a push can leave it null.
+        if (!row && clash.remote_seq === null && this.dirty(clash)) {
           // A label made here under the same name, never pushed: the same label, so it takes
           // the remote identity; its own values meet the remote's at the next push.
           this.s('UPDATE labels SET uid = ? WHERE id = ?').run(uid, clash.id);

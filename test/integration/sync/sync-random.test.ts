@@ -80,8 +80,23 @@ describe('three devices doing random edits between syncs', () => {
         } else if (op < 0.9) {
           const labels = d.memory.labelsList();
           if (labels.length > 1) d.memory.mergeLabels(labels[0]!.id, labels[1]!.id);
-        } else {
+        } else if (op < 0.95) {
           await sync(d);
+        } else {
+          // A sync stopped after a few batches, as if the app quit mid-way.
+          const stop = new AbortController();
+          const after = Math.floor(rnd() * 4);
+          let batches = 0;
+          await syncWithPostgres(d.memory, remote.pool, {
+            url: remote.server.url,
+            batchSize: 2,
+            signal: stop.signal,
+            onProgress: () => {
+              if (batches++ >= after) stop.abort();
+            },
+          }).catch((e: unknown) => {
+            if (!/stopped before the end/.test(String(e))) throw e;
+          });
         }
       } catch (e) {
         // The engine refusing an edit (restoring onto a live twin, a taken label name) is fine.
