@@ -118,6 +118,29 @@ describe('PostgresStore', () => {
     }
   });
 
+  it('two stores encoding the same new fact at once store it once (the write lock)', async () => {
+    const other = await PostgresStore.open({ url: server.url, embedder });
+    try {
+      const fact = { content: 'The spare key is under the blue flowerpot', space: 'race' };
+      const [a, b] = await Promise.all([store.encode(fact), other.encode(fact)]);
+      expect([a.status, b.status].sort()).toEqual(['created', 'duplicate']);
+      expect(a.id).toBe(b.id);
+      const n = await store.pool.query("SELECT count(*)::int AS n FROM facts WHERE space = 'race'");
+      expect(n.rows[0].n).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a batch with one bad item writes nothing and names the item', async () => {
+    const before = await store.pool.query('SELECT count(*)::int AS n FROM facts');
+    await expect(store.encodeMany([{ content: 'fine fact' }, { content: '   ' }])).rejects.toThrow(
+      /facts\[1\]/,
+    );
+    const after = await store.pool.query('SELECT count(*)::int AS n FROM facts');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
   it('ignores vectors another model made (a device on another model synced them)', async () => {
     await store.pool.query(
       `INSERT INTO facts (uid, space, content, content_hash, category, confidence, created_at, updated_at,
