@@ -4,7 +4,7 @@ import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
 import { formatFact } from './list-command';
 import { parseFactId } from './parse-options';
-import { withSession } from './session';
+import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
 
 /** `forget ID` (soft delete, undoable) and `restore ID`; both print the fact as it is now. */
 export function forgetCommands(ctx: CommandContext): Command[] {
@@ -14,16 +14,17 @@ export function forgetCommands(ctx: CommandContext): Command[] {
     description: string,
     done: (id: number) => string,
   ): Command =>
-    new Command(name)
+    addStoreOptions(new Command(name))
       .summary(summary)
       .description(description)
       .argument('<id>', 'the fact id (as shown by recall, list or encode)')
       .option('--json', 'print the fact as JSON')
-      .action((rawId: string, opts: { json?: boolean }, cmd: Command) =>
+      .action((rawId: string, opts: StoreOptions & { json?: boolean }, cmd: Command) =>
         ctx.run(cmd, async () => {
           const id = parseFactId(rawId);
-          return withSession(ctx.io, ctx.globals(cmd), { model: false }, async (s) => {
-            const fact = name === 'forget' ? s.memory.forget(id) : s.memory.restore(id);
+          const store = resolveStore(opts, ctx.io.env);
+          return withStoreSession(ctx.io, ctx.globals(cmd), store, { model: false }, async (s) => {
+            const fact = await (name === 'forget' ? s.memory.forget(id) : s.memory.restore(id));
             if (opts.json) writeJson(ctx.io.stdout, fact);
             else ctx.io.stdout.write(`${done(id)}\n${formatFact(fact)}\n`);
             return EXIT_OK;

@@ -4,9 +4,9 @@ import { oneLine, writeJson } from './cli-io';
 import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
 import { definedOnly, parseInteger, parseNumber } from './parse-options';
-import { withSession } from './session';
+import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
 
-interface ListOptions {
+interface ListOptions extends StoreOptions {
   limit?: number;
   offset?: number;
   category?: string;
@@ -17,7 +17,7 @@ interface ListOptions {
 }
 
 export function listCommand(ctx: CommandContext): Command {
-  return new Command('list')
+  return addStoreOptions(new Command('list'))
     .summary('list facts, newest first')
     .description('List facts, newest first.')
     .addOption(new Option('-n, --limit <n>', 'most facts (1-1000, default 50)').argParser(parseInteger))
@@ -35,21 +35,27 @@ export function listCommand(ctx: CommandContext): Command {
     .option('--json', 'print {facts, total, limit, offset} as JSON')
     .action((opts: ListOptions, cmd: Command) =>
       ctx.run(cmd, () =>
-        withSession(ctx.io, ctx.globals(cmd), { model: false }, async (s) => {
-          const result = s.memory.list(
-            definedOnly({
-              limit: opts.limit,
-              offset: opts.offset,
-              category: opts.category,
-              label: opts.label,
-              minConfidence: opts.minConfidence,
-              deleted: opts.deleted,
-            }),
-          );
-          if (opts.json) writeJson(ctx.io.stdout, result);
-          else ctx.io.stdout.write(formatList(result));
-          return EXIT_OK;
-        }),
+        withStoreSession(
+          ctx.io,
+          ctx.globals(cmd),
+          resolveStore(opts, ctx.io.env),
+          { model: false },
+          async (s) => {
+            const result = await s.memory.list(
+              definedOnly({
+                limit: opts.limit,
+                offset: opts.offset,
+                category: opts.category,
+                label: opts.label,
+                minConfidence: opts.minConfidence,
+                deleted: opts.deleted,
+              }),
+            );
+            if (opts.json) writeJson(ctx.io.stdout, result);
+            else ctx.io.stdout.write(formatList(result));
+            return EXIT_OK;
+          },
+        ),
       ),
     );
 }

@@ -4,22 +4,29 @@ import { writeJson } from './cli-io';
 import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
 import { formatBytes } from './model-commands';
-import { noteTextOnly, withSession } from './session';
+import { noteTextOnly } from './session';
+import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
 
 export function statsCommand(ctx: CommandContext): Command {
-  return new Command('stats')
+  return addStoreOptions(new Command('stats'))
     .summary('counts, search mode and database facts')
     .description('Counts for the space, the search mode and the database.')
     .option('--json', 'print the stats as JSON')
-    .action((opts: { json?: boolean }, cmd: Command) =>
+    .action((opts: StoreOptions & { json?: boolean }, cmd: Command) =>
       ctx.run(cmd, () =>
-        withSession(ctx.io, ctx.globals(cmd), { model: true }, async (s) => {
-          const stats = await s.memory.stats();
-          if (opts.json) writeJson(ctx.io.stdout, stats);
-          else ctx.io.stdout.write(formatStats(stats));
-          noteTextOnly(ctx.io, s);
-          return EXIT_OK;
-        }),
+        withStoreSession(
+          ctx.io,
+          ctx.globals(cmd),
+          resolveStore(opts, ctx.io.env),
+          { model: true },
+          async (s) => {
+            const stats = await s.memory.stats();
+            if (opts.json) writeJson(ctx.io.stdout, stats);
+            else ctx.io.stdout.write(formatStats(stats));
+            noteTextOnly(ctx.io, s);
+            return EXIT_OK;
+          },
+        ),
       ),
     );
 }

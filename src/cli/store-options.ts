@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { createNodeEmbedder, type EmbedderClient } from '../main/embedder/embedder-client';
 import { PostgresStore } from '../main/sync/postgres-store';
+import type { Fact, ListResult, RecallMode } from '../shared/contract';
 import { HippoError } from '../shared/errors';
 import type { CliIo } from './cli-io';
 import { withSession, type GlobalOptions } from './session';
@@ -13,9 +14,22 @@ export interface StoreOptions {
 
 export type StoreChoice = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
 
-/** What encode and recall need from either store. */
+/**
+ * What the commands that take --store need from either store; SQLite's Memory answers list,
+ * forget and restore synchronously, Postgres asynchronously.
+ */
+export interface EngineStore {
+  readonly mode: RecallMode;
+  encode: PostgresStore['encode'];
+  recall: PostgresStore['recall'];
+  stats: PostgresStore['stats'];
+  list(input?: unknown): ListResult | Promise<ListResult>;
+  forget(id: number): Fact | Promise<Fact>;
+  restore(id: number): Fact | Promise<Fact>;
+}
+
 export interface StoreSession {
-  memory: Pick<PostgresStore, 'encode' | 'recall' | 'mode'>;
+  memory: EngineStore;
   embedder: EmbedderClient | null;
 }
 

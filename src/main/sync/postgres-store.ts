@@ -4,11 +4,14 @@ import {
   DEFAULT_SPACE,
   EncodeInput,
   LIMITS,
+  ListInput,
   RecallInput,
   SpaceName,
   parseInput,
   timestampToMs,
   type EncodeResult,
+  type Fact,
+  type ListResult,
   type RecallFilters,
   type RecallMode,
   type SearchResult,
@@ -19,6 +22,7 @@ import type { Embedder } from '../embedder/types';
 import { itemFromInput } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning } from '../memory/memory-context';
 import { Bm25Tokenizer } from './pg-bm25';
+import { PG_WRITE_LOCK } from './pg-migrate';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { migratePg } from './pg-migrate';
@@ -30,6 +34,7 @@ import {
 } from './pg-vector-index';
 import {
   pgExplainRecall,
+  pgFilterSql,
   pgRecall,
   type ExplainedStep,
   type PgFactFilters,
@@ -190,7 +195,10 @@ export class PostgresStore {
     });
   }
 
-  private async filtersOf(space: string, f: RecallFilters): Promise<PgFactFilters> {
+  private async filtersOf(
+    space: string,
+    f: Pick<RecallFilters, 'category' | 'minConfidence' | 'since' | 'until' | 'label'>,
+  ): Promise<PgFactFilters> {
     const out: PgFactFilters = {};
     if (f.category !== undefined) out.category = f.category;
     if (f.minConfidence !== undefined) out.minConfidence = f.minConfidence;
@@ -256,6 +264,93 @@ export class PostgresStore {
     };
   }
 
+  /** Facts newest first, as Memory.list (access counts are not kept in Postgres: always 0). */
+  async list(input: unknown = {}): Promise<ListResult> {
+    this.assertOpen();
+    const p = parseInput(ListInput, input);
+    const limit = p.limit ?? 50;
+    const offset = p.offset ?? 0;
+    const space = p.space ?? this.space;
+    const params: unknown[] = [space];
+    let where = 'f.space = $1 AND f.superseded_by IS NULL';
+    const deleted = p.deleted ?? 'exclude';
+    if (deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
+    if (deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
+    where += pgFilterSql(await this.filtersOf(space, p), params);
+    const total = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM facts f WHERE ${where}`,
+      params,
+    );
+    const rows = await this.pool.query<FactQueryRow>(
+      `${FACT_SELECT} WHERE ${where} ORDER BY f.created_at DESC, f.id DESC
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    return { facts: rows.rows.map(toFact), total: Number(total.rows[0]!.n), limit, offset };
+  }
+
+  async get(id: number, opts: { space?: string } = {}): Promise<Fact> {
+    this.assertOpen();
+    return toFact(await this.requireFact(id, opts.space));
+  }
+
+  private async requireFact(id: number, space?: string): Promise<FactQueryRow> {
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    const sp = space ?? this.space;
+    const r = await this.pool.query<FactQueryRow>(
+      `${FACT_SELECT} WHERE f.id = $1 AND f.space = $2 AND f.superseded_by IS NULL`,
+      [id, sp],
+    );
+    if (!r.rows[0]) throw new HippoError('NOT_FOUND', `no fact with id ${id} in space "${sp}"`);
+    return r.rows[0];
+  }
+
+  /** Soft delete, undoable with restore (times as SQLite's Memory sets them, for sync's rule). */
+  async forget(id: number, opts: { space?: string } = {}): Promise<Fact> {
+    this.assertOpen();
+    const row = await this.requireFact(id, opts.space);
+    if (row.deleted_at === null) await this.writeFact(id, 'deleted_at = $2');
+    return this.get(id, opts);
+  }
+
+  async restore(id: number, opts: { space?: string } = {}): Promise<Fact> {
+    this.assertOpen();
+    const row = await this.requireFact(id, opts.space);
+    if (row.deleted_at !== null) {
+      const twin = await this.pool.query<{ id: string }>(
+        `SELECT id FROM facts WHERE space = $1 AND content_hash = $2 AND deleted_at IS NULL AND superseded_by IS NULL`,
+        [row.space, row.content_hash],
+      );
+      if (twin.rows[0])
+        throw new HippoError(
+          'BAD_INPUT',
+          `fact ${id} cannot be restored: fact ${twin.rows[0].id} already holds the same content`,
+        );
+      await this.writeFact(id, 'deleted_at = NULL, updated_at = $2');
+    }
+    return this.get(id, opts);
+  }
+
+  private async writeFact(id: number, set: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]);
+      await client.query(`UPDATE facts SET ${set}, version = version + 1, origin_device = $3 WHERE id = $1`, [
+        id,
+        this.now(),
+        this.device,
+      ]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
   /** The facts' cosine index now. */
   get vectorIndexInfo(): VectorIndexInfo {
     return this.vectorIndex;
@@ -274,4 +369,42 @@ export class PostgresStore {
     this.tokenizer.close();
     await this.pool.end();
   }
+}
+
+interface FactQueryRow {
+  id: string;
+  space: string;
+  content: string;
+  content_hash: string;
+  category: string;
+  confidence: number;
+  label_name: string | null;
+  source: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+const FACT_SELECT = `SELECT f.id, f.space, f.content, f.content_hash, f.category, f.confidence, l.name AS label_name,
+       f.source, f.created_at, f.updated_at, f.deleted_at
+  FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid`;
+
+const iso = (ms: string | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+function toFact(r: FactQueryRow): Fact {
+  return {
+    id: Number(r.id),
+    space: r.space,
+    content: r.content,
+    category: r.category,
+    confidence: r.confidence,
+    label: r.label_name,
+    source: r.source,
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+    deleted_at: iso(r.deleted_at),
+    superseded_by: null,
+    access_count: 0,
+    last_accessed_at: null,
+  };
 }

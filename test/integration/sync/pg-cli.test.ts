@@ -97,6 +97,42 @@ describe('hippo encode / recall --store postgres', () => {
     expect(lines[1]!.map((x) => x.content)).toEqual(['My sister lives in Lisbon']);
   });
 
+  it('list, forget, restore and stats work on the Postgres store', async () => {
+    const env = { ...box.env, HIPPO_PG_URL: server.url };
+    const listed = json<{ facts: Array<{ id: number; content: string }>; total: number }>(
+      await runCli(['list', '--store', 'postgres', '--json'], { env }),
+    );
+    expect(listed.total).toBe(2);
+    expect(listed.facts.map((f) => f.content)).toEqual([
+      'Green tea every morning',
+      'My sister lives in Lisbon',
+    ]);
+
+    const forgot = await runCli(['forget', '2', '--store', 'postgres'], { env });
+    expect(forgot.code).toBe(0);
+    expect(forgot.stdout).toMatch(
+      /^Forgot #2 \(undo with: hippo restore 2\)\n#2 .*Green tea every morning.*\(forgotten\)/,
+    );
+    const afterForget = json<RecallOutput>(
+      await runCli(['recall', 'tea', '--store', 'postgres', '--json'], { env }),
+    );
+    expect(afterForget.results.map((r) => r.content)).not.toContain('Green tea every morning');
+    const stats = json<{ facts: number; deleted: number; schema_version: number; db_path: string }>(
+      await runCli(['stats', '--store', 'postgres', '--json'], { env }),
+    );
+    expect(stats).toMatchObject({ facts: 1, deleted: 1, schema_version: 2 });
+    expect(stats.db_path).toMatch(/^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
+
+    expect((await runCli(['restore', '2', '--store', 'postgres'], { env })).code).toBe(0);
+    const back = json<RecallOutput>(
+      await runCli(['recall', 'tea', '--store', 'postgres', '--json'], { env }),
+    );
+    expect(back.results[0]!.content).toBe('Green tea every morning');
+    const missing = await runCli(['forget', '999', '--store', 'postgres'], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/NOT_FOUND: no fact with id 999 in space "personal"/);
+  });
+
   it('refuses a missing or bad URL as BAD_INPUT (exit 2), never printing the password', async () => {
     const none = await runCli(['recall', 'tea', '--store', 'postgres'], { env: box.env });
     expect(none.code).toBe(2);
@@ -142,11 +178,12 @@ describe('hippo db explain', () => {
       await store.pool.query('DROP INDEX facts_embedding_hnsw');
       await store.pool.query(
         `INSERT INTO facts (uid, space, content, content_hash, category, confidence, created_at, updated_at,
-                            embedding, origin_device)
+                            embedding, embedded_model, origin_device)
          SELECT gen_random_uuid(), 'personal',
                 'Note ' || i || ': ' || (ARRAY['tea', 'coffee', 'trains', 'Lisbon', 'cats', 'rust'])[1 + i % 6],
                 'h' || i, 'general', 1, 0, 0,
-                (SELECT array_agg(sin(i * 0.37 + k))::vector FROM generate_series(1, 384) k), 'other-device'
+                (SELECT array_agg(sin(i * 0.37 + k))::vector FROM generate_series(1, 384) k),
+                (SELECT embedded_model FROM facts WHERE embedded_model IS NOT NULL LIMIT 1), 'other-device'
            FROM generate_series(1, 8000) i`,
       );
       await store.pool.query(def.rows[0]!.indexdef);
