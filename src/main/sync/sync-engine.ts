@@ -136,11 +136,13 @@ export async function syncWithPostgres(
   };
   try {
     await push();
-    // Pulling can itself make local changes (two devices' copies of one fact joined): a second
-    // round sends them, and whatever the app wrote meanwhile, so both sides end equal.
-    if ((await pull()) > 0 && !stopped() && local.pendingCount(local.state(remote)!.pushed_seq) > 0) {
+    // Pulling can itself make local changes (two devices' copies of one fact joined, a label
+    // merged away): more rounds send them, and whatever the app wrote meanwhile, so both sides
+    // end equal. A few rounds at most: another device may keep writing.
+    for (let round = 0; round < 3; round++) {
+      if ((await pull()) === 0 || stopped() || local.pendingCount(local.state(remote)!.pushed_seq) === 0)
+        break;
       await push();
-      await pull();
     }
     if (stopped()) throw new HippoError('INTERNAL', 'sync stopped before the end; run it again to finish');
   } catch (e) {
