@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createNodeEmbedder } from '../main/embedder/embedder-client';
+import type { WordRanking } from '../main/sync/pg-recall';
 import { PostgresStore } from '../main/sync/postgres-store';
 import { HippoError } from '../shared/errors';
 import { writeJson } from './cli-io';
@@ -10,6 +11,7 @@ import { resolveStore } from './store-options';
 
 interface ExplainOptions {
   pg?: string;
+  words?: WordRanking;
   limit?: number;
   category?: string;
   json?: boolean;
@@ -30,6 +32,14 @@ export function dbCommand(ctx: CommandContext): Command {
       .option('--pg <url>', 'the Postgres server (default: $HIPPO_PG_URL)')
       .option('-n, --limit <n>', 'results recall would return (sets the candidate depth)', parseInteger)
       .option('-c, --category <name>', 'explain with this category filter')
+      .addOption(
+        new Option(
+          '--words <ranking>',
+          "word step to explain: bm25 (recall's, over fact_terms) or ts_rank_cd (Postgres's own, on the gin index)",
+        )
+          .choices(['bm25', 'ts_rank_cd'])
+          .default('bm25'),
+      )
       .option('--json', 'print [{step, sql, plan}] as JSON')
       .action((words: string[], opts: ExplainOptions, cmd: Command) =>
         ctx.run(cmd, async () => {
@@ -38,7 +48,12 @@ export function dbCommand(ctx: CommandContext): Command {
           const embedder = createNodeEmbedder({ env: ctx.io.env });
           let store: PostgresStore | null = null;
           try {
-            store = await PostgresStore.open({ url: choice.url, embedder, space: ctx.globals(cmd).space });
+            store = await PostgresStore.open({
+              url: choice.url,
+              embedder,
+              space: ctx.globals(cmd).space,
+              wordRanking: opts.words,
+            });
             const steps = await store.explainRecall(
               words.join(' '),
               definedOnly({ limit: opts.limit, category: opts.category }),

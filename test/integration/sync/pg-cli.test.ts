@@ -206,6 +206,17 @@ describe('hippo db explain', () => {
     });
     const steps = json<Array<{ step: string; plan: string }>>(j);
     expect(steps.map((s) => s.step)).toEqual(['vector', 'words']);
+
+    // Postgres's own word ranking runs on the seed's gin index.
+    const gin = await runCli(
+      ['db', 'explain', 'tea', 'Lisbon', '--words', 'ts_rank_cd', '--pg', server.url],
+      {
+        env: box.env,
+      },
+    );
+    expect(gin.code).toBe(0);
+    expect(gin.stdout).toMatch(/ts_rank_cd\(to_tsvector\('english', f\.content\), q\)/);
+    expect(gin.stdout).toMatch(/Bitmap Index Scan on facts_content_fts/);
   }, 180_000);
 
   it('db index switches the vector index to ivfflat and back, and recall keeps working', async () => {
