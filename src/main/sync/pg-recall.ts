@@ -291,6 +291,8 @@ export interface ExplainedStep {
  * settings (ef_search or probes, iterative scan) and parameters, so users can check the vector
  * index (vector step) and the term index (word step) are used. ANALYZE runs them; both only read.
  */
+const VECTOR_LITERAL = /'\[[-+0-9.eE,\s]+\]'::vector/g;
+
 export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest): Promise<ExplainedStep[]> {
   const depth = recallDepth(deps.tuning, req.limit);
   const vector =
@@ -300,7 +302,9 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
   const steps: ExplainedStep[] = [];
   const explain = async (step: ExplainedStep['step'], sql: string, params: unknown[]) => {
     const r = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-    steps.push({ step, sql: sql.trim(), plan: r.rows.map((x) => x['QUERY PLAN']).join('\n') });
+    const plan = r.rows.map((x) => x['QUERY PLAN']).join('\n');
+    // Postgres prints the bound query vector in full (384 numbers) on every node that uses it.
+    steps.push({ step, sql: sql.trim(), plan: plan.replace(VECTOR_LITERAL, "'[query vector]'::vector") });
   };
   try {
     await client.query('BEGIN READ ONLY');

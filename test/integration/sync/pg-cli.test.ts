@@ -196,6 +196,9 @@ describe('hippo db explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/-- vector step\n\s*SELECT v\.id, v\.distance FROM \(/);
     expect(r.stdout).toMatch(/Index Scan using facts_embedding_hnsw on facts/);
+    // The plan names the query vector instead of printing its 384 numbers on every node.
+    expect(r.stdout).toContain("'[query vector]'::vector");
+    expect(r.stdout).not.toMatch(/'\[-?\d/);
     expect(r.stdout).toMatch(/-- words step\n/);
     expect(r.stdout).toMatch(/fact_terms_pkey/);
     expect(r.stdout).toMatch(/Buffers: shared hit=/);
