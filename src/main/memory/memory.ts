@@ -621,6 +621,15 @@ export class Memory {
       });
   }
 
+  /**
+   * Another writer on this file (sync) stored facts without vectors: with background embedding on,
+   * they are embedded now rather than at this memory's next write.
+   */
+  noteExternalWrites(): void {
+    this.assertOpen();
+    this.afterWrite();
+  }
+
   private afterWrite(): void {
     if (this.backgroundEmbedding && this.lastMode === 'hybrid' && this.facts.pendingCount() > 0)
       this.startBackgroundEmbedding();

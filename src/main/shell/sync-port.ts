@@ -111,6 +111,8 @@ export class SyncRunner implements SyncPort {
         signal: this.abort.signal,
         onProgress: (p) => (this.progress = p),
       });
+      // Facts pulled from a device that had no model arrive without vectors: embed them here.
+      this.opts.memory.noteExternalWrites();
     } catch (e) {
       const message = toErrorPayload(e).message;
       // The engine records its own failures; one before it started is kept here for the status.

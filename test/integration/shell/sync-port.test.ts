@@ -4,6 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppService, type AppService } from '../../../src/main/app-service/app-service';
 import { SyncRunner } from '../../../src/main/shell/sync-port';
+import { Memory } from '../../../src/main/memory/memory';
+import { syncWithPostgres } from '../../../src/main/sync/sync-engine';
 import type { SyncStatus } from '../../../src/shared/ipc-contract';
 import { openLexicalMemory } from '../../helpers/lexical-memory';
 import { startPgServer, type PgTestServer } from '../../helpers/pg-server';
@@ -133,5 +135,46 @@ describe('sync from the app (SyncRunner behind sync:*)', () => {
     });
     expect(existsSync(remoteFile)).toBe(false);
     server = await startPgServer();
+  });
+
+  it('embeds the facts a device without the model sent, right after the sync brings them', async () => {
+    // A second app memory with background embedding, as the desktop app opens it.
+    const app = openLexicalMemory({ backgroundEmbedding: true });
+    const appRunner = new SyncRunner({
+      memory: app.memory,
+      remoteFile: join(app.dir, 'home', 'sync-remote'),
+    });
+    const textOnly = Memory.open({ dbPath: join(app.dir, 'text-only.db') });
+    try {
+      const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+      try {
+        await textOnly.encode({ content: 'The spare fuses are in the hall cupboard' });
+        await syncWithPostgres(textOnly, pool, { url: server.url });
+      } finally {
+        await pool.end();
+      }
+      // The app has been running: its model is loaded and nothing waits for a vector.
+      await app.memory.encode({ content: 'The car is due for its service in June' });
+      const unembedded = () =>
+        (
+          app.memory.db.prepare('SELECT COUNT(*) AS n FROM facts WHERE embedded_model IS NULL').get() as {
+            n: number;
+          }
+        ).n;
+      expect(unembedded()).toBe(0);
+      await appRunner.configure(server.url);
+      appRunner.run();
+      await appRunner.settled();
+      expect(appRunner.status().last_result).toBe('ok');
+      // Read straight from SQLite: nothing but the sync may start the embedding.
+      await until('the pulled fact to be embedded', () => unembedded() === 0, 20_000);
+      const results = await app.memory.recall('where are the spare fuses');
+      expect(results[0]).toMatchObject({ content: 'The spare fuses are in the hall cupboard' });
+      expect(results[0]!.similarity).not.toBeNull();
+    } finally {
+      await appRunner.close();
+      await textOnly.close();
+      await app.close();
+    }
   });
 });
