@@ -1,9 +1,13 @@
 import {
   DEFAULT_CATEGORY,
   DEFAULT_CONFIDENCE,
+  EncodeInput,
+  LIMITS,
+  parseInput,
   timestampToMs,
   type EncodeResult,
 } from '../../shared/contract';
+import { HippoError } from '../../shared/errors';
 import type { ExportedFact } from '../../shared/contract';
 import type { LabelRow } from './labels-repo';
 import { timed, type MemoryContext } from './memory-context';
@@ -22,6 +26,18 @@ export interface EncodeItem {
   /** Import only: kept as given for a lossless round trip. */
   updated_at?: number;
   deleted_at?: number;
+}
+
+/**
+ * The items of an encodeMany batch, every one checked first: one bad item rejects the whole batch
+ * (naming its index) before anything is written. Both stores take batches through here.
+ */
+export function itemsFromBatch(inputs: unknown[], space: string): EncodeItem[] {
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new HippoError('BAD_INPUT', 'facts: must be a non-empty array');
+  if (inputs.length > LIMITS.encodeManyMax)
+    throw new HippoError('BAD_INPUT', `facts: at most ${LIMITS.encodeManyMax} facts per batch`);
+  return inputs.map((raw, i) => itemFromInput(parseInput(EncodeInput, raw, `facts[${i}]`), space));
 }
 
 export function itemFromInput(input: ExportedFact & { space?: string }, defaultSpace: string): EncodeItem {

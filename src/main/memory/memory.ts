@@ -22,7 +22,7 @@ import { LIMITS, SpaceName } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
 import { EmbeddingCacheRepo } from './embedding-cache-repo';
-import { encodeItems, itemFromInput, type EncodeItem } from './encode';
+import { encodeItems, itemFromInput, itemsFromBatch, type EncodeItem } from './encode';
 import { FactsRepo, type FactFilters, type FactRow } from './facts-repo';
 import { LabelsRepo, type LabelRow } from './labels-repo';
 import {
@@ -204,12 +204,7 @@ export class Memory {
    */
   async encodeMany(inputs: unknown[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
     this.assertOpen();
-    if (!Array.isArray(inputs) || inputs.length === 0)
-      throw new HippoError('BAD_INPUT', 'facts: must be a non-empty array');
-    if (inputs.length > LIMITS.encodeManyMax)
-      throw new HippoError('BAD_INPUT', `facts: at most ${LIMITS.encodeManyMax} facts per batch`);
-    const space = this.spaceOf(opts.space);
-    const items = inputs.map((raw, i) => itemFromInput(parseInput(EncodeInput, raw, `facts[${i}]`), space));
+    const items = itemsFromBatch(inputs, this.spaceOf(opts.space));
     const results = await encodeItems(this.ctx, items);
     this.afterWrite();
     return results;

@@ -3,7 +3,6 @@ import type pg from 'pg';
 import {
   DEFAULT_SPACE,
   EncodeInput,
-  LIMITS,
   ListInput,
   RecallInput,
   SpaceName,
@@ -19,7 +18,7 @@ import {
 } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
-import { itemFromInput } from '../memory/encode';
+import { itemFromInput, itemsFromBatch } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning } from '../memory/memory-context';
 import { Bm25Tokenizer } from './pg-bm25';
 import { PG_WRITE_LOCK } from './pg-migrate';
@@ -155,12 +154,8 @@ export class PostgresStore {
   /** One transaction for the batch; one bad item rejects it whole, naming its index. */
   async encodeMany(inputs: unknown[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
     this.assertOpen();
-    if (!Array.isArray(inputs) || inputs.length === 0)
-      throw new HippoError('BAD_INPUT', 'facts: must be a non-empty array');
-    if (inputs.length > LIMITS.encodeManyMax)
-      throw new HippoError('BAD_INPUT', `facts: at most ${LIMITS.encodeManyMax} facts per batch`);
     const space = opts.space ? parseInput(SpaceName, opts.space, 'space') : this.space;
-    const items = inputs.map((raw, i) => itemFromInput(parseInput(EncodeInput, raw, `facts[${i}]`), space));
+    const items = itemsFromBatch(inputs, space);
     return pgEncodeItems(this.deps(await this.activeModel()), items);
   }
 
