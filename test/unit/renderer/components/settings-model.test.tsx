@@ -37,6 +37,8 @@ describe('Settings: downloading the model from the screen', () => {
   let stalled = true;
   /** The manifest's last file: the ones before it arrive, then the download waits on it. */
   let stallPath = '';
+  /** Its size: every byte but these has arrived once the download waits on it. */
+  let stallBytes = 0;
 
   beforeAll(async () => {
     // The download runs in this process as it would in the app's main process, but here fetch is
@@ -47,6 +49,7 @@ describe('Settings: downloading the model from the screen', () => {
     tmp = makeTempDir('hippo-settings-model-');
     const files = modelFilesIn(LEXICAL_MODEL_DIR);
     stallPath = files.at(-1)!.path;
+    stallBytes = files.at(-1)!.bytes.length;
     server = await startModelServer(files);
     const manifestPath = join(tmp.dir, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify(manifestFor(files, server.baseUrl, 'lexical-test')));
@@ -104,7 +107,12 @@ describe('Settings: downloading the model from the screen', () => {
     await user.click(within(section).getByRole('button', { name: 'Download the model' }));
     // The files before the stalled one arrive: the bar shows how much of the whole that is.
     const bar = await within(section).findByRole('progressbar', { name: 'Model download' });
-    // Once the download waits on the stalled file, the polled bar catches up with it and stays.
+    // Cancel only once the download waits on the stalled file: a cancel while an earlier file
+    // streams depends on how fast the loaded machine gets there, which a test must not.
+    await waitFor(() => expect(downloader.current()?.bytes).toBe(downloader.current()!.total - stallBytes), {
+      timeout: 30_000,
+    });
+    // Then the polled bar catches up with it and stays.
     await waitFor(() => {
       expect((bar as HTMLProgressElement).value).toBeGreaterThan(0);
       expect((bar as HTMLProgressElement).value).toBe(downloader.current()!.bytes);
@@ -114,10 +122,12 @@ describe('Settings: downloading the model from the screen', () => {
     expect(section.textContent).toContain(`· ${downloader.current()!.file}`);
 
     await user.click(within(section).getByRole('button', { name: 'Cancel download' }));
-    await waitFor(() =>
-      expect(within(section).getByRole('alert').textContent).toMatch(
-        /^The download stopped: The download was cancelled/,
-      ),
+    await waitFor(
+      () =>
+        expect(within(section).getByRole('alert').textContent).toMatch(
+          /^The download stopped: The download was cancelled/,
+        ),
+      { timeout: 10_000 },
     );
     expect(within(section).queryByRole('progressbar')).toBeNull();
 
