@@ -215,3 +215,27 @@ export async function openPgPool(url: string, opts: PgPoolOptions = {}): Promise
   }
   return pool;
 }
+
+/**
+ * Runs fn in one transaction on a pooled client: COMMIT when it resolves, ROLLBACK when it throws
+ * (a failed rollback is dropped, so the first error is the one reported), and the client always
+ * goes back to the pool.
+ */
+export async function inPgTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+    const value = await fn(client);
+    await client.query('COMMIT');
+    return value;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

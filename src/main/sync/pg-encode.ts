@@ -9,6 +9,7 @@ import { normalize } from '../memory/vector';
 import { indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { PG_WRITE_LOCK } from './pg-migrate';
 import { fromPgVector, named, toPgVector } from './pg-statements';
+import { inPgTransaction } from './pg-connect';
 
 export interface PgEncodeDeps {
   pool: pg.Pool;
@@ -50,9 +51,7 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
   const vectors = await embedItems(deps, items, hashes, firstOfHash);
   const now = deps.now();
   const results: EncodeResult[] = new Array(items.length);
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inPgTransaction(deps.pool, async (client) => {
     await client.query(named(client, 'SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]));
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
@@ -190,14 +189,8 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
     }
     // The words of this batch become searchable when it commits, not a recall later.
     await indexFactTerms(client, deps.tokenizer);
-    await client.query('COMMIT');
     return results;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Embeds the contents that may become facts and the names of labels still to be created. */

@@ -9,6 +9,7 @@ import { blend, similarityFromDistance } from '../memory/vector';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
+import { inPgTransaction } from './pg-connect';
 
 /** Recall's filters in Postgres terms; labelUid null means "a label that does not exist". */
 export interface PgFactFilters {
@@ -168,93 +169,92 @@ export async function pgRecall(
   embedding?.catch(() => undefined);
 
   await catchUpTerms(deps);
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    const textLists: RankedList[] = [];
-    const textIds = new Set<number>();
-    const wordStep = async (words: string[], weight: number) => {
-      const step = wordStepSql(deps, words);
-      if (step.first.length === 0) return;
-      const params: unknown[] = [step.first, req.space];
-      const where = pgFilterSql(req.filters, params);
-      params.push(depth);
-      const rows = await client.query<{ id: string }>(named(client, step.sql(where, params.length), params));
-      const ids = rows.rows.map((r) => Number(r.id));
-      for (const id of ids) textIds.add(id);
-      textLists.push({ ids, weight });
-    };
-    await wordStep(ftsTerms(req.query), tuning.textWeight);
-    if (req.context) await wordStep(ftsTerms(req.context), tuning.contextWeight);
+  const { fused, rows, queryVector, distances } = await inPgTransaction(
+    deps.pool,
+    async (client) => {
+      const textLists: RankedList[] = [];
+      const textIds = new Set<number>();
+      const wordStep = async (words: string[], weight: number) => {
+        const step = wordStepSql(deps, words);
+        if (step.first.length === 0) return;
+        const params: unknown[] = [step.first, req.space];
+        const where = pgFilterSql(req.filters, params);
+        params.push(depth);
+        const rows = await client.query<{ id: string }>(
+          named(client, step.sql(where, params.length), params),
+        );
+        const ids = rows.rows.map((r) => Number(r.id));
+        for (const id of ids) textIds.add(id);
+        textLists.push({ ids, weight });
+      };
+      await wordStep(ftsTerms(req.query), tuning.textWeight);
+      if (req.context) await wordStep(ftsTerms(req.context), tuning.contextWeight);
 
-    const lists: RankedList[] = [];
-    let queryVector: Float32Array | undefined;
-    const distances = new Map<number, number>();
-    if (embedding) {
-      const [q, c] = await embedding;
-      queryVector = c
-        ? blend([
-            [q!, 1],
-            [c, tuning.contextWeight],
-          ])
-        : q!;
-      await applyVectorSettings(client, deps, depth);
-      const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
-      const where = pgFilterSql(req.filters, params);
-      params.push(depth);
-      const rows = await client.query<{ id: string; distance: number }>(
-        named(client, vectorSql(where, params.length), params),
-      );
-      for (const r of rows.rows) distances.set(Number(r.id), r.distance);
-      // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
-      lists.push({
-        ids: rows.rows
-          .map((r) => Number(r.id))
-          .filter(
-            (id) =>
-              textIds.has(id) || similarityFromDistance(distances.get(id)!) >= tuning.minVectorSimilarity,
-          ),
-        weight: tuning.vectorWeight,
-      });
-    }
-    lists.push(...textLists);
-    const fused = fuseRanks(lists).slice(0, req.limit);
-    const rows = await client.query<ResultRow>(
-      named(
-        client,
-        `SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
+      const lists: RankedList[] = [];
+      let queryVector: Float32Array | undefined;
+      const distances = new Map<number, number>();
+      if (embedding) {
+        const [q, c] = await embedding;
+        queryVector = c
+          ? blend([
+              [q!, 1],
+              [c, tuning.contextWeight],
+            ])
+          : q!;
+        await applyVectorSettings(client, deps, depth);
+        const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
+        const where = pgFilterSql(req.filters, params);
+        params.push(depth);
+        const rows = await client.query<{ id: string; distance: number }>(
+          named(client, vectorSql(where, params.length), params),
+        );
+        for (const r of rows.rows) distances.set(Number(r.id), r.distance);
+        // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
+        lists.push({
+          ids: rows.rows
+            .map((r) => Number(r.id))
+            .filter(
+              (id) =>
+                textIds.has(id) || similarityFromDistance(distances.get(id)!) >= tuning.minVectorSimilarity,
+            ),
+          weight: tuning.vectorWeight,
+        });
+      }
+      lists.push(...textLists);
+      const fused = fuseRanks(lists).slice(0, req.limit);
+      const rows = await client.query<ResultRow>(
+        named(
+          client,
+          `SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
                 CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
            FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
           WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`,
-        [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model],
-      ),
-    );
-    await client.query('COMMIT');
-    const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
-    const results: SearchResult[] = [];
-    for (const { id, score } of fused) {
-      const row = byId.get(id);
-      if (!row) continue;
-      const distance = distances.get(id) ?? row.distance;
-      results.push({
-        fact_id: id,
-        content: row.content,
-        category: row.category,
-        confidence: row.confidence,
-        label_name: row.label_name,
-        similarity: queryVector && distance !== null ? similarityFromDistance(distance) : null,
-        score,
-        source: row.source,
-        created_at: new Date(Number(row.created_at)).toISOString(),
-      });
-    }
-    return { results, mode: queryVector ? 'hybrid' : 'text-only' };
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
+          [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model],
+        ),
+      );
+      return { fused, rows, queryVector, distances };
+    },
+    { readOnly: true },
+  );
+  const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
+  const results: SearchResult[] = [];
+  for (const { id, score } of fused) {
+    const row = byId.get(id);
+    if (!row) continue;
+    const distance = distances.get(id) ?? row.distance;
+    results.push({
+      fact_id: id,
+      content: row.content,
+      category: row.category,
+      confidence: row.confidence,
+      label_name: row.label_name,
+      similarity: queryVector && distance !== null ? similarityFromDistance(distance) : null,
+      score,
+      source: row.source,
+      created_at: new Date(Number(row.created_at)).toISOString(),
+    });
   }
+  return { results, mode: queryVector ? 'hybrid' : 'text-only' };
 }
 
 /**
@@ -267,17 +267,9 @@ export async function catchUpTerms(deps: Pick<PgRecallDeps, 'pool' | 'tokenizer'
     `SELECT coalesce((SELECT max(change_seq) FROM facts), 0) > (SELECT indexed_seq FROM bm25_state) AS behind`,
   );
   if (!behind.rows[0]?.behind) return;
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inPgTransaction(deps.pool, async (client) => {
     await indexFactTerms(client, deps.tokenizer);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface ExplainedStep {
@@ -298,36 +290,32 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
   const vector =
     deps.model && deps.embedder ? (await deps.embedder.embed([req.query], { persist: false }))[0]! : null;
   await catchUpTerms(deps);
-  const client = await deps.pool.connect();
   const steps: ExplainedStep[] = [];
-  const explain = async (step: ExplainedStep['step'], sql: string, params: unknown[]) => {
-    const r = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-    const plan = r.rows.map((x) => x['QUERY PLAN']).join('\n');
-    // Postgres prints the bound query vector in full (384 numbers) on every node that uses it.
-    steps.push({ step, sql: sql.trim(), plan: plan.replace(VECTOR_LITERAL, "'[query vector]'::vector") });
-  };
-  try {
-    await client.query('BEGIN READ ONLY');
-    if (vector) {
-      await applyVectorSettings(client, deps, depth);
-      const params: unknown[] = [toPgVector(vector), req.space, deps.model];
-      const where = pgFilterSql(req.filters, params);
-      params.push(depth);
-      await explain('vector', vectorSql(where, params.length), params);
-    }
-    const step = wordStepSql(deps, ftsTerms(req.query));
-    if (step.first.length > 0) {
-      const params: unknown[] = [step.first, req.space];
-      const where = pgFilterSql(req.filters, params);
-      params.push(depth);
-      await explain('words', step.sql(where, params.length), params);
-    }
-    await client.query('COMMIT');
-    return steps;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  await inPgTransaction(
+    deps.pool,
+    async (client) => {
+      const explain = async (step: ExplainedStep['step'], sql: string, params: unknown[]) => {
+        const r = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+        const plan = r.rows.map((x) => x['QUERY PLAN']).join('\n');
+        // Postgres prints the bound query vector in full (384 numbers) on every node that uses it.
+        steps.push({ step, sql: sql.trim(), plan: plan.replace(VECTOR_LITERAL, "'[query vector]'::vector") });
+      };
+      if (vector) {
+        await applyVectorSettings(client, deps, depth);
+        const params: unknown[] = [toPgVector(vector), req.space, deps.model];
+        const where = pgFilterSql(req.filters, params);
+        params.push(depth);
+        await explain('vector', vectorSql(where, params.length), params);
+      }
+      const step = wordStepSql(deps, ftsTerms(req.query));
+      if (step.first.length > 0) {
+        const params: unknown[] = [step.first, req.space];
+        const where = pgFilterSql(req.filters, params);
+        params.push(depth);
+        await explain('words', step.sql(where, params.length), params);
+      }
+    },
+    { readOnly: true },
+  );
+  return steps;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { HippoError } from '../../shared/errors';
 import { PG_WRITE_LOCK } from './pg-migrate';
+import { inPgTransaction } from './pg-connect';
 
 export type VectorIndexKind = 'hnsw' | 'ivfflat';
 
@@ -48,9 +49,7 @@ export async function currentVectorIndex(client: pg.Pool | pg.ClientBase): Promi
 export async function rebuildVectorIndex(pool: pg.Pool, kind: VectorIndexKind): Promise<VectorIndexInfo> {
   if (kind !== 'hnsw' && kind !== 'ivfflat')
     throw new HippoError('BAD_INPUT', `index kind must be hnsw or ivfflat, got "${String(kind)}"`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inPgTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]);
     await client.query(`DROP INDEX IF EXISTS ${NAMES.hnsw}`);
     await client.query(`DROP INDEX IF EXISTS ${NAMES.ivfflat}`);
@@ -67,12 +66,6 @@ export async function rebuildVectorIndex(pool: pg.Pool, kind: VectorIndexKind): 
       );
       info = { kind, lists };
     }
-    await client.query('COMMIT');
     return info;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

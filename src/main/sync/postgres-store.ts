@@ -22,7 +22,7 @@ import { itemFromInput, itemsFromBatch } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning } from '../memory/memory-context';
 import { Bm25Tokenizer } from './pg-bm25';
 import { PG_WRITE_LOCK } from './pg-migrate';
-import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
+import { inPgTransaction, openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { migratePg } from './pg-migrate';
 import {
@@ -328,22 +328,14 @@ export class PostgresStore {
   }
 
   private async writeFact(id: number, set: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inPgTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]);
       await client.query(`UPDATE facts SET ${set}, version = version + 1, origin_device = $3 WHERE id = $1`, [
         id,
         this.now(),
         this.device,
       ]);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The facts' cosine index now. */
