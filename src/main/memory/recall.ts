@@ -1,4 +1,5 @@
 import type { RecallMode, SearchResult } from '../../shared/contract';
+import type { Embedder } from '../embedder/types';
 import type { FactFilters } from './facts-repo';
 import { fuseRanks, type RankedList } from './fuse-ranks';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
@@ -28,6 +29,27 @@ export function recallDepth(tuning: Pick<MemoryTuning, 'candidateDepth'>, limit:
  * scan) and the best by words (FTS5 bm25), fused by reciprocal rank. Without a model it runs on
  * words alone and says so. A context, when given, nudges the query vector toward it.
  */
+/**
+ * The query's vector for recall, blended with the context's when there is one (the context
+ * weighs contextWeight against the query's 1). Never cached on disk: queries rarely repeat.
+ * Both stores start it first and search the words while the worker computes it.
+ */
+export function embedQuery(
+  embedder: Embedder,
+  query: string,
+  context: string | undefined,
+  contextWeight: number,
+): Promise<Float32Array> {
+  return embedder.embed(context?.trim() ? [query, context] : [query], { persist: false }).then(([q, c]) =>
+    c
+      ? blend([
+          [q!, 1],
+          [c, contextWeight],
+        ])
+      : q!,
+  );
+}
+
 export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promise<RecallOutcome> {
   const { facts, tuning } = ctx;
   const depth = recallDepth(tuning, req.limit);
@@ -36,9 +58,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const model = await ctx.activeModel();
   // The query's embedding is computed in the worker process; search the words meanwhile.
   const embedding =
-    model && ctx.embedder
-      ? ctx.embedder.embed(req.context?.trim() ? [req.query, req.context] : [req.query], { persist: false })
-      : null;
+    model && ctx.embedder ? embedQuery(ctx.embedder, req.query, req.context, tuning.contextWeight) : null;
   // Let the embedder's batching window close and the request leave before the CPU-bound word
   // search below takes the thread.
   if (embedding) await new Promise((resolve) => setImmediate(resolve));
@@ -63,14 +83,8 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   let queryVector: Float32Array | undefined;
   const distances = new Map<number, number>();
   if (embedding) {
-    const [q, c] = await embedding;
-    queryVector = c
-      ? blend([
-          [q!, 1],
-          [c, tuning.contextWeight],
-        ])
-      : q!;
-    const vector = queryVector;
+    const vector = await embedding;
+    queryVector = vector;
     const hits = timed(ctx, 'knn', () => facts.nearest(req.space, vector, depth, req.filters));
     for (const h of hits) distances.set(h.id, h.rank);
     lists.push({ ids: hits.map((h) => h.id), weight: tuning.vectorWeight });

@@ -4,8 +4,8 @@ import type { Embedder } from '../embedder/types';
 import { ftsTerms } from '../memory/fts-query';
 import { fuseRanks, type RankedList } from '../memory/fuse-ranks';
 import type { MemoryTuning } from '../memory/memory-context';
-import { recallDepth } from '../memory/recall';
-import { blend, similarityFromDistance } from '../memory/vector';
+import { embedQuery, recallDepth } from '../memory/recall';
+import { similarityFromDistance } from '../memory/vector';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
@@ -163,7 +163,7 @@ export async function pgRecall(
   const depth = recallDepth(tuning, req.limit);
   const embedding =
     deps.model && deps.embedder
-      ? deps.embedder.embed(req.context?.trim() ? [req.query, req.context] : [req.query], { persist: false })
+      ? embedQuery(deps.embedder, req.query, req.context, tuning.contextWeight)
       : null;
   // Nothing left unobserved if the words' queries fail first.
   embedding?.catch(() => undefined);
@@ -194,13 +194,7 @@ export async function pgRecall(
       let queryVector: Float32Array | undefined;
       const distances = new Map<number, number>();
       if (embedding) {
-        const [q, c] = await embedding;
-        queryVector = c
-          ? blend([
-              [q!, 1],
-              [c, tuning.contextWeight],
-            ])
-          : q!;
+        queryVector = await embedding;
         await applyVectorSettings(client, deps, depth);
         const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
         const where = pgFilterSql(req.filters, params);
