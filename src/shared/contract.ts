@@ -189,6 +189,23 @@ export const Label = z.object({
 });
 export type Label = z.infer<typeof Label>;
 
+/**
+ * An earlier state of a label: the name (kind, category) it had before it was renamed, lost a
+ * sync conflict to another device's change, or was merged into the label asked about.
+ */
+export const LabelVersion = z.object({
+  name: z.string(),
+  kind: z.string(),
+  category: z.string().nullable(),
+  reason: z.enum(['renamed', 'conflict', 'merged']),
+  /** When the label got this state, and when it stopped being the label's. */
+  updated_at: z.string(),
+  superseded_at: z.string(),
+  /** The device that gave the label this state. */
+  origin_device: z.string(),
+});
+export type LabelVersion = z.infer<typeof LabelVersion>;
+
 export const Stats = z.object({
   space: z.string(),
   facts: z.number().int(),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from './open-db';
 import { vectorFromBlob, vectorToBlob } from './vector';
 
@@ -11,6 +12,26 @@ export interface LabelRow {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+}
+
+/** Why a label's state was superseded: see migration 0004 (label_versions). */
+export type LabelVersionReason = 'renamed' | 'conflict' | 'merged';
+
+/** One earlier state of a label, as label_versions keeps it. */
+export interface LabelVersionRow {
+  id: number;
+  uid: string;
+  label_uid: string;
+  space: string;
+  name: string;
+  kind: string;
+  category: string | null;
+  version: number;
+  updated_at: number;
+  origin_device: string;
+  superseded_at: number;
+  reason: LabelVersionReason;
+  merged_into: string | null;
 }
 
 export class LabelsRepo {
@@ -121,6 +142,40 @@ export class LabelsRepo {
   remove(id: number): void {
     this.vecDelete.run(BigInt(id));
     this.db.prepare('DELETE FROM labels WHERE id = ?').run(id);
+  }
+
+  /**
+   * Keeps the label's current state as an earlier version before a rename or a merge changes
+   * it; `mergedInto` is the label a merged one goes into. Call it inside the writing transaction.
+   */
+  recordVersion(id: number, reason: LabelVersionReason, now: number, mergedInto: number | null = null): void {
+    this.db
+      .prepare(
+        `INSERT INTO label_versions (uid, label_uid, space, name, kind, category, version, updated_at,
+           origin_device, superseded_at, reason, merged_into)
+         SELECT @uid, uid, space, name, kind, category, version, updated_at, origin_device, @now, @reason,
+           (SELECT uid FROM labels WHERE id = @into)
+         FROM labels WHERE id = @id`,
+      )
+      .run({ uid: randomUUID(), id, now, reason, into: mergedInto });
+  }
+
+  /**
+   * The label's earlier states, newest first: its own, and those of every label merged into it
+   * (and into those, and so on), so a name that lived on a merged-away label stays findable.
+   */
+  history(id: number): LabelVersionRow[] {
+    return this.db
+      .prepare<[number], LabelVersionRow>(
+        `WITH RECURSIVE absorbed(uid) AS (
+           SELECT uid FROM labels WHERE id = ?
+           UNION SELECT v.label_uid FROM label_versions v JOIN absorbed a ON v.merged_into = a.uid)
+         SELECT id, uid, label_uid, space, name, kind, category, version, updated_at, origin_device,
+           superseded_at, reason, merged_into
+         FROM label_versions WHERE label_uid IN (SELECT uid FROM absorbed)
+         ORDER BY superseded_at DESC, id DESC`,
+      )
+      .all(id);
   }
 
   clearVectors(): void {

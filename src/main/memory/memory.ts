@@ -13,6 +13,7 @@ import {
   type EncodeResult,
   type Fact,
   type Label,
+  type LabelVersion,
   type ListResult,
   type RecallMode,
   type SearchResult,
@@ -413,6 +414,8 @@ export class Memory {
     const nameVector = await this.embedName(clean);
     this.db.transaction(() => {
       const current = this.requireLabel(id, opts.space);
+      // The old name stays findable (labelHistory), as a fact keeps its earlier wordings.
+      if (current.name !== clean) this.labels.recordVersion(id, 'renamed', this.ctx.now());
       this.labels.rename(id, clean, this.ctx.now());
       this.renameVector(current, nameVector);
     })();
@@ -489,10 +492,30 @@ export class Memory {
           na + nb,
         );
       else if (b) this.labels.setVector(into, space, b, nb);
+      // `from`'s name stays findable from `into` (labelHistory), even once `from` is gone.
+      this.labels.recordVersion(from, 'merged', this.ctx.now(), into);
       this.labels.remove(from);
       this.labels.touch(into, this.ctx.now());
     })();
     return this.labelOut(into, space);
+  }
+
+  /**
+   * The names (kinds, categories) the label had before, newest first: before each rename, the
+   * changes it lost in sync conflicts, and the labels merged into it.
+   */
+  labelHistory(id: number, opts: { space?: string } = {}): LabelVersion[] {
+    this.assertOpen();
+    const label = this.requireLabel(id, opts.space);
+    return this.labels.history(label.id).map((v) => ({
+      name: v.name,
+      kind: v.kind,
+      category: v.category,
+      reason: v.reason,
+      updated_at: iso(v.updated_at)!,
+      superseded_at: iso(v.superseded_at)!,
+      origin_device: v.origin_device,
+    }));
   }
 
   private liveLabel(id: number): LabelRow {

@@ -34,8 +34,8 @@ export const SYNCED_LABEL_COLUMNS = [
 
 const changed = (columns: readonly string[]) => columns.map((c) => `new.${c} IS NOT old.${c}`).join(' OR ');
 
-const NEXT_LOCAL_SEQ = `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'sync_local_seq'`;
-const LOCAL_SEQ = `(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_local_seq')`;
+export const NEXT_LOCAL_SEQ = `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'sync_local_seq'`;
+export const LOCAL_SEQ = `(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_local_seq')`;
 const DEVICE = `(SELECT value FROM meta WHERE key = 'device_id')`;
 
 /**

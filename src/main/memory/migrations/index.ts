@@ -2,6 +2,7 @@ import type { Db } from '../open-db';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-fact-changes';
 import { migration0003 } from './0003-sync';
+import { migration0004 } from './0004-label-versions';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];

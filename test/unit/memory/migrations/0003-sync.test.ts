@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../../../src/main/memory/open-db';
 import { migration0001 } from '../../../../src/main/memory/migrations/0001-initial';
 import { migration0002 } from '../../../../src/main/memory/migrations/0002-fact-changes';
+import { migration0003 } from '../../../../src/main/memory/migrations/0003-sync';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const tmp = makeTempDir();
@@ -50,7 +51,7 @@ describe('migration 0003 (sync)', () => {
     const a = insertFact(v2, 'a', label);
     const b = insertFact(v2, 'b');
     v2.close();
-    const { db, migration } = openDb(path);
+    const { db, migration } = openDb(path, { migrations: [migration0001, migration0002, migration0003] });
     expect(migration).toMatchObject({ from: 2, to: 3 });
     const dev = device(db);
     expect(dev).toMatch(UUID);
