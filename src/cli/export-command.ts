@@ -3,39 +3,50 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Memory } from '../main/memory/memory';
 import { HippoError } from '../shared/errors';
 import { writeOut, type OutStream } from './cli-io';
 import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
-import { withSession } from './session';
+import {
+  addStoreOptions,
+  resolveStore,
+  withStoreSession,
+  type EngineStore,
+  type StoreOptions,
+} from './store-options';
 
 export function exportCommand(ctx: CommandContext): Command {
-  return new Command('export')
+  return addStoreOptions(new Command('export'))
     .summary('write all facts as JSONL (stdout or FILE)')
     .description(
       'Write every fact of the space, forgotten ones included, as JSONL that `hippo import` reads back losslessly.',
     )
     .argument('[file]', 'where to write (replaced whole, never half-written); stdout when absent or "-"')
-    .action((file: string | undefined, _opts: unknown, cmd: Command) =>
+    .action((file: string | undefined, opts: StoreOptions, cmd: Command) =>
       ctx.run(cmd, () =>
-        withSession(ctx.io, ctx.globals(cmd), { model: false }, async (s) => {
-          if (file === undefined || file === '-') {
-            await writeRecords(s.memory, ctx.io.stdout);
+        withStoreSession(
+          ctx.io,
+          ctx.globals(cmd),
+          resolveStore(opts, ctx.io.env),
+          { model: false },
+          async (s) => {
+            if (file === undefined || file === '-') {
+              await writeRecords(s.memory, ctx.io.stdout);
+              return EXIT_OK;
+            }
+            const count = await exportToFile(s.memory, file);
+            ctx.io.stderr.write(`Exported ${count} ${count === 1 ? 'fact' : 'facts'} to ${file}\n`);
             return EXIT_OK;
-          }
-          const count = await exportToFile(s.memory, file);
-          ctx.io.stderr.write(`Exported ${count} ${count === 1 ? 'fact' : 'facts'} to ${file}\n`);
-          return EXIT_OK;
-        }),
+          },
+        ),
       ),
     );
 }
 
-async function writeRecords(memory: Memory, out: OutStream): Promise<number> {
+async function writeRecords(memory: EngineStore, out: OutStream): Promise<number> {
   let count = 0;
   let buffer = '';
-  for (const record of memory.exportRecords()) {
+  for await (const record of memory.exportRecords()) {
     buffer += `${JSON.stringify(record)}\n`;
     count++;
     if (buffer.length >= 64 * 1024) {
@@ -48,7 +59,7 @@ async function writeRecords(memory: Memory, out: OutStream): Promise<number> {
 }
 
 /** Writes beside the target and renames, so an existing export is never left half-overwritten. */
-async function exportToFile(memory: Memory, file: string): Promise<number> {
+async function exportToFile(memory: EngineStore, file: string): Promise<number> {
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   const stream = createWriteStream(tmp, { flags: 'wx' });
   try {

@@ -13,9 +13,10 @@ import {
   type LineError,
 } from './import-parsers';
 import { progressBar } from './progress-bar';
-import { noteTextOnly, withSession } from './session';
+import { noteTextOnly } from './session';
+import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
 
-interface ImportOptions {
+interface ImportOptions extends StoreOptions {
   format?: string;
   skipInvalid?: boolean;
   json?: boolean;
@@ -27,7 +28,7 @@ export type ImportOutput = ImportSummary & { errors?: LineError[]; mode: RecallM
 export const IMPORT_CHUNK_SIZE = 500;
 
 export function importCommand(ctx: CommandContext): Command {
-  return new Command('import')
+  return addStoreOptions(new Command('import'))
     .summary('import facts from a JSONL, text or markdown file')
     .description(
       'Import facts from FILE ("-" for stdin). jsonl: one encode input or exported record a line; ' +
@@ -41,6 +42,7 @@ export function importCommand(ctx: CommandContext): Command {
     .action((file: string, opts: ImportOptions, cmd: Command) =>
       ctx.run(cmd, async () => {
         const { io } = ctx;
+        const store = resolveStore(opts, ctx.io.env);
         const format = formatOf(file, opts.format);
         const parsed = parseImport(await readInputFile(file, ctx.io.stdin), format);
         const where = file === '-' ? 'stdin' : file;
@@ -54,7 +56,7 @@ export function importCommand(ctx: CommandContext): Command {
           );
         }
 
-        return withSession(io, ctx.globals(cmd), { model: true }, async (s) => {
+        return withStoreSession(io, ctx.globals(cmd), store, { model: true }, async (s) => {
           const records = parsed.records.map((r) => r.record);
           const signal = records.length > 0 ? io.trapInterrupt?.() : undefined;
           const chunkSize = Math.max(1, io.importChunkSize ?? IMPORT_CHUNK_SIZE);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createNodeEmbedder, type EmbedderClient } from '../main/embedder/embedder-client';
+import type { EngineStore } from '../main/engine-store';
 import { Memory } from '../main/memory/memory';
 import { defaultDbPath } from '../main/paths';
 import { oneLine, type CliIo } from './cli-io';
@@ -53,7 +54,7 @@ const CATCH_UP_MS = 2000;
  * command's own work (its output is already written): facts stored in text-only mode get their
  * vectors over the next few commands, or all at once with `hippo model fetch`.
  */
-async function catchUpEmbeddings(io: CliIo, memory: Memory): Promise<void> {
+export async function catchUpEmbeddings(io: CliIo, memory: Pick<EngineStore, 'embedPending'>): Promise<void> {
   const { done, total } = await memory.embedPending({ maxMs: CATCH_UP_MS });
   if (io.isTTY && total > 0 && done < total)
     io.stderr.write(`hippo: embedded ${done} of ${total} facts stored without the model; the rest follow.\n`);
@@ -65,7 +66,7 @@ async function catchUpEmbeddings(io: CliIo, memory: Memory): Promise<void> {
  */
 export function noteTextOnly(
   io: CliIo,
-  s: Pick<Session, 'embedder'> & { memory: Pick<Memory, 'mode'> },
+  s: Pick<Session, 'embedder'> & { memory: Pick<EngineStore, 'mode'> },
 ): void {
   if (!io.isTTY || s.memory.mode !== 'text-only') return;
   const err = s.embedder?.lastError;

@@ -1,10 +1,12 @@
 import { Option, type Command } from 'commander';
 import { createNodeEmbedder, type EmbedderClient } from '../main/embedder/embedder-client';
+import type { EngineStore } from '../main/engine-store';
 import { PostgresStore } from '../main/sync/postgres-store';
-import type { Fact, ListResult, RecallMode } from '../shared/contract';
 import { HippoError } from '../shared/errors';
 import type { CliIo } from './cli-io';
-import { withSession, type GlobalOptions } from './session';
+import { catchUpEmbeddings, withSession, type GlobalOptions } from './session';
+
+export type { EngineStore } from '../main/engine-store';
 
 /** --store and --pg, as commander gives them. */
 export interface StoreOptions {
@@ -13,20 +15,6 @@ export interface StoreOptions {
 }
 
 export type StoreChoice = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
-
-/**
- * What the commands that take --store need from either store; SQLite's Memory answers list,
- * forget and restore synchronously, Postgres asynchronously.
- */
-export interface EngineStore {
-  readonly mode: RecallMode;
-  encode: PostgresStore['encode'];
-  recall: PostgresStore['recall'];
-  stats: PostgresStore['stats'];
-  list(input?: unknown): ListResult | Promise<ListResult>;
-  forget(id: number): Fact | Promise<Fact>;
-  restore(id: number): Fact | Promise<Fact>;
-}
 
 export interface StoreSession {
   memory: EngineStore;
@@ -80,7 +68,9 @@ export async function withStoreSession<T>(
   let store: PostgresStore | null = null;
   try {
     store = await PostgresStore.open({ url: choice.url, embedder, space: globals.space });
-    return await run({ memory: store, embedder });
+    const result = await run({ memory: store, embedder });
+    if (store.mode === 'hybrid') await catchUpEmbeddings(io, store);
+    return result;
   } finally {
     await store?.close();
     await embedder?.close();

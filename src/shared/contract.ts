@@ -179,6 +179,9 @@ export const ListResult = z.object({
 });
 export type ListResult = z.infer<typeof ListResult>;
 
+/** A label's new name (labels rename): what Memory.renameLabel and PostgresStore.renameLabel parse. */
+export const LabelName = Name('label name');
+
 export const Label = z.object({
   id: z.number().int(),
   name: z.string(),

@@ -1,5 +1,5 @@
 /**
- * The MCP face of the engine: four tools (remember, recall, forget, list_labels) over one Memory.
+ * The MCP face of the engine: four tools (remember, recall, forget, list_labels) over one store.
  * Transport-agnostic: `hippo mcp` connects it to stdio, tests may connect it to anything.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -18,10 +18,11 @@ import {
   parseInput,
 } from '../../shared/contract';
 import { toErrorPayload } from '../../shared/errors';
-import type { Memory } from '../memory/memory';
+import type { EngineStore } from '../engine-store';
 
 export interface McpServerOptions {
-  memory: Memory;
+  /** SQLite's Memory or the Postgres store (`hippo mcp --store postgres`). */
+  memory: Pick<EngineStore, 'mode' | 'encode' | 'recall' | 'forget' | 'labelsList'>;
 }
 
 const SPACE_HELP =
@@ -155,7 +156,7 @@ export function createMcpServer({ memory }: McpServerOptions): McpServer {
     (args) =>
       guarded(async () => {
         const { id, space } = parseInput(ForgetInput, args);
-        return memory.forget(id, { space }) satisfies Fact;
+        return (await memory.forget(id, { space })) satisfies Fact;
       }),
   );
 
@@ -171,7 +172,7 @@ export function createMcpServer({ memory }: McpServerOptions): McpServer {
     (args) =>
       guarded(async () => {
         const { space } = parseInput(ListLabelsInput, args);
-        return { labels: memory.labelsList({ space }) } satisfies z.infer<typeof ListLabelsOutput>;
+        return { labels: await memory.labelsList({ space }) } satisfies z.infer<typeof ListLabelsOutput>;
       }),
   );
 

@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
-import { z } from 'zod';
 import {
   DEFAULT_SPACE,
   EncodeInput,
   ExportedFact,
   FactPatch,
+  LabelName,
   ListInput,
   RecallFilters,
   RecallInput,
@@ -19,7 +19,7 @@ import {
   type SearchResult,
   type Stats,
 } from '../../shared/contract';
-import { LIMITS, SpaceName } from '../../shared/contract';
+import { SpaceName } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
 import { EmbeddingCacheRepo } from './embedding-cache-repo';
@@ -37,12 +37,6 @@ import { contentHash } from './normalize-content';
 import { commitWithoutFsync, openDb, type Db } from './open-db';
 import { recallFacts } from './recall';
 import { blend } from './vector';
-
-const LabelName = z
-  .string()
-  .trim()
-  .min(1, 'label name must not be empty')
-  .max(LIMITS.nameMaxChars, `label name must be at most ${LIMITS.nameMaxChars} characters`);
 
 export interface MemoryOptions {
   /** Database file, or ':memory:'. */

@@ -3,6 +3,9 @@ import type pg from 'pg';
 import {
   DEFAULT_SPACE,
   EncodeInput,
+  ExportedFact,
+  FactPatch,
+  LabelName,
   ListInput,
   RecallInput,
   SpaceName,
@@ -10,6 +13,7 @@ import {
   timestampToMs,
   type EncodeResult,
   type Fact,
+  type Label,
   type ListResult,
   type RecallFilters,
   type RecallMode,
@@ -18,12 +22,15 @@ import {
 } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
+import type { EmbedPendingProgress } from '../memory/memory';
 import { itemFromInput, itemsFromBatch } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning } from '../memory/memory-context';
 import { Bm25Tokenizer } from './pg-bm25';
-import { PG_WRITE_LOCK } from './pg-migrate';
-import { inPgTransaction, openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
+import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
+import { FACT_SELECT, NOT_PURGED, inPgWrite, toFact, type FactQueryRow } from './pg-fact-rows';
+import { pgEmbedPending, pgExportRecords, pgFactHistory, pgPurgeFact, pgUpdateFact } from './pg-facts';
+import { pgLabelsList, pgMergeLabels, pgRenameLabel, pgRequireLabel } from './pg-labels';
 import { migratePg } from './pg-migrate';
 import {
   currentVectorIndex,
@@ -67,6 +74,8 @@ export class PostgresStore {
   private readonly tokenizer = new Bm25Tokenizer();
   private lastMode: RecallMode = 'text-only';
   private closed = false;
+  /** Embedding runs still writing; close waits for them. */
+  private readonly running = new Set<Promise<unknown>>();
 
   private constructor(
     readonly pool: pg.Pool,
@@ -224,7 +233,7 @@ export class PostgresStore {
               count(*) FILTER (WHERE deleted_at IS NULL) AS live,
               count(*) FILTER (WHERE deleted_at IS NOT NULL) AS deleted,
               count(*) FILTER (WHERE deleted_at IS NULL AND embedding IS NULL) AS pending
-         FROM facts WHERE space = $1 AND superseded_by IS NULL GROUP BY category`,
+         FROM facts f WHERE space = $1 AND superseded_by IS NULL AND ${NOT_PURGED} GROUP BY category`,
       [space],
     );
     const labels = await this.pool.query<{ n: string }>(
@@ -267,7 +276,7 @@ export class PostgresStore {
     const offset = p.offset ?? 0;
     const space = p.space ?? this.space;
     const params: unknown[] = [space];
-    let where = 'f.space = $1 AND f.superseded_by IS NULL';
+    let where = `f.space = $1 AND f.superseded_by IS NULL AND ${NOT_PURGED}`;
     const deleted = p.deleted ?? 'exclude';
     if (deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
     if (deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
@@ -294,7 +303,7 @@ export class PostgresStore {
       throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
     const sp = space ?? this.space;
     const r = await this.pool.query<FactQueryRow>(
-      `${FACT_SELECT} WHERE f.id = $1 AND f.space = $2 AND f.superseded_by IS NULL`,
+      `${FACT_SELECT} WHERE f.id = $1 AND f.space = $2 AND f.superseded_by IS NULL AND ${NOT_PURGED}`,
       [id, sp],
     );
     if (!r.rows[0]) throw new HippoError('NOT_FOUND', `no fact with id ${id} in space "${sp}"`);
@@ -328,14 +337,103 @@ export class PostgresStore {
   }
 
   private async writeFact(id: number, set: string): Promise<void> {
-    await inPgTransaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]);
+    await inPgWrite(this.pool, async (client) => {
       await client.query(`UPDATE facts SET ${set}, version = version + 1, origin_device = $3 WHERE id = $1`, [
         id,
         this.now(),
         this.device,
       ]);
     });
+  }
+
+  /** Edits a fact in place as Memory.update does; a content change re-embeds it (or leaves it pending). */
+  async update(id: number, patch: unknown, opts: { space?: string } = {}): Promise<Fact> {
+    this.assertOpen();
+    const p = parseInput(FactPatch, patch);
+    const row = await this.requireFact(id, opts.space);
+    const model = p.content !== undefined ? await this.activeModel() : null;
+    const vector =
+      p.content !== undefined && model && this.embedder
+        ? (await this.embedder.embed([p.content]))[0]
+        : undefined;
+    await pgUpdateFact(this.writeDeps(), row, p, vector && model ? { vector, model } : null);
+    return this.get(id, opts);
+  }
+
+  /** Removes a fact and its history for good (a tombstone for sync). Only deleted facts can be purged. */
+  async purge(id: number, opts: { space?: string } = {}): Promise<void> {
+    this.assertOpen();
+    const row = await this.requireFact(id, opts.space);
+    if (row.deleted_at === null)
+      throw new HippoError('BAD_INPUT', `fact ${id} is not deleted; forget it first, then purge`);
+    await pgPurgeFact(this.writeDeps(), row);
+  }
+
+  /** Older wordings a fact had before near-duplicates merged into it, newest first. */
+  async history(id: number, opts: { space?: string } = {}): Promise<Fact[]> {
+    this.assertOpen();
+    return pgFactHistory(this.pool, await this.requireFact(id, opts.space));
+  }
+
+  async labelsList(opts: { space?: string } = {}): Promise<Label[]> {
+    this.assertOpen();
+    return pgLabelsList(this.pool, opts.space ?? this.space);
+  }
+
+  /** Gives a label a new name as Memory.renameLabel does; a name another label has is BAD_INPUT. */
+  async renameLabel(id: number, name: unknown, opts: { space?: string } = {}): Promise<Label> {
+    this.assertOpen();
+    const clean = parseInput(LabelName, name, 'name');
+    const label = await pgRequireLabel(this.pool, id, opts.space ?? this.space);
+    const model = await this.activeModel();
+    const nameVector = model && this.embedder ? ((await this.embedder.embed([clean]))[0] ?? null) : null;
+    return pgRenameLabel(this.writeDeps(), label, clean, nameVector);
+  }
+
+  /** Files every fact of label `from` under `into` and removes `from`, as Memory.mergeLabels does. */
+  async mergeLabels(from: number, into: number, opts: { space?: string } = {}): Promise<Label> {
+    this.assertOpen();
+    return pgMergeLabels(this.writeDeps(), from, into, opts.space ?? this.space);
+  }
+
+  /** Imports exported records (see Memory.importRecords): validated up front, one transaction. */
+  async importRecords(records: ExportedFact[], opts: { space?: string } = {}): Promise<EncodeResult[]> {
+    this.assertOpen();
+    const space = opts.space ? parseInput(SpaceName, opts.space, 'space') : this.space;
+    const items = records.map((r, i) => itemFromInput(parseInput(ExportedFact, r, `records[${i}]`), space));
+    return pgEncodeItems(this.deps(await this.activeModel()), items);
+  }
+
+  /** Every fact of the space, live and deleted, as import-ready records (Memory.exportRecords). */
+  exportRecords(opts: { space?: string } = {}): AsyncIterableIterator<ExportedFact> {
+    this.assertOpen();
+    return pgExportRecords(this.pool, opts.space ?? this.space);
+  }
+
+  /**
+   * Embeds facts (and labels) stored while the model was missing, as Memory.embedPending does:
+   * in batches, each its own transaction, stopping early when maxMs passes, the signal aborts or
+   * the store closes (close waits for the batch in flight).
+   */
+  async embedPending(
+    opts: { maxMs?: number; signal?: AbortSignal; onProgress?: (p: EmbedPendingProgress) => void } = {},
+  ): Promise<EmbedPendingProgress> {
+    this.assertOpen();
+    const run = (async () =>
+      pgEmbedPending(
+        { ...this.writeDeps(), embedder: this.embedder, model: await this.activeModel() },
+        { ...opts, closed: () => this.closed },
+      ))();
+    this.running.add(run);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  private writeDeps() {
+    return { pool: this.pool, tokenizer: this.tokenizer, device: this.device, now: this.now };
   }
 
   /** The facts' cosine index now. */
@@ -353,45 +451,8 @@ export class PostgresStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled([...this.running]);
     this.tokenizer.close();
     await this.pool.end();
   }
-}
-
-interface FactQueryRow {
-  id: string;
-  space: string;
-  content: string;
-  content_hash: string;
-  category: string;
-  confidence: number;
-  label_name: string | null;
-  source: string | null;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
-const FACT_SELECT = `SELECT f.id, f.space, f.content, f.content_hash, f.category, f.confidence, l.name AS label_name,
-       f.source, f.created_at, f.updated_at, f.deleted_at
-  FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid`;
-
-const iso = (ms: string | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
-
-function toFact(r: FactQueryRow): Fact {
-  return {
-    id: Number(r.id),
-    space: r.space,
-    content: r.content,
-    category: r.category,
-    confidence: r.confidence,
-    label: r.label_name,
-    source: r.source,
-    created_at: iso(r.created_at)!,
-    updated_at: iso(r.updated_at)!,
-    deleted_at: iso(r.deleted_at),
-    superseded_by: null,
-    access_count: 0,
-    last_accessed_at: null,
-  };
 }

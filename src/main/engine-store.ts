@@ -1,0 +1,56 @@
+import type {
+  EncodeResult,
+  ExportedFact,
+  Fact,
+  Label,
+  ListResult,
+  RecallFilters,
+  RecallMode,
+  SearchResult,
+  Stats,
+} from '../shared/contract';
+import type { EmbedPendingProgress, Memory } from './memory/memory';
+import type { PostgresStore } from './sync/postgres-store';
+
+type Maybe<T> = T | Promise<T>;
+interface InSpace {
+  space?: string;
+}
+
+/**
+ * The engine as the CLI and the MCP server use it, whichever store holds the facts: SQLite's
+ * Memory (some answers synchronous) or Postgres's PostgresStore (all asynchronous). Callers await
+ * every answer. Both classes are checked against it below, so neither can drift from the other.
+ */
+export interface EngineStore {
+  /** Space used when a request names none. */
+  readonly space: string;
+  /** 'hybrid' once the model is loaded, 'text-only' while it is missing. */
+  readonly mode: RecallMode;
+  encode(input: unknown): Promise<EncodeResult>;
+  encodeMany(inputs: unknown[], opts?: InSpace): Promise<EncodeResult[]>;
+  recall(query: string, context?: string, options?: RecallFilters): Promise<SearchResult[]>;
+  stats(opts?: InSpace): Promise<Stats>;
+  list(input?: unknown): Maybe<ListResult>;
+  get(id: number, opts?: InSpace): Maybe<Fact>;
+  update(id: number, patch: unknown, opts?: InSpace): Promise<Fact>;
+  forget(id: number, opts?: InSpace): Maybe<Fact>;
+  restore(id: number, opts?: InSpace): Maybe<Fact>;
+  purge(id: number, opts?: InSpace): Maybe<void>;
+  history(id: number, opts?: InSpace): Maybe<Fact[]>;
+  labelsList(opts?: InSpace): Maybe<Label[]>;
+  renameLabel(id: number, name: unknown, opts?: InSpace): Promise<Label>;
+  mergeLabels(from: number, into: number, opts?: InSpace): Maybe<Label>;
+  importRecords(records: ExportedFact[], opts?: InSpace): Promise<EncodeResult[]>;
+  exportRecords(opts?: InSpace): Iterable<ExportedFact> | AsyncIterable<ExportedFact>;
+  embedPending(opts?: {
+    maxMs?: number;
+    signal?: AbortSignal;
+    onProgress?: (p: EmbedPendingProgress) => void;
+  }): Promise<EmbedPendingProgress>;
+  close(): Promise<void>;
+}
+
+// Compile-time only: a store missing a method, or answering with another type, fails the build here.
+type Implements<T extends EngineStore> = T;
+export type StoresImplementEngine = [Implements<Memory>, Implements<PostgresStore>];

@@ -1,0 +1,64 @@
+import type pg from 'pg';
+import type { Fact } from '../../shared/contract';
+import { PURGED_HASH } from './sync-rows';
+import { inPgTransaction } from './pg-connect';
+import { PG_WRITE_LOCK } from './pg-migrate';
+
+/** A fact as the Postgres store reads it (bigints arrive as text). */
+export interface FactQueryRow {
+  id: string;
+  uid: string;
+  space: string;
+  content: string;
+  content_hash: string;
+  category: string;
+  confidence: number;
+  label_name: string | null;
+  source: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export const FACT_SELECT = `SELECT f.id, f.uid::text AS uid, f.space, f.content, f.content_hash, f.category, f.confidence,
+       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at
+  FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid`;
+
+/**
+ * A purged fact stays in Postgres as a tombstone (sync-rows.ts) so syncing devices purge their
+ * copy; to the store it is gone, as a purged fact is gone from a SQLite file.
+ */
+export const NOT_PURGED = `f.content_hash <> '${PURGED_HASH}'`;
+
+export const iso = (ms: string | number | null): string | null =>
+  ms === null ? null : new Date(Number(ms)).toISOString();
+
+/** Access counts are not kept in Postgres (no column; recall does not count): always 0. */
+export function toFact(r: FactQueryRow, supersededBy: number | null = null): Fact {
+  return {
+    id: Number(r.id),
+    space: r.space,
+    content: r.content,
+    category: r.category,
+    confidence: r.confidence,
+    label: r.label_name,
+    source: r.source,
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+    deleted_at: iso(r.deleted_at),
+    superseded_by: supersededBy,
+    access_count: 0,
+    last_accessed_at: null,
+  };
+}
+
+/**
+ * One write transaction under the write lock every writer of facts and labels takes (the sync
+ * contract: change_seq numbers then commit in order, so a puller never skips one).
+ */
+export function inPgWrite<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inPgTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]);
+    return fn(client);
+  });
+}
