@@ -89,6 +89,7 @@ export class PullApplier {
           // A label made here under the same name, never pushed: the same label, so it takes
           // the remote identity; its own values meet the remote's at the next push.
           this.s('UPDATE labels SET uid = ? WHERE id = ?').run(uid, clash.id);
+          this.local.relabelVersions(clash.uid, uid);
           return clash.id;
         }
         // The clashing label's own newer state may be in this batch (renamed away remotely).

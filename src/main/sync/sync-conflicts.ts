@@ -58,6 +58,11 @@ export function sameFact(a: SyncFact, b: SyncFact): boolean {
   );
 }
 
+/** What a person sees of a label: a loser equal to the winner in these needs no history row. */
+export function sameLabelContent(a: SyncLabel, b: SyncLabel): boolean {
+  return a.space === b.space && a.name === b.name && a.kind === b.kind && a.category === b.category;
+}
+
 export function sameLabel(a: SyncLabel, b: SyncLabel): boolean {
   return (
     a.space === b.space &&

@@ -99,7 +99,7 @@ export async function syncWithPostgres(
     opts.onProgress?.({ ...progress });
     while (!stopped()) {
       const batch = local.dirtyBatch(mark, batchSize);
-      const size = batch.labels.length + batch.facts.length + batch.tombstones.length;
+      const size = batch.labels.length + batch.facts.length + batch.versions.length + batch.tombstones.length;
       if (size === 0) break;
       const client = await pool.connect();
       try {

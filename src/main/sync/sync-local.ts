@@ -2,11 +2,19 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../memory/open-db';
 import { vectorFromBlob } from '../memory/vector';
 import { PullApplier } from './sync-apply';
-import type { RemoteFact, RemoteLabel, SyncFact, SyncLabel } from './sync-rows';
+import type {
+  RemoteFact,
+  RemoteLabel,
+  RemoteLabelVersion,
+  SyncFact,
+  SyncLabel,
+  SyncLabelVersion,
+} from './sync-rows';
 
 /** A local row with what push needs besides its data. */
 export type LocalFact = SyncFact & { id: number; local_seq: number | null; remote_seq: number | null };
 export type LocalLabel = SyncLabel & { id: number; local_seq: number | null; remote_seq: number | null };
+export type LocalLabelVersion = SyncLabelVersion & { local_seq: number | null };
 
 export interface Tombstone {
   uid: string;
@@ -19,6 +27,8 @@ export interface Tombstone {
 export interface DirtyBatch {
   labels: LocalLabel[];
   facts: LocalFact[];
+  /** Earlier label states recorded here (renames, merges). */
+  versions: LocalLabelVersion[];
   tombstones: Tombstone[];
   /** local_seq of the last change in the batch: the push mark once it is committed remotely. */
   upTo: number;
@@ -38,10 +48,13 @@ export interface SyncStateRow {
 
 /** What push learnt about one row: the remote change_seq it now matches, or null to let pull bring it. */
 export interface PushOutcome {
-  kind: 'fact' | 'label';
+  kind: 'fact' | 'label' | 'version';
   uid: string;
   base: number | null;
-  /** A new local label took the uid of the remote label of the same name. */
+  /**
+   * A new local label took the uid of the remote label of the same name; a label version is the
+   * one Postgres already holds under that uid (another device recorded the same state).
+   */
   adoptUid?: string;
 }
 
@@ -57,6 +70,8 @@ const FACT_SELECT = `SELECT f.id, f.uid, f.space, f.content, f.content_hash, f.c
   FROM facts f LEFT JOIN labels l ON l.id = f.label_id LEFT JOIN facts s ON s.id = f.superseded_by`;
 const LABEL_SELECT = `SELECT id, uid, space, name, kind, category, vector_count, created_at, updated_at,
   deleted_at, version, origin_device, local_seq, remote_seq FROM labels`;
+const LABEL_VERSION_SELECT = `SELECT uid, label_uid, space, name, kind, category, version, updated_at, origin_device,
+  superseded_at, reason, merged_into, local_seq FROM label_versions`;
 
 /**
  * The SQLite side of sync, on the memory's own connection. Reads are plain; every write is one
@@ -98,7 +113,7 @@ export class LocalSide {
         if (this.meta('sync_remote') !== remote) {
           // Everything goes to a new remote, rows pulled from the old one too: local_seq 0 and
           // a push mark of -1 put every row in the first push.
-          for (const table of ['facts', 'labels'])
+          for (const table of ['facts', 'labels', 'label_versions'])
             this.db.exec(`UPDATE ${table} SET remote_seq = NULL, local_seq = coalesce(local_seq, 0)
                           WHERE remote_seq IS NOT NULL OR local_seq IS NULL`);
           this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('sync_remote', ?)").run(remote);
@@ -144,7 +159,8 @@ export class LocalSide {
   pendingCount(pushedSeq: number): number {
     const row = this.stmt(
       `SELECT (SELECT count(*) FROM facts WHERE local_seq > @mark) + (SELECT count(*) FROM labels WHERE local_seq > @mark)
-        + (SELECT count(*) FROM sync_tombstones WHERE local_seq > @mark) AS n`,
+        + (SELECT count(*) FROM sync_tombstones WHERE local_seq > @mark)
+        + (SELECT count(*) FROM label_versions WHERE local_seq > @mark) AS n`,
     ).get({ mark: pushedSeq }) as { n: number };
     return row.n;
   }
@@ -154,10 +170,11 @@ export class LocalSide {
       `SELECT * FROM (
          SELECT 'label' AS kind, uid, local_seq FROM labels WHERE local_seq > @mark
          UNION ALL SELECT 'fact', uid, local_seq FROM facts WHERE local_seq > @mark
-         UNION ALL SELECT 'tomb', uid, local_seq FROM sync_tombstones WHERE local_seq > @mark)
+         UNION ALL SELECT 'tomb', uid, local_seq FROM sync_tombstones WHERE local_seq > @mark
+         UNION ALL SELECT 'version', uid, local_seq FROM label_versions WHERE local_seq > @mark)
        ORDER BY local_seq LIMIT @limit`,
     ).all({ mark: pushedSeq, limit }) as Array<{
-      kind: 'label' | 'fact' | 'tomb';
+      kind: 'label' | 'fact' | 'tomb' | 'version';
       uid: string;
       local_seq: number;
     }>;
@@ -166,6 +183,7 @@ export class LocalSide {
     return {
       labels: this.labelsByUid(uids('label')),
       facts: this.factsByUid(uids('fact')),
+      versions: this.versionsByUid(uids('version')),
       tombstones: tombs.length
         ? (this.stmt('SELECT * FROM sync_tombstones WHERE uid IN (SELECT value FROM json_each(?))').all(
             JSON.stringify(tombs),
@@ -193,6 +211,13 @@ export class LocalSide {
       JSON.stringify(uids),
     ) as LabelDbRow[];
     return rows.map((r) => ({ ...r, embedding: this.labelVector(r.id) }));
+  }
+
+  versionsByUid(uids: string[]): LocalLabelVersion[] {
+    if (uids.length === 0) return [];
+    return this.stmt(`${LABEL_VERSION_SELECT} WHERE uid IN (SELECT value FROM json_each(?)) ORDER BY id`).all(
+      JSON.stringify(uids),
+    ) as LocalLabelVersion[];
   }
 
   knownFactUids(uids: string[]): Set<string> {
@@ -231,14 +256,36 @@ export class LocalSide {
     this.db
       .transaction(() => {
         for (const o of outcomes) {
+          if (o.kind === 'version') {
+            this.markVersionPushed(o);
+            continue;
+          }
           const table = o.kind === 'fact' ? 'facts' : 'labels';
           if (o.adoptUid) this.stmt(`UPDATE ${table} SET uid = ? WHERE uid = ?`).run(o.adoptUid, o.uid);
+          if (o.adoptUid && o.kind === 'label') this.relabelVersions(o.uid, o.adoptUid);
           if (o.base !== null)
             this.stmt(`UPDATE ${table} SET remote_seq = ? WHERE uid = ?`).run(o.base, o.adoptUid ?? o.uid);
         }
         this.stmt('UPDATE sync_state SET pushed_seq = max(pushed_seq, ?) WHERE remote = ?').run(upTo, remote);
       })
       .immediate();
+  }
+
+  /**
+   * A version Postgres already held under another uid (the same state recorded on two devices):
+   * ours goes, and this device keeps Postgres's copy, pulled already or by the coming pull (its
+   * change_seq is past the cursor if it is not here).
+   */
+  private markVersionPushed(o: PushOutcome): void {
+    if (o.adoptUid) this.stmt('DELETE FROM label_versions WHERE uid = ?').run(o.uid);
+    else if (o.base !== null)
+      this.stmt('UPDATE label_versions SET remote_seq = ? WHERE uid = ?').run(o.base, o.uid);
+  }
+
+  /** A label that took another uid keeps its history, and the names merged into it. */
+  relabelVersions(from: string, to: string): void {
+    this.stmt('UPDATE label_versions SET label_uid = ? WHERE label_uid = ?').run(to, from);
+    this.stmt('UPDATE label_versions SET merged_into = ? WHERE merged_into = ?').run(to, from);
   }
 
   /**
@@ -250,6 +297,7 @@ export class LocalSide {
     remote: string,
     labels: RemoteLabel[],
     facts: RemoteFact[],
+    versions: RemoteLabelVersion[],
     cursor: number,
   ): { applied: number } {
     let applied = 0;
@@ -257,7 +305,7 @@ export class LocalSide {
       .transaction(() => {
         const state = this.state(remote)!;
         const apply = new PullApplier(this, state.pushed_seq, labels, facts);
-        applied = apply.run();
+        applied = apply.run() + this.insertPulledVersions(versions);
         this.stmt('UPDATE sync_state SET pulled_seq = max(pulled_seq, ?) WHERE remote = ?').run(
           cursor,
           remote,
@@ -265,6 +313,20 @@ export class LocalSide {
       })
       .immediate();
     return { applied };
+  }
+
+  /** Label versions this device lacks; one it has (by uid) is left as it is. */
+  private insertPulledVersions(versions: RemoteLabelVersion[]): number {
+    let added = 0;
+    for (const v of versions) {
+      added += this.stmt(
+        `INSERT OR IGNORE INTO label_versions (uid, label_uid, space, name, kind, category, version, updated_at,
+           origin_device, superseded_at, reason, merged_into, remote_seq)
+         VALUES (@uid, @label_uid, @space, @name, @kind, @category, @version, @updated_at, @origin_device,
+           @superseded_at, @reason, @merged_into, @change_seq)`,
+      ).run(v).changes;
+    }
+    return added;
   }
 
   localModel(): string | null {

@@ -4,16 +4,20 @@ import { fetchFacts, fetchLabels } from './sync-push';
 import {
   SELECT_FACTS,
   SELECT_LABELS,
+  SELECT_LABEL_VERSIONS,
   factFromPg,
   labelFromPg,
+  labelVersionFromPg,
   type RemoteFact,
   type RemoteLabel,
+  type RemoteLabelVersion,
 } from './sync-rows';
 
 /** Rows changed in Postgres after the cursor, not yet pulled. */
 export async function remoteChangesAfter(pool: pg.Pool, cursor: number): Promise<number> {
   const r = await pool.query<{ n: string }>(
-    `SELECT (SELECT count(*) FROM facts WHERE change_seq > $1) + (SELECT count(*) FROM labels WHERE change_seq > $1) AS n`,
+    `SELECT (SELECT count(*) FROM facts WHERE change_seq > $1) + (SELECT count(*) FROM labels WHERE change_seq > $1)
+       + (SELECT count(*) FROM label_versions WHERE change_seq > $1) AS n`,
     [cursor],
   );
   return Number(r.rows[0]!.n);
@@ -27,8 +31,13 @@ export interface PullResult {
   cursor: number;
 }
 
+type Pulled =
+  | { kind: 'label'; row: RemoteLabel }
+  | { kind: 'fact'; row: RemoteFact }
+  | { kind: 'version'; row: RemoteLabelVersion };
+
 /**
- * Pulls the next `limit` rows by change_seq (facts and labels share the sequence) and applies
+ * Pulls the next `limit` rows by change_seq (facts, labels and label versions share the sequence) and applies
  * them here in one SQLite transaction that also moves the cursor. Writers commit change_seq
  * values in order (they hold the write lock), so reading "after the cursor" never skips a row
  * committed late. Labels and older facts that these rows refer to and this device lacks are
@@ -41,20 +50,24 @@ export async function pullBatch(
   cursor: number,
   limit: number,
 ): Promise<PullResult> {
-  const [lr, fr] = await Promise.all([
-    pool.query(`${SELECT_LABELS} WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`, [cursor, limit]),
-    pool.query(`${SELECT_FACTS} WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`, [cursor, limit]),
+  const after = `WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`;
+  const [lr, fr, vr] = await Promise.all([
+    pool.query(`${SELECT_LABELS} ${after}`, [cursor, limit]),
+    pool.query(`${SELECT_FACTS} ${after}`, [cursor, limit]),
+    pool.query(`${SELECT_LABEL_VERSIONS} ${after}`, [cursor, limit]),
   ]);
-  const merged = [
-    ...lr.rows.map((r) => ({ label: labelFromPg(r) as RemoteLabel | null, fact: null as RemoteFact | null })),
-    ...fr.rows.map((r) => ({ label: null as RemoteLabel | null, fact: factFromPg(r) as RemoteFact | null })),
+  const merged: Pulled[] = [
+    ...lr.rows.map((r): Pulled => ({ kind: 'label', row: labelFromPg(r) })),
+    ...fr.rows.map((r): Pulled => ({ kind: 'fact', row: factFromPg(r) })),
+    ...vr.rows.map((r): Pulled => ({ kind: 'version', row: labelVersionFromPg(r) })),
   ]
-    .sort((a, b) => (a.label ?? a.fact)!.change_seq - (b.label ?? b.fact)!.change_seq)
+    .sort((a, b) => a.row.change_seq - b.row.change_seq)
     .slice(0, limit);
   if (merged.length === 0) return { read: 0, applied: 0, cursor };
-  const labels = merged.flatMap((m) => (m.label ? [m.label] : []));
-  const facts = merged.flatMap((m) => (m.fact ? [m.fact] : []));
-  const next = (merged.at(-1)!.label ?? merged.at(-1)!.fact)!.change_seq;
+  const labels = merged.flatMap((m) => (m.kind === 'label' ? [m.row] : []));
+  const facts = merged.flatMap((m) => (m.kind === 'fact' ? [m.row] : []));
+  const versions = merged.flatMap((m) => (m.kind === 'version' ? [m.row] : []));
+  const next = merged.at(-1)!.row.change_seq;
 
   const client = await pool.connect();
   try {
@@ -85,6 +98,6 @@ export async function pullBatch(
   } finally {
     client.release();
   }
-  const { applied } = local.applyPulled(remote, labels, facts, next);
+  const { applied } = local.applyPulled(remote, labels, facts, versions, next);
   return { read: merged.length, applied, cursor: next };
 }

@@ -1,8 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { PG_WRITE_LOCK } from './pg-migrate';
-import { keptEmbedding, sameFact, sameFactContent, sameLabel, wins } from './sync-conflicts';
-import type { DirtyBatch, LocalFact, LocalLabel, LocalSide, PushOutcome, Tombstone } from './sync-local';
+import {
+  changedAt,
+  keptEmbedding,
+  sameFact,
+  sameFactContent,
+  sameLabel,
+  sameLabelContent,
+  wins,
+} from './sync-conflicts';
+import type {
+  DirtyBatch,
+  LocalFact,
+  LocalLabel,
+  LocalLabelVersion,
+  LocalSide,
+  PushOutcome,
+  Tombstone,
+} from './sync-local';
 import {
   PURGED_HASH,
   SELECT_FACTS,
@@ -15,6 +31,7 @@ import {
   type RemoteLabel,
   type SyncFact,
   type SyncLabel,
+  type SyncLabelVersion,
 } from './sync-rows';
 
 export interface PushResult {
@@ -32,7 +49,9 @@ export interface PushResult {
  * - changed there too: a conflict. The last writer wins (see wins()); the winner is written with
  *   a version above both, and the loser, unless it says the same as the winner, is kept as a
  *   superseded copy of it (history) under a fresh uid. Either way the row's change_seq moves, so
- *   every device, this one included, pulls the resolution.
+ *   every device, this one included, pulls the resolution. A label's loser goes to
+ *   label_versions (reason 'conflict'), where every device's labelHistory finds it.
+ * Label versions recorded here (renames, merges) are inserted by uid, once.
  */
 export async function pushBatch(
   client: pg.ClientBase,
@@ -51,6 +70,8 @@ export async function pushBatch(
     );
     const adopted = new Map<string, string>();
     for (const l of labels) await pushLabel(client, local, l, remoteLabels.get(l.uid), adopted, out);
+    // Before the tombstones: a label merged away finds the label it went into among them.
+    for (const v of batch.versions) await pushVersion(client, v, adopted, out);
     const remoteFacts = await fetchFacts(
       client,
       facts.map((f) => f.uid),
@@ -87,6 +108,13 @@ async function withMissingReferences(
 ): Promise<{ labels: LocalLabel[]; facts: LocalFact[] }> {
   const labels = [...batch.labels];
   const facts = [...batch.facts];
+  // Labels a history row speaks of go with it, so a label that takes another's uid on the way
+  // (made on two devices under one name) takes its history along in the same batch.
+  const versionRefs = [
+    ...new Set(batch.versions.flatMap((v) => (v.merged_into ? [v.label_uid, v.merged_into] : [v.label_uid]))),
+  ].filter((u) => !labels.some((l) => l.uid === u));
+  const remoteV = await existing(client, 'labels', versionRefs);
+  labels.push(...local.labelsByUid(versionRefs.filter((u) => !remoteV.has(u))));
   let newFacts: LocalFact[] = facts;
   for (let depth = 0; depth < 8 && newFacts.length > 0; depth++) {
     const haveLabels = new Set(labels.map((l) => l.uid));
@@ -193,6 +221,13 @@ async function pushLabel(
   }
   out.conflicts++;
   const winner = wins(row, r) ? row : r;
+  const loser = winner === row ? r : row;
+  // The losing side's name (kind, category) is kept as an earlier version of the label,
+  // superseded when the later of the two changes was made (by the clocks that stamped them).
+  if (!sameLabelContent(winner, loser)) {
+    const at = Math.max(changedAt(winner), changedAt(loser));
+    await insertVersion(client, { ...versionOf(loser, 'conflict', at), label_uid: r.uid });
+  }
   const name = await nameFree(client, winner);
   await writeLabel(client, 'update', {
     ...winner,
@@ -202,6 +237,103 @@ async function pushLabel(
     version: Math.max(row.version, r.version) + 1,
   });
   out.outcomes.push({ kind: 'label', uid: l.uid, base: null, adoptUid });
+}
+
+/** A label's state as a history row, under a fresh uid. */
+function versionOf(
+  l: SyncLabel,
+  reason: SyncLabelVersion['reason'],
+  at: number,
+  mergedInto: string | null = null,
+): SyncLabelVersion {
+  return {
+    uid: randomUUID(),
+    label_uid: l.uid,
+    space: l.space,
+    name: l.name,
+    kind: l.kind,
+    category: l.category,
+    version: l.version,
+    updated_at: l.updated_at,
+    origin_device: l.origin_device,
+    superseded_at: at,
+    reason,
+    merged_into: mergedInto,
+  };
+}
+
+async function pushVersion(
+  client: pg.ClientBase,
+  v: LocalLabelVersion,
+  adopted: Map<string, string>,
+  out: PushResult,
+): Promise<void> {
+  const mapped: SyncLabelVersion = {
+    ...v,
+    label_uid: adopted.get(v.label_uid) ?? v.label_uid,
+    merged_into: v.merged_into && (adopted.get(v.merged_into) ?? v.merged_into),
+  };
+  const { uid, change_seq } = await insertVersion(client, mapped);
+  out.outcomes.push({
+    kind: 'version',
+    uid: v.uid,
+    base: change_seq,
+    adoptUid: uid === v.uid ? undefined : uid,
+  });
+}
+
+/**
+ * Inserts a label version unless Postgres holds it already: by uid (pushed before), or the same
+ * state of the same label superseded for the same reason (two devices renamed the label from
+ * the one state they both had). Returns the row Postgres keeps.
+ */
+async function insertVersion(
+  client: pg.ClientBase,
+  v: SyncLabelVersion,
+): Promise<{ uid: string; change_seq: number }> {
+  const found = await client.query<{ uid: string; change_seq: string }>(
+    `SELECT uid::text AS uid, change_seq FROM label_versions
+     WHERE uid = $1 OR (label_uid = $2 AND space = $3 AND name = $4 AND kind = $5
+       AND category IS NOT DISTINCT FROM $6 AND version = $7 AND origin_device = $8 AND reason = $9
+       AND merged_into IS NOT DISTINCT FROM $10::uuid)
+     ORDER BY uid = $1 DESC, change_seq LIMIT 1`,
+    [
+      v.uid,
+      v.label_uid,
+      v.space,
+      v.name,
+      v.kind,
+      v.category,
+      v.version,
+      v.origin_device,
+      v.reason,
+      v.merged_into,
+    ],
+  );
+  const row =
+    found.rows[0] ??
+    (
+      await client.query<{ uid: string; change_seq: string }>(
+        `INSERT INTO label_versions (uid, label_uid, space, name, kind, category, version, updated_at,
+           origin_device, superseded_at, reason, merged_into)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING uid::text AS uid, change_seq`,
+        [
+          v.uid,
+          v.label_uid,
+          v.space,
+          v.name,
+          v.kind,
+          v.category,
+          v.version,
+          v.updated_at,
+          v.origin_device,
+          v.superseded_at,
+          v.reason,
+          v.merged_into,
+        ],
+      )
+    ).rows[0]!;
+  return { uid: row.uid, change_seq: Number(row.change_seq) };
 }
 
 /** The label's name, or a free variant when another live label took it meanwhile. */
@@ -348,10 +480,34 @@ async function pushTombstone(client: pg.ClientBase, t: Tombstone, device: string
       [t.uid, PURGED_HASH, t.deleted_at, device],
     );
   } else {
+    await keepMergedAwayState(client, t);
     await client.query(
       `UPDATE labels SET deleted_at = $2, updated_at = greatest(updated_at, $2), version = version + 1,
          origin_device = $3 WHERE uid = $1 AND deleted_at IS NULL`,
       [t.uid, t.deleted_at, device],
     );
   }
+}
+
+/**
+ * A label merged away on a device that had not seen its latest state (renamed elsewhere
+ * meanwhile): the merge wins, and the state Postgres holds is kept as a version merged into the
+ * same label, so the rename's name stays findable there.
+ */
+async function keepMergedAwayState(client: pg.ClientBase, t: Tombstone): Promise<void> {
+  const live = (await fetchLabels(client, [t.uid])).get(t.uid);
+  if (!live || live.deleted_at !== null) return;
+  const merged = await client.query<{
+    name: string;
+    kind: string;
+    category: string | null;
+    merged_into: string;
+  }>(
+    `SELECT name, kind, category, merged_into::text AS merged_into FROM label_versions
+     WHERE label_uid = $1 AND reason = 'merged' ORDER BY change_seq DESC LIMIT 1`,
+    [t.uid],
+  );
+  const m = merged.rows[0];
+  if (!m || (m.name === live.name && m.kind === live.kind && m.category === live.category)) return;
+  await insertVersion(client, versionOf(live, 'merged', t.deleted_at, m.merged_into));
 }

@@ -37,9 +37,29 @@ export interface SyncLabel {
   origin_device: string;
 }
 
+/**
+ * An earlier state of a label (label_versions): written once under its own uid, never changed,
+ * so it travels by uid and a second push or pull of it adds nothing.
+ */
+export interface SyncLabelVersion {
+  uid: string;
+  label_uid: string;
+  space: string;
+  name: string;
+  kind: string;
+  category: string | null;
+  version: number;
+  updated_at: number;
+  origin_device: string;
+  superseded_at: number;
+  reason: 'renamed' | 'conflict' | 'merged';
+  merged_into: string | null;
+}
+
 /** A row as Postgres holds it, with the change_seq its last write took. */
 export type RemoteFact = SyncFact & { change_seq: number };
 export type RemoteLabel = SyncLabel & { change_seq: number };
+export type RemoteLabelVersion = SyncLabelVersion & { change_seq: number };
 
 /**
  * A purged fact travels as this tombstone: the row stays in Postgres (a puller must see that it
@@ -67,8 +87,12 @@ const FACT_COLUMNS = `uid::text AS uid, space, content, content_hash, category, 
 const LABEL_COLUMNS = `uid::text AS uid, space, name, kind, category, embedding::text AS embedding, vector_count,
   created_at, updated_at, deleted_at, version, origin_device, change_seq`;
 
+const LABEL_VERSION_COLUMNS = `uid::text AS uid, label_uid::text AS label_uid, space, name, kind, category, version,
+  updated_at, origin_device, superseded_at, reason, merged_into::text AS merged_into, change_seq`;
+
 export const SELECT_FACTS = `SELECT ${FACT_COLUMNS} FROM facts`;
 export const SELECT_LABELS = `SELECT ${LABEL_COLUMNS} FROM labels`;
+export const SELECT_LABEL_VERSIONS = `SELECT ${LABEL_VERSION_COLUMNS} FROM label_versions`;
 
 type Raw = Record<string, unknown>;
 // pg returns bigint as text: epoch ms and sequence numbers fit a double exactly.
@@ -111,6 +135,24 @@ export function labelFromPg(r: Raw): RemoteLabel {
     deleted_at: numOrNull(r.deleted_at),
     version: num(r.version),
     origin_device: r.origin_device as string,
+    change_seq: num(r.change_seq),
+  };
+}
+
+export function labelVersionFromPg(r: Raw): RemoteLabelVersion {
+  return {
+    uid: r.uid as string,
+    label_uid: r.label_uid as string,
+    space: r.space as string,
+    name: r.name as string,
+    kind: r.kind as string,
+    category: (r.category as string | null) ?? null,
+    version: num(r.version),
+    updated_at: num(r.updated_at),
+    origin_device: r.origin_device as string,
+    superseded_at: num(r.superseded_at),
+    reason: r.reason as SyncLabelVersion['reason'],
+    merged_into: (r.merged_into as string | null) ?? null,
     change_seq: num(r.change_seq),
   };
 }

@@ -121,7 +121,8 @@ export const idOf = (memory: Memory, uid: string): number =>
 /** The highest change_seq Postgres handed out: unchanged means nothing was written there. */
 export async function remoteHead(pool: pg.Pool): Promise<number> {
   const r = await pool.query<{ n: string }>(
-    'SELECT greatest((SELECT coalesce(max(change_seq), 0) FROM facts), (SELECT coalesce(max(change_seq), 0) FROM labels)) AS n',
+    `SELECT greatest((SELECT coalesce(max(change_seq), 0) FROM facts), (SELECT coalesce(max(change_seq), 0) FROM labels),
+       (SELECT coalesce(max(change_seq), 0) FROM label_versions)) AS n`,
   );
   return Number(r.rows[0]!.n);
 }
