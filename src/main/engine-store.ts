@@ -3,6 +3,7 @@ import type {
   ExportedFact,
   Fact,
   Label,
+  LabelVersion,
   ListResult,
   RecallFilters,
   RecallMode,
@@ -41,6 +42,7 @@ export interface EngineStore {
   labelsList(opts?: InSpace): Maybe<Label[]>;
   renameLabel(id: number, name: unknown, opts?: InSpace): Promise<Label>;
   mergeLabels(from: number, into: number, opts?: InSpace): Maybe<Label>;
+  labelHistory(id: number, opts?: InSpace): Maybe<LabelVersion[]>;
   importRecords(records: ExportedFact[], opts?: InSpace): Promise<EncodeResult[]>;
   exportRecords(opts?: InSpace): Iterable<ExportedFact> | AsyncIterable<ExportedFact>;
   embedPending(opts?: {

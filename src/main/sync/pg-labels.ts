@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Label } from '../../shared/contract';
+import { randomUUID } from 'node:crypto';
+import type { Label, LabelVersion } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import { blend } from '../memory/vector';
 import { inPgWrite, iso } from './pg-fact-rows';
@@ -100,15 +101,19 @@ export async function pgRenameLabel(
         `name: label "${taken.name}" (id ${taken.id}) already exists in space "${label.space}"; merge into it instead`,
       );
     const current = await client.query<{
+      name: string;
       embedding: string | null;
       vector_count: number;
       deleted_at: string | null;
-    }>('SELECT embedding::text AS embedding, vector_count, deleted_at FROM labels WHERE id = $1 FOR UPDATE', [
-      label.id,
-    ]);
+    }>(
+      'SELECT name, embedding::text AS embedding, vector_count, deleted_at FROM labels WHERE id = $1 FOR UPDATE',
+      [label.id],
+    );
     const cur = current.rows[0];
     if (!cur || cur.deleted_at !== null)
       throw new HippoError('NOT_FOUND', `no label with id ${label.id} in space "${label.space}"`);
+    // The old name stays findable (labelHistory), as Memory.renameLabel keeps it.
+    if (cur.name !== name) await recordLabelVersion(client, label.id, 'renamed', deps.now());
     const old = cur.embedding ? fromPgVector(cur.embedding) : null;
     const n = cur.vector_count;
     let vector: Float32Array | null = old;
@@ -202,6 +207,8 @@ export async function pgMergeLabels(
       vector = b;
       count = nb;
     }
+    // `from`'s name stays findable from `into` (labelHistory), even once `from` is gone.
+    await recordLabelVersion(client, from, 'merged', now, into);
     await client.query(
       `UPDATE labels SET deleted_at = $2, updated_at = greatest(updated_at, $2), version = version + 1,
               origin_device = $3 WHERE id = $1`,
@@ -214,4 +221,58 @@ export async function pgMergeLabels(
     );
     return pgLabelOut(client, into);
   });
+}
+
+/**
+ * Keeps the state a label has now as one of its earlier states (Postgres migration 3's
+ * label_versions, which sync carries to every device), as LabelsRepo.recordVersion does in SQLite.
+ */
+async function recordLabelVersion(
+  client: pg.ClientBase,
+  id: number,
+  reason: 'renamed' | 'merged',
+  now: number,
+  mergedInto: number | null = null,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO label_versions (uid, label_uid, space, name, kind, category, version, updated_at,
+       origin_device, superseded_at, reason, merged_into)
+     SELECT $1, uid, space, name, kind, category, version, updated_at, origin_device, $3, $4,
+       (SELECT uid FROM labels WHERE id = $5)
+     FROM labels WHERE id = $2`,
+    [randomUUID(), id, now, reason, mergedInto],
+  );
+}
+
+/**
+ * Memory.labelHistory: the label's earlier states, newest first, its own and those of every label
+ * merged into it (and into those), so a name that lived on a merged-away label stays findable.
+ */
+export async function pgLabelHistory(pool: pg.Pool, label: PgLiveLabel): Promise<LabelVersion[]> {
+  const r = await pool.query<{
+    name: string;
+    kind: string;
+    category: string | null;
+    reason: LabelVersion['reason'];
+    updated_at: string;
+    superseded_at: string;
+    origin_device: string;
+  }>(
+    `WITH RECURSIVE absorbed(uid) AS (
+       SELECT $1::uuid
+       UNION SELECT v.label_uid FROM label_versions v JOIN absorbed a ON v.merged_into = a.uid)
+     SELECT name, kind, category, reason, updated_at, superseded_at, origin_device
+       FROM label_versions WHERE label_uid IN (SELECT uid FROM absorbed)
+      ORDER BY superseded_at DESC, change_seq DESC`,
+    [label.uid],
+  );
+  return r.rows.map((v) => ({
+    name: v.name,
+    kind: v.kind,
+    category: v.category,
+    reason: v.reason,
+    updated_at: iso(v.updated_at)!,
+    superseded_at: iso(v.superseded_at)!,
+    origin_device: v.origin_device,
+  }));
 }

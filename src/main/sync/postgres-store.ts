@@ -14,6 +14,7 @@ import {
   type EncodeResult,
   type Fact,
   type Label,
+  type LabelVersion,
   type ListResult,
   type RecallFilters,
   type RecallMode,
@@ -30,7 +31,7 @@ import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { FACT_SELECT, NOT_PURGED, inPgWrite, toFact, type FactQueryRow } from './pg-fact-rows';
 import { pgEmbedPending, pgExportRecords, pgFactHistory, pgPurgeFact, pgUpdateFact } from './pg-facts';
-import { pgLabelsList, pgMergeLabels, pgRenameLabel, pgRequireLabel } from './pg-labels';
+import { pgLabelHistory, pgLabelsList, pgMergeLabels, pgRenameLabel, pgRequireLabel } from './pg-labels';
 import { migratePg } from './pg-migrate';
 import {
   currentVectorIndex,
@@ -394,6 +395,12 @@ export class PostgresStore {
   async mergeLabels(from: number, into: number, opts: { space?: string } = {}): Promise<Label> {
     this.assertOpen();
     return pgMergeLabels(this.writeDeps(), from, into, opts.space ?? this.space);
+  }
+
+  /** The names (kinds, categories) the label had before, newest first, as Memory.labelHistory. */
+  async labelHistory(id: number, opts: { space?: string } = {}): Promise<LabelVersion[]> {
+    this.assertOpen();
+    return pgLabelHistory(this.pool, await pgRequireLabel(this.pool, id, opts.space ?? this.space));
   }
 
   /** Imports exported records (see Memory.importRecords): validated up front, one transaction. */

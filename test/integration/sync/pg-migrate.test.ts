@@ -81,6 +81,35 @@ describe('migratePg', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM facts')).rows[0].n).toBe(1);
   });
 
+  it('4 (label-ids) numbers the labels already there and every label inserted after', async () => {
+    expect(
+      await migratePg(
+        pool,
+        PG_MIGRATIONS.filter((m) => m.version < 4),
+      ),
+    ).toEqual({ from: 0, to: 3 });
+    const insert = (name: string) =>
+      pool.query(
+        `INSERT INTO labels (uid, space, name, created_at, updated_at, origin_device)
+         VALUES (gen_random_uuid(), 'personal', $1, 1, 1, 'dev-a')`,
+        [name],
+      );
+    await insert('older');
+    await insert('old');
+    expect(await migratePg(pool)).toEqual({ from: 3, to: LATEST });
+    await insert('new');
+    const r = await pool.query<{ name: string; id: string }>('SELECT name, id FROM labels ORDER BY id');
+    expect(r.rows.map((x) => x.name)).toEqual(['older', 'old', 'new']);
+    expect(new Set(r.rows.map((x) => x.id)).size).toBe(3);
+    // Sync never writes it: an insert naming it is refused.
+    await expect(
+      pool.query(
+        `INSERT INTO labels (id, uid, space, name, created_at, updated_at, origin_device)
+         VALUES (99, gen_random_uuid(), 'personal', 'x', 1, 1, 'dev-a')`,
+      ),
+    ).rejects.toThrow(/cannot insert a non-DEFAULT value into column "id"/);
+  });
+
   it('rolls a failing migration back whole and keeps the previous version', async () => {
     await migratePg(pool);
     const broken: PgMigration = {
