@@ -20,6 +20,7 @@ export const IPC_CHANNEL_NAMES = [
   'labels:list',
   'labels:rename',
   'labels:merge',
+  'labels:history',
   'stats:get',
   'stats:weekly',
   'model:status',

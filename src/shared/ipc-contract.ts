@@ -14,6 +14,7 @@ import {
   Fact,
   FactPatch,
   Label,
+  LabelVersion,
   ListInput,
   ListResult,
   RecallInput,
@@ -173,6 +174,14 @@ export const IPC_CHANNELS = {
   'labels:rename': channel(z.strictObject({ id: LabelId, name: z.string(), ...InSpace }), Label),
   /** Moves every fact of `from` to `into` and removes `from`. */
   'labels:merge': channel(z.strictObject({ from: LabelId, into: LabelId, ...InSpace }), Label),
+  /**
+   * The names (kinds, categories) a label had before, newest first: before each rename, the
+   * changes it lost in sync conflicts, and the labels merged into it.
+   */
+  'labels:history': channel(
+    z.strictObject({ id: LabelId, ...InSpace }),
+    z.object({ versions: z.array(LabelVersion) }),
+  ),
   'stats:get': channel(z.strictObject({ ...InSpace }), Stats),
   /** Live facts captured per ISO week (UTC, Monday first), oldest first, for the insights chart. */
   'stats:weekly': channel(

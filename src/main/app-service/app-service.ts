@@ -196,6 +196,7 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
     'labels:list': ({ space }) => ({ labels: memory.labelsList(inSpace(space)) }),
     'labels:rename': ({ id, name, space }) => memory.renameLabel(id, name, inSpace(space)),
     'labels:merge': ({ from, into, space }) => memory.mergeLabels(from, into, inSpace(space)),
+    'labels:history': ({ id, space }) => ({ versions: memory.labelHistory(id, inSpace(space)) }),
     'stats:get': ({ space }) => memory.stats(inSpace(space)),
     'stats:weekly': ({ weeks, space }) => ({
       weeks: weeklyCounts(memory.db, space ?? memory.space, weeks ?? WEEKLY_DEFAULT_WEEKS, now()),

@@ -157,6 +157,7 @@ describe('app service over a real Memory', () => {
     ['labels:merge', { from: 1 }, /^into:/],
     ['labels:merge', { from: 1, into: 1 }, /into itself/],
     ['labels:merge', { from: 1, into: 2, force: true }, /unknown field/],
+    ['labels:history', { id: 0 }, /^id:/],
     ['stats:get', 'personal', /^input:/],
     ['stats:weekly', { weeks: 0 }, /^weeks:/],
     ['stats:weekly', { weeks: 521 }, /^weeks:/],
