@@ -124,7 +124,7 @@ describe.skipIf(!haveChromium)('the Labels, Insights and Settings screens in Chr
     const labels = page.getByRole('region', { name: 'Labels' });
     const table = labels.getByRole('table', { name: 'Labels and their facts' });
     await expect.poll(() => table.getByRole('row').count()).toBe(5);
-    expect(await table.getByRole('row').nth(1).textContent()).toMatch(/^friends.*3Rename$/);
+    expect(await table.getByRole('row').nth(1).textContent()).toMatch(/^friends.*3RenameEarlier names$/);
 
     await labels.getByRole('button', { name: 'Rename “health”' }).click();
     const input = labels.getByRole('textbox', { name: 'New name for “health”' });

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Label } from '../../../shared/contract';
+import type { Label, LabelVersion } from '../../../shared/contract';
 import type { HippoClient } from '../../../shared/ipc-contract';
 import { clearNoticeAfter } from './notice';
 
@@ -30,6 +30,10 @@ export interface LabelsState {
   /** What the last change did, in words (a polite status line). */
   notice: string | null;
   busy: boolean;
+  /** The label whose earlier names are shown. */
+  historyOpen: number | null;
+  /** Its earlier names, newest first; null while they load; a string says why they could not. */
+  history: LabelVersion[] | string | null;
 
   load(): Promise<void>;
   startRename(id: number): void;
@@ -40,6 +44,8 @@ export interface LabelsState {
   askMerge(from: number, into: number): void;
   cancelMerge(): void;
   confirmMerge(): Promise<boolean>;
+  /** Shows the label's earlier names (loaded afresh: a sync may have added some), or hides them. */
+  toggleHistory(id: number): Promise<void>;
 }
 
 const byCount = (a: Label, b: Label): number => b.fact_count - a.fact_count || a.name.localeCompare(b.name);
@@ -63,6 +69,16 @@ export function createLabelsStore(
 
     const find = (id: number): Label | undefined => get().labels?.find((l) => l.id === id);
 
+    let historySeq = 0;
+    async function loadHistory(id: number): Promise<void> {
+      const mine = ++historySeq;
+      const r = await client['labels:history']({ id });
+      if (mine !== historySeq || get().historyOpen !== id) return;
+      set({
+        history: r.ok ? r.value.versions : `Could not load earlier names: ${withoutField(r.error.message)}`,
+      });
+    }
+
     return {
       labels: null,
       error: null,
@@ -72,6 +88,8 @@ export function createLabelsStore(
       mergeError: null,
       notice: null,
       busy: false,
+      historyOpen: null,
+      history: null,
 
       load,
       startRename(id) {
@@ -128,6 +146,8 @@ export function createLabelsStore(
         }
         set({ editing: null, renameProblem: null, notice: `Renamed “${label.name}” to “${r.value.name}”.` });
         await load();
+        // The name it had is now one of its earlier names.
+        if (get().historyOpen === id) await loadHistory(id);
         return true;
       },
 
@@ -167,7 +187,18 @@ export function createLabelsStore(
           notice: `Merged “${from.name}” into “${into.name}”: ${factsWord(from.fact_count)} moved.`,
         });
         await load();
+        if (get().historyOpen === into.id) await loadHistory(into.id);
         return true;
+      },
+
+      async toggleHistory(id) {
+        if (get().historyOpen === id) {
+          historySeq++;
+          set({ historyOpen: null, history: null });
+          return;
+        }
+        set({ historyOpen: id, history: null });
+        await loadHistory(id);
       },
     };
   });
