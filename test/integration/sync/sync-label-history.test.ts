@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HippoError } from '../../../src/shared/errors';
 import { syncWithPostgres } from '../../../src/main/sync/sync-engine';
+import { LocalSide } from '../../../src/main/sync/sync-local';
+import { pushBatch } from '../../../src/main/sync/sync-push';
 import { openDevice, openRemote, remoteHead, snapshot, type Device } from './sync-helpers';
 
 let remote: Awaited<ReturnType<typeof openRemote>>;
@@ -180,5 +182,90 @@ describe('label history across devices', () => {
     }
     expect(await remoteVersions('outings')).toBe(1);
     expect(snapshot(b.memory)).toEqual(snapshot(a.memory));
+  });
+
+  describe('killed mid-sync', () => {
+    const versionUids = async (labelUid: string) =>
+      (
+        await remote.pool.query<{ uid: string }>(
+          'SELECT uid::text AS uid FROM label_versions WHERE label_uid = $1 ORDER BY uid',
+          [labelUid],
+        )
+      ).rows.map((r) => r.uid);
+    const localUids = (d: Device, labelUid: string) =>
+      (
+        d.memory.db
+          .prepare('SELECT uid FROM label_versions WHERE label_uid = ? ORDER BY uid')
+          .all(labelUid) as Array<{
+          uid: string;
+        }>
+      ).map((r) => r.uid);
+    const uidOfLabel = (d: Device, name: string) =>
+      (d.memory.db.prepare('SELECT uid FROM labels WHERE id = ?').get(labelOn(d, name).id) as { uid: string })
+        .uid;
+
+    it('after Postgres committed a batch but before the device recorded it, the next sync adds nothing twice', async () => {
+      await a.memory.encode({ content: 'Pack the tent and the stove', label: 'camping' });
+      await converge();
+      stagger(0);
+      const id = labelOn(a, 'camping').id;
+      await a.memory.renameLabel(id, 'hiking');
+      await a.memory.renameLabel(id, 'trekking');
+      const labelUid = uidOfLabel(a, 'trekking');
+      // The push's Postgres transaction commits; the process dies before markPushed.
+      const local = new LocalSide(a.memory.db);
+      const state = local.currentState()!;
+      const client = await remote.pool.connect();
+      try {
+        await pushBatch(client, local, local.dirtyBatch(state.pushed_seq, 100), local.deviceId());
+      } finally {
+        client.release();
+      }
+      const pushed = await versionUids(labelUid);
+      expect(pushed).toHaveLength(2);
+      await converge();
+      expect(await versionUids(labelUid)).toEqual(pushed);
+      expect(localUids(a, labelUid)).toEqual(pushed);
+      expect(localUids(b, labelUid)).toEqual(pushed);
+      expect(earlier(b, 'trekking')).toEqual([
+        ['hiking', 'renamed'],
+        ['camping', 'renamed'],
+      ]);
+    });
+
+    it('a batch that fails inside Postgres leaves nothing of it there; the next sync sends it whole', async () => {
+      stagger(0);
+      const id = labelOn(a, 'trekking').id;
+      await a.memory.renameLabel(id, 'boom');
+      await a.memory.renameLabel(id, 'walking');
+      const labelUid = uidOfLabel(a, 'walking');
+      const before = await versionUids(labelUid);
+      // A server-side failure at the second history row of the batch, after the label was written.
+      await remote.pool.query(`
+        CREATE FUNCTION test_fail_on_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.name = 'boom' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER test_fail_on_boom BEFORE INSERT ON label_versions
+          FOR EACH ROW EXECUTE FUNCTION test_fail_on_boom();`);
+      try {
+        await expect(sync(a)).rejects.toThrow(/disk full/);
+        expect(await versionUids(labelUid)).toEqual(before);
+        const name = await remote.pool.query('SELECT name FROM labels WHERE uid = $1', [labelUid]);
+        expect(name.rows[0].name).toBe('trekking');
+      } finally {
+        await remote.pool.query(
+          'DROP TRIGGER test_fail_on_boom ON label_versions; DROP FUNCTION test_fail_on_boom();',
+        );
+      }
+      await converge();
+      expect(await versionUids(labelUid)).toHaveLength(before.length + 2);
+      for (const d of [a, b]) {
+        expect(labelOn(d, 'walking')).toBeDefined();
+        expect(earlier(d, 'walking').slice(0, 2)).toEqual([
+          ['boom', 'renamed'],
+          ['trekking', 'renamed'],
+        ]);
+      }
+      expect(await sync(a)).toMatchObject({ pushed: 0, pulled: 0 });
+    });
   });
 });
