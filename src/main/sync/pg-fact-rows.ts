@@ -34,7 +34,10 @@ export const iso = (ms: string | number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
 
 /** Access counts are not kept in Postgres (no column; recall does not count): always 0. */
-export function toFact(r: FactQueryRow, supersededBy: number | null = null): Fact {
+export function toFact(
+  r: FactQueryRow,
+  { supersededBy = null }: { supersededBy?: number | null } = {},
+): Fact {
   return {
     id: Number(r.id),
     space: r.space,

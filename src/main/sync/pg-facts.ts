@@ -103,7 +103,7 @@ export async function pgFactHistory(pool: pg.Pool, row: FactQueryRow): Promise<F
     [row.uid],
   );
   // SQLite shows no label on older wordings; the same here.
-  return r.rows.map((h) => toFact({ ...h, label_name: null }, Number(row.id)));
+  return r.rows.map((h) => toFact({ ...h, label_name: null }, { supersededBy: Number(row.id) }));
 }
 
 /** Rows read per round trip while exporting. */

@@ -291,7 +291,7 @@ export class PostgresStore {
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
-    return { facts: rows.rows.map(toFact), total: Number(total.rows[0]!.n), limit, offset };
+    return { facts: rows.rows.map((r) => toFact(r)), total: Number(total.rows[0]!.n), limit, offset };
   }
 
   async get(id: number, opts: { space?: string } = {}): Promise<Fact> {

@@ -19,11 +19,18 @@ export interface McpChild {
   close(): Promise<void>;
 }
 
-/** Spawns the built `hippo mcp` (bin/hippo.mjs → dist/cli.mjs) and connects the SDK's own client to it. */
-export async function startMcp(box: Sandbox, globalArgs: string[] = []): Promise<McpChild> {
+/**
+ * Spawns the built `hippo mcp` (bin/hippo.mjs → dist/cli.mjs) and connects the SDK's own client to it.
+ * `mcpArgs` follow `mcp` (e.g. --store postgres --pg URL).
+ */
+export async function startMcp(
+  box: Sandbox,
+  globalArgs: string[] = [],
+  mcpArgs: string[] = [],
+): Promise<McpChild> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, ...globalArgs, 'mcp'],
+    args: [BIN, ...globalArgs, 'mcp', ...mcpArgs],
     cwd: ROOT,
     env: { ...box.env },
     stderr: 'pipe',
