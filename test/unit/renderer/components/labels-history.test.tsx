@@ -96,4 +96,17 @@ describe('LabelsScreen: earlier names', () => {
     );
     expect(within(list).getByRole('button', { name: 'Rename “friends” back to “pals”' })).toBeDefined();
   });
+
+  it('a label gone meanwhile (merged on another screen) says its earlier names could not be loaded', async () => {
+    await real.memory.encode({ content: 'Rent the kayak', label: 'boats' });
+    const { table, user } = await renderScreen();
+    const boats = real.memory.labelsList().find((l) => l.name === 'boats')!;
+    const friends = real.memory.labelsList().find((l) => l.name === 'friends')!;
+    real.memory.mergeLabels(boats.id, friends.id);
+    await user.click(within(table).getByRole('button', { name: 'Earlier names of “boats”' }));
+    const alert = await within(table).findByRole('alert');
+    expect(alert.textContent).toBe(
+      `Could not load earlier names: no label with id ${boats.id} in space "personal"`,
+    );
+  });
 });
