@@ -129,6 +129,19 @@ describe('three devices doing random edits between syncs', () => {
     for (const s of rest) expect(s).toEqual(first);
     expect(first!.facts.length).toBeGreaterThan(20);
     for (const d of devices) expect(await sync(d, 50)).toMatchObject({ pushed: 0, pulled: 0 });
+    // Labels' earlier states: every device holds exactly the ones Postgres holds.
+    const versions = (
+      await remote.pool.query<{ uid: string }>('SELECT uid::text AS uid FROM label_versions')
+    ).rows
+      .map((r) => r.uid)
+      .sort();
+    expect(versions.length).toBeGreaterThan(0);
+    for (const d of devices)
+      expect(
+        (d.memory.db.prepare('SELECT uid FROM label_versions').all() as Array<{ uid: string }>)
+          .map((r) => r.uid)
+          .sort(),
+      ).toEqual(versions);
     // Every live fact is in Postgres, with the same words.
     const live = first!.facts.filter((f) => !f.deleted && f.superseded_by === null);
     const { rows } = await remote.pool.query<{ uid: string; content: string }>(
