@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeEmbedder } from '../main/embedder/embedder-client';
 import { Memory } from '../main/memory/memory';
+import { redactUrl } from '../main/sync/pg-connect';
+import { PostgresStore } from '../main/sync/postgres-store';
 import { defaultUserDataDir } from '../main/paths';
 import { API_TOKEN_FILE } from '../main/server/api-token';
 import { createServerMetrics, type HippoServerMetrics } from '../main/server/metrics';
@@ -16,6 +18,7 @@ import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
 import { parseInteger } from './parse-options';
 import { resolveDbPath, type GlobalOptions } from './session';
+import { addStoreOptions, resolveStore, type StoreOptions } from './store-options';
 
 /** `hippo serve --json` prints exactly this, on one line, once the server answers. */
 export interface ServeOutput {
@@ -24,7 +27,7 @@ export interface ServeOutput {
   open_url: string;
 }
 
-interface ServeOptions {
+interface ServeOptions extends StoreOptions {
   port?: number;
   json?: boolean;
   ui: boolean;
@@ -36,14 +39,16 @@ export function defaultTokenFile(env: Record<string, string | undefined>): strin
 }
 
 export function serveCommand(ctx: CommandContext): Command {
-  return new Command('serve')
+  return addStoreOptions(new Command('serve'))
     .summary('run the local HTTP API (and the UI) on 127.0.0.1 until Ctrl-C')
     .description(
       'Serve the memory over a loopback-only HTTP API (127.0.0.1) for scripts, browser extensions and ' +
         'agents, with Prometheus metrics at /metrics and the built UI at /. Every /api and /metrics request ' +
         'needs "Authorization: Bearer <token>", the token being the contents of the api-token file in the ' +
         'user data folder (created 0600 on first start). The printed UI link carries the token for the ' +
-        'page to read, as Jupyter does; treat it like the token. Stops cleanly on SIGINT/SIGTERM.',
+        'page to read, as Jupyter does; treat it like the token. Stops cleanly on SIGINT/SIGTERM. ' +
+        'With --store postgres the /api/v1 routes, /health and /metrics run on Postgres; the UI and ' +
+        "the desktop app's channels (/api/v1/call) need the SQLite file and are not served.",
     )
     .addOption(
       new Option(
@@ -95,23 +100,33 @@ export async function serve(
   const port = opts.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new HippoError('BAD_INPUT', `--port must be between 0 and 65535, got ${port}`);
+  const choice = resolveStore(opts, io.env);
   // Listen for signals before the (slow) start, so an early Ctrl-C still closes everything.
   const stop = stopSource();
   const embedder = createNodeEmbedder({ env: io.env });
-  let memory: Memory | null = null;
+  let memory: Memory | PostgresStore | null = null;
   let metrics: HippoServerMetrics | null = null;
   let server: RunningServer | null = null;
   try {
-    memory = Memory.open({
-      dbPath: resolveDbPath(globals, io),
-      embedder,
-      space: globals.space,
-      backgroundEmbedding: true,
-    });
-    metrics = createServerMetrics({ memory, embedder });
-    const rendererDir = opts.ui ? findRendererDir() : undefined;
+    let where: string;
+    if (choice.kind === 'postgres') {
+      memory = await PostgresStore.open({ url: choice.url, embedder, space: globals.space });
+      where = `Postgres ${redactUrl(choice.url)}`;
+    } else {
+      memory = Memory.open({
+        dbPath: resolveDbPath(globals, io),
+        embedder,
+        space: globals.space,
+        backgroundEmbedding: true,
+      });
+      where = `database ${memory.dbPath}`;
+    }
+    const store = memory;
+    metrics = createServerMetrics({ memory: store, embedder });
+    // The UI speaks the desktop app's channels, which need the SQLite file.
+    const rendererDir = opts.ui && store instanceof Memory ? findRendererDir() : undefined;
     server = await startServer({
-      memory,
+      memory: store,
       embedder,
       metrics,
       port,
@@ -123,21 +138,31 @@ export async function serve(
       const out: ServeOutput = { url: server.url, token_file: server.tokenFile, open_url: server.openUrl };
       io.stdout.write(`${JSON.stringify(out)}\n`);
     } else {
+      const ui =
+        store instanceof PostgresStore
+          ? 'UI: not served with --store postgres (it needs the SQLite file); the API alone is served'
+          : rendererDir
+            ? `Open the UI: ${server.openUrl}`
+            : 'UI: not built (npm run build); the API alone is served';
       io.stdout.write(
         [
-          `Hippo API on ${server.url} (database ${memory.dbPath})`,
+          `Hippo API on ${server.url} (${where})`,
           `Token file: ${server.tokenFile} (send it as "Authorization: Bearer <token>")`,
-          rendererDir
-            ? `Open the UI: ${server.openUrl}`
-            : 'UI: not built (npm run build); the API alone is served',
+          ui,
           'Press Ctrl-C to stop.',
           '',
         ].join('\n'),
       );
     }
     // Load the model now rather than on the first recall; it also starts embedding facts that were
-    // stored while the model was missing, in the background.
-    memory.stats().catch(() => undefined);
+    // stored while the model was missing, in the background (the Postgres store is asked to here;
+    // closing it waits for the batch in flight and stops the rest).
+    void store
+      .stats()
+      .then(() =>
+        store instanceof PostgresStore && store.mode === 'hybrid' ? store.embedPending() : undefined,
+      )
+      .catch(() => undefined);
     const signal = await stop.stopped;
     io.stderr.write(`hippo serve: ${typeof signal === 'string' ? `${signal}, ` : ''}stopping\n`);
     return EXIT_OK;

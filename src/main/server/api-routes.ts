@@ -3,8 +3,7 @@ import { parseInput, RecallInput } from '../../shared/contract';
 import { HippoError, type ErrorCode } from '../../shared/errors';
 import { isIpcChannel } from '../../shared/ipc-contract';
 import type { AppService } from '../app-service/app-service';
-import type { ManagedEmbedder } from '../embedder/embedder-pool';
-import type { Memory } from '../memory/memory';
+import type { EngineStore } from '../engine-store';
 import {
   API_ROUTES,
   ChannelParams,
@@ -13,19 +12,26 @@ import {
   SpaceQuery,
   type ApiRouteName,
   type ApiRouteSpec,
+  type HealthResponse,
 } from './api-spec';
 import { coerceQuery } from './coerce-query';
-import { checkHealth } from './health';
 import { HttpError } from './http-errors';
 import { buildOpenApiDocument } from './openapi';
 import type { ServerMetrics } from './server-metrics';
 
 export interface ApiRouteDeps {
-  memory: Memory;
-  embedder: ManagedEmbedder | null;
+  /** SQLite's Memory, or the Postgres store (`hippo serve --store postgres`). */
+  memory: EngineStore;
+  /** GET /health's answer for this store. */
+  health: () => HealthResponse | Promise<HealthResponse>;
   metrics: ServerMetrics;
-  /** The desktop app's channels, answered by POST /api/v1/call/:channel. */
-  service: AppService;
+  /**
+   * The desktop app's channels, answered by POST /api/v1/call/:channel; null when the store cannot
+   * answer them (they speak to the SQLite file: settings, sync, model, label history...).
+   */
+  service: AppService | null;
+  /** Why `service` is null, for the NOT_SUPPORTED answer. */
+  serviceMissing?: string;
   /** This server's base URL, for the OpenAPI document's `servers`. */
   baseUrl: () => string;
 }
@@ -93,8 +99,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set
     restoreFact(req) {
       return memory.restore(idOf(req), { space: spaceOf(req) });
     },
-    labels(req) {
-      return { labels: memory.labelsList({ space: spaceOf(req) }) };
+    async labels(req) {
+      return { labels: await memory.labelsList({ space: spaceOf(req) }) };
     },
     stats(req) {
       return memory.stats({ space: spaceOf(req) });
@@ -102,6 +108,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set
     async call(req) {
       const { channel } = parseInput(ChannelParams, req.params, 'path');
       if (!isIpcChannel(channel)) throw new HttpError(404, 'NOT_FOUND', `no channel "${channel}"`);
+      if (!deps.service)
+        throw new HippoError('NOT_SUPPORTED', `${channel}: ${deps.serviceMissing ?? 'not served here'}`);
       const result = await deps.service.dispatch(channel, req.body);
       // The error keeps its code and gets that code's status (BAD_INPUT 400, NOT_FOUND 404, ...).
       if (!result.ok) throw new HippoError(result.error.code as ErrorCode, result.error.message);
@@ -111,9 +119,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set
       openapi ??= buildOpenApiDocument(deps.baseUrl());
       return openapi;
     },
-    health(_req) {
-      return checkHealth(memory, deps.embedder);
-    },
+    health: () => deps.health(),
     metrics: async () => deps.metrics.render(),
   };
 

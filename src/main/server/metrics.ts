@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ManagedEmbedder } from '../embedder/embedder-pool';
 import type { Embedder } from '../embedder/types';
 import type { Memory } from '../memory/memory';
+import type { PostgresStore } from '../sync/postgres-store';
 import type { ServerMetrics } from './server-metrics';
 
 export const REQUEST_LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
@@ -22,7 +23,8 @@ function observable(embedder: Embedder | null): ObservableEmbedder | null {
 }
 
 export interface ServerMetricsOptions {
-  memory: Memory;
+  /** The SQLite memory, or a Postgres store (no database step latencies there: it times none). */
+  memory: Memory | PostgresStore;
   /**
    * The embedder behind the memory, normally an EmbedderClient or a pool of them. Null (text-only mode) or an
    * embedder without stats/queueDepth/onBatchTimed leaves the embedding metrics at zero.
@@ -104,21 +106,24 @@ export function createServerMetrics(opts: ServerMetricsOptions): HippoServerMetr
 
   // Live counts over every space, at scrape time; both are answered from partial indexes.
   const statements = new Map<string, { get(): unknown }>();
-  const count = (sql: string): number | null => {
+  const count = async (sql: string): Promise<number | null> => {
     try {
+      if ('pool' in memory) return Number((await memory.pool.query<{ n: string }>(sql)).rows[0]!.n);
       let stmt = statements.get(sql);
       if (!stmt) statements.set(sql, (stmt = memory.db.prepare(sql)));
       return (stmt.get() as { n: number }).n;
     } catch {
-      return null; // the database is closed: keep the last value
+      return null; // the database is closed or does not answer: keep the last value
     }
   };
   new Gauge({
     name: 'hippo_facts_total',
     help: 'Live facts (not deleted, not superseded) in every space.',
     registers,
-    collect() {
-      const n = count('SELECT count(*) AS n FROM facts WHERE deleted_at IS NULL AND superseded_by IS NULL');
+    async collect() {
+      const n = await count(
+        'SELECT count(*) AS n FROM facts WHERE deleted_at IS NULL AND superseded_by IS NULL',
+      );
       if (n !== null) this.set(n);
     },
   });
@@ -126,8 +131,8 @@ export function createServerMetrics(opts: ServerMetricsOptions): HippoServerMetr
     name: 'hippo_labels_total',
     help: 'Live labels in every space.',
     registers,
-    collect() {
-      const n = count('SELECT count(*) AS n FROM labels WHERE deleted_at IS NULL');
+    async collect() {
+      const n = await count('SELECT count(*) AS n FROM labels WHERE deleted_at IS NULL');
       if (n !== null) this.set(n);
     },
   });
@@ -135,7 +140,9 @@ export function createServerMetrics(opts: ServerMetricsOptions): HippoServerMetr
   if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const detach = [
-    memory.onQueryTimed((type, seconds) => dbLatency.observe({ query_type: type }, seconds)),
+    'onQueryTimed' in memory
+      ? memory.onQueryTimed((type, seconds) => dbLatency.observe({ query_type: type }, seconds))
+      : undefined,
     embedder?.onBatchTimed((seconds) => embeddingLatency.observe(seconds)),
   ];
 

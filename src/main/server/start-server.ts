@@ -6,8 +6,10 @@ import { version } from '../../../package.json';
 import { HippoError } from '../../shared/errors';
 import { createAppService, type ApiPort, type SettingsPort } from '../app-service/app-service';
 import type { ManagedEmbedder } from '../embedder/embedder-pool';
-import type { Memory } from '../memory/memory';
+import { Memory } from '../memory/memory';
+import type { PostgresStore } from '../sync/postgres-store';
 import { registerApiRoutes } from './api-routes';
+import { checkHealth, checkPgHealth } from './health';
 import { bearerToken, loadOrCreateToken, tokenMatches, writeNewToken } from './api-token';
 import { HttpError, toHttpError } from './http-errors';
 import { allowedHosts, allowedOrigins, isAllowedHost, isAllowedOrigin } from './request-guard';
@@ -21,7 +23,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const LOOPBACK_HOST = '127.0.0.1';
 
 export interface StartServerOptions {
-  memory: Memory;
+  /** The SQLite memory, or a Postgres store: the /api/v1 routes, /health and /metrics then use it. */
+  memory: Memory | PostgresStore;
   embedder: ManagedEmbedder | null;
   metrics: ServerMetrics;
   /** 0 picks a free port; default DEFAULT_PORT. */
@@ -96,27 +99,36 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     );
   });
 
-  // The same service the desktop app's IPC handlers use, so a browser speaks the app's contract.
-  const service = createAppService({
-    memory: opts.memory,
-    embedder: opts.embedder,
-    appInfo: () => ({
-      version,
-      shell: 'browser',
-      data_dir: path.dirname(path.resolve(opts.memory.dbPath)),
-      hotkey_error: null,
-      api_url: baseUrl(),
-    }),
-    settings: opts.settings,
-    api: opts.api ?? servedApiPort(baseUrl, opts.tokenFile),
-  });
-
+  const { memory } = opts;
   const protectedUrls = registerApiRoutes(app, {
-    memory: opts.memory,
-    embedder: opts.embedder,
+    memory,
     metrics: opts.metrics,
-    service,
     baseUrl,
+    ...(memory instanceof Memory
+      ? {
+          health: () => checkHealth(memory, opts.embedder),
+          // The same service the desktop app's IPC handlers use, so a browser speaks the app's contract.
+          service: createAppService({
+            memory,
+            embedder: opts.embedder,
+            appInfo: () => ({
+              version,
+              shell: 'browser',
+              data_dir: path.dirname(path.resolve(memory.dbPath)),
+              hotkey_error: null,
+              api_url: baseUrl(),
+            }),
+            settings: opts.settings,
+            api: opts.api ?? servedApiPort(baseUrl, opts.tokenFile),
+          }),
+        }
+      : {
+          health: () => checkPgHealth(memory, opts.embedder),
+          service: null,
+          serviceMissing:
+            "the desktop app's channels work on the SQLite file (settings, sync, model, label history); " +
+            'this server runs on Postgres (hippo serve --store postgres), where the /api/v1 routes answer',
+        }),
   });
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
