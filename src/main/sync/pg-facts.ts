@@ -109,31 +109,49 @@ export async function pgFactHistory(pool: pg.Pool, row: FactQueryRow): Promise<F
 /** Rows read per round trip while exporting. */
 const EXPORT_PAGE = 1000;
 
-/** Memory.exportRecords: every fact of the space, live and forgotten, as import-ready records. */
+/**
+ * Memory.exportRecords: every fact of the space, live and forgotten, as import-ready records, read
+ * page by page inside one read-only repeatable-read transaction, so the export is one consistent
+ * snapshot however long the writing takes (as SQLite's single statement is).
+ */
 export async function* pgExportRecords(pool: pg.Pool, space: string): AsyncIterableIterator<ExportedFact> {
-  let after = 0;
-  for (;;) {
-    const page = await pool.query<FactQueryRow>(
-      `${FACT_SELECT} WHERE f.space = $1 AND f.superseded_by IS NULL AND ${NOT_PURGED} AND f.id > $2
-        ORDER BY f.id LIMIT $3`,
-      [space, after, EXPORT_PAGE],
-    );
-    for (const row of page.rows) {
-      const rec: ExportedFact = {
-        content: row.content,
-        category: row.category,
-        confidence: row.confidence,
-        created_at: iso(row.created_at)!,
-        updated_at: iso(row.updated_at)!,
-      };
-      if (row.label_name !== null) rec.label = row.label_name;
-      if (row.source !== null) rec.source = row.source;
-      if (row.deleted_at !== null) rec.deleted_at = iso(row.deleted_at)!;
-      yield rec;
+  const client = await pool.connect();
+  let failed = false;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    let after = 0;
+    for (;;) {
+      const page = await client.query<FactQueryRow>(
+        `${FACT_SELECT} WHERE f.space = $1 AND f.superseded_by IS NULL AND ${NOT_PURGED} AND f.id > $2
+          ORDER BY f.id LIMIT $3`,
+        [space, after, EXPORT_PAGE],
+      );
+      for (const row of page.rows) yield exportedOf(row);
+      if (page.rows.length < EXPORT_PAGE) break;
+      after = Number(page.rows.at(-1)!.id);
     }
-    if (page.rows.length < EXPORT_PAGE) return;
-    after = Number(page.rows.at(-1)!.id);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    // Also when the reader stops early (a closed pipe): the snapshot ends and the client goes back.
+    await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
+    client.release();
   }
+}
+
+function exportedOf(row: FactQueryRow): ExportedFact {
+  const rec: ExportedFact = {
+    content: row.content,
+    category: row.category,
+    confidence: row.confidence,
+    created_at: iso(row.created_at)!,
+    updated_at: iso(row.updated_at)!,
+  };
+  if (row.label_name !== null) rec.label = row.label_name;
+  if (row.source !== null) rec.source = row.source;
+  if (row.deleted_at !== null) rec.deleted_at = iso(row.deleted_at)!;
+  return rec;
 }
 
 export interface PgEmbedPendingOptions {
