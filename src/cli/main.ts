@@ -9,6 +9,7 @@ import { exportCommand } from './export-command';
 import { forgetCommands } from './forget-command';
 import { importCommand } from './import-command';
 import { labelsCommand } from './labels-command';
+import { labelsHistoryCommand } from './labels-history-command';
 import { listCommand } from './list-command';
 import { mcpCommand } from './mcp-command';
 import { modelCommand } from './model-group';
@@ -46,7 +47,7 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     importCommand(ctx),
     recallCommand(ctx),
     listCommand(ctx),
-    labelsCommand(ctx),
+    labelsHistoryCommand(ctx, labelsCommand(ctx)),
     ...forgetCommands(ctx),
     exportCommand(ctx),
     statsCommand(ctx),
