@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { FtsTokenizer } from '../memory/fts-tokenizer';
 import { openDb, type Db } from '../memory/open-db';
 import { named } from './pg-statements';
+import { PURGED_HASH } from './sync-rows';
 
 /** FTS5's bm25 defaults (fts5_aux.c), which SQLite's recall ranks with. */
 export const BM25_K1 = 1.2;
@@ -61,10 +62,16 @@ export async function indexFactTerms(client: pg.ClientBase, tokenizer: Bm25Token
   let cursor = state.rows[0]!.indexed_seq;
   let indexed = 0;
   for (;;) {
-    const batch = await client.query<{ uid: string; content: string; change_seq: string; stale: boolean }>(
+    const batch = await client.query<{
+      uid: string;
+      content: string;
+      change_seq: string;
+      stale: boolean;
+      purged: boolean;
+    }>(
       named(
         client,
-        `SELECT f.uid, f.content, f.change_seq,
+        `SELECT f.uid, f.content, f.change_seq, f.content_hash = '${PURGED_HASH}' AS purged,
                 (d.content_md5 IS DISTINCT FROM md5(f.content)) AS stale
            FROM facts f LEFT JOIN fact_doc_lengths d ON d.fact_uid = f.uid
           WHERE f.change_seq > $1 ORDER BY f.change_seq LIMIT $2`,
@@ -89,7 +96,7 @@ export async function indexFactTerms(client: pg.ClientBase, tokenizer: Bm25Token
 async function writeTerms(
   client: pg.ClientBase,
   tokenizer: Bm25Tokenizer,
-  rows: Array<{ uid: string; content: string }>,
+  rows: Array<{ uid: string; content: string; purged: boolean }>,
 ): Promise<void> {
   const uids = rows.map((r) => r.uid);
   // Take the old terms out of the statistics first (a changed fact, or a re-run).
@@ -114,11 +121,13 @@ async function writeTerms(
   await client.query(named(client, 'DELETE FROM fact_terms WHERE fact_uid = ANY($1::uuid[])', [uids]));
   await client.query(named(client, 'DELETE FROM fact_doc_lengths WHERE fact_uid = ANY($1::uuid[])', [uids]));
 
+  // A purged fact's tombstone row is no document: FTS5 loses the row with the purge, so N drops.
+  const live = rows.filter((r) => !r.purged);
   const termUid: string[] = [];
   const terms: string[] = [];
   const tfs: number[] = [];
   const lengths: number[] = [];
-  for (const r of rows) {
+  for (const r of live) {
     let len = 0;
     for (const [term, tf] of tokenizer.termCounts(r.content)) {
       termUid.push(r.uid);
@@ -150,12 +159,12 @@ async function writeTerms(
       client,
       `INSERT INTO fact_doc_lengths (fact_uid, doc_len, content_md5)
        SELECT u, l, md5(f.content) FROM unnest($1::uuid[], $2::int[]) AS x(u, l) JOIN facts f ON f.uid = x.u`,
-      [uids, lengths],
+      [live.map((r) => r.uid), lengths],
     ),
   );
   await client.query(
     named(client, 'UPDATE bm25_state SET docs = docs + $1, total_len = total_len + $2', [
-      rows.length,
+      live.length,
       lengths.reduce((a, b) => a + b, 0),
     ]),
   );

@@ -160,6 +160,16 @@ describe('PostgresStore fact edits', () => {
         { content: '', content_hash: 'purged' },
       ]);
       expect(await store.recall('parking spot', undefined, { space })).toEqual([]);
+      // bm25 counts documents as FTS5 does: the purged rows are gone from its N and lengths.
+      const bm25 = await store.pool.query<{ docs: number; total_len: number; rows: number; lens: number }>(
+        `SELECT docs::int, total_len::int,
+                (SELECT count(*)::int FROM facts WHERE content_hash <> 'purged') AS rows,
+                (SELECT coalesce(sum(doc_len), 0)::int FROM fact_doc_lengths) AS lens
+           FROM bm25_state`,
+      );
+      const n = bm25.rows[0]!;
+      expect(n.docs).toBe(n.rows);
+      expect(n.total_len).toBe(n.lens);
 
       await syncWithPostgres(device.memory, store.pool);
       expect(device.memory.list({ space, deleted: 'include' }).total).toBe(0);
