@@ -63,11 +63,13 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * The engine's encode and recall with Postgres + pgvector as the store (issue 6): the same
- * contract, validation, thresholds, depth and fusion as the SQLite Memory. Ids: facts carry a
- * uid (uuid) across devices; the integer ids this store shows (EncodeResult.id,
- * SearchResult.fact_id) are facts.id, a bigint identity local to this Postgres, so they differ
- * from a SQLite file's ids for the same fact.
+ * The engine with Postgres + pgvector as the store (issue 6): everything the SQLite Memory does
+ * (EngineStore, src/main/engine-store.ts), with the same contract, validation, errors,
+ * thresholds, depth and fusion; the SQL lives in the pg-*.ts modules. Every write is one
+ * transaction under the sync write lock that bumps version and origin_device, so devices syncing
+ * against this Postgres pull it. Ids: facts and labels carry a uid (uuid) across devices; the
+ * integer ids this store shows (Fact.id, SearchResult.fact_id, Label.id) are identities local to
+ * this Postgres, so they differ from a SQLite file's ids for the same fact. No access counts.
  */
 export class PostgresStore {
   readonly space: string;
