@@ -73,6 +73,35 @@ describe('hippo labels / list --store postgres', () => {
   });
 });
 
+describe('hippo labels history --store postgres', () => {
+  it("shows a Postgres label's earlier names, as for SQLite", async () => {
+    const space = ['--space', 'hist'];
+    const r = await both([...space, 'encode', 'Pay the water bill', '--label', 'bills', '--json']);
+    expect(r.pg.code, r.pg.stderr).toBe(0);
+    const store = await PostgresStore.open({ url: server.url, embedder: null, space: 'hist' });
+    try {
+      const [label] = await store.labelsList();
+      await store.renameLabel(label!.id, 'Money');
+    } finally {
+      await store.close();
+    }
+    const hist = await runCli(
+      [...space, 'labels', 'history', 'money', '--store', 'postgres', '--pg', server.url, '--json'],
+      {
+        env: box.env,
+      },
+    );
+    expect(hist.code, hist.stderr).toBe(0);
+    expect(json<Array<{ name: string; reason: string }>>(hist)).toMatchObject([
+      { name: 'bills', reason: 'renamed' },
+    ]);
+    // The SQLite file never saw the rename.
+    const local = await runCli([...space, 'labels', 'history', 'money'], { env: box.env });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/NOT_FOUND: no label called "money" in space "hist"/);
+  });
+});
+
 describe('hippo import / export --store postgres', () => {
   it('an import with one bad line stores nothing; a good one stores every line', async () => {
     const file = path.join(box.dir, 'facts.jsonl');
