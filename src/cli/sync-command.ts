@@ -4,6 +4,7 @@ import { openPgPool, redactUrl } from '../main/sync/pg-connect';
 import {
   DEFAULT_SYNC_BATCH,
   syncStatus,
+  recordSyncFailure,
   syncWithPostgres,
   type SyncProgress,
   type SyncStatus,
@@ -64,7 +65,11 @@ export function syncCommand(ctx: CommandContext): Command {
               'BAD_INPUT',
               `--batch-size: must be an integer from 1 to 10000, got ${opts.batchSize}`,
             );
-          const pool = await openPgPool(url, { min: 0, max: 3, applicationName: 'hippo sync' });
+          const pool = await openPgPool(url, { min: 0, max: 3, applicationName: 'hippo sync' }).catch(
+            (e: unknown) => {
+              throw e instanceof HippoError ? recordSyncFailure(s.memory, e) : e;
+            },
+          );
           const report = new ProgressReport(io, commandPath(cmd));
           try {
             const summary = await syncWithPostgres(s.memory, pool, {

@@ -81,11 +81,7 @@ export async function syncWithPostgres(
     await migratePg(pool);
     remote = await remoteId(pool);
   } catch (e) {
-    const err = asHippoError(e, opts.url ?? pool.options.connectionString ?? '');
-    // The status shows the failure against the server synced last (if any).
-    const last = local.currentState();
-    if (last) local.finish(last.remote, Date.now(), 'failed', err.message, 0, 0);
-    throw err;
+    throw recordSyncFailure(memory, asHippoError(e, opts.url ?? pool.options.connectionString ?? ''));
   }
   local.beginRemote(remote, url);
   const device = local.deviceId();
@@ -160,6 +156,17 @@ export async function syncWithPostgres(
     pending_local: pending,
     ms: Date.now() - started,
   };
+}
+
+/**
+ * Records a sync that failed before it reached the server (unreachable, wrong password, schema
+ * too new) against the server synced last, if any, so the status shows it; returns the error.
+ */
+export function recordSyncFailure(memory: Memory, err: HippoError): HippoError {
+  const local = new LocalSide(memory.db);
+  const last = local.currentState();
+  if (last) local.finish(last.remote, Date.now(), 'failed', err.message, 0, 0);
+  return err;
 }
 
 /** SQLite's own errors name the local file's problem; anything else came from Postgres or the network. */

@@ -4,7 +4,8 @@ import { PostgresStore } from '../../../src/main/sync/postgres-store';
 import { HippoError } from '../../../src/shared/errors';
 import { startPasswordGate, type PasswordGate } from '../../helpers/pg-password-gate';
 import { startPgServer, type PgTestServer } from '../../helpers/pg-server';
-import { runCli, sandbox, type Sandbox } from '../cli/cli-harness';
+import type { SyncStatus } from '../../../src/main/sync/sync-engine';
+import { json, runCli, sandbox, type Sandbox } from '../cli/cli-harness';
 
 /**
  * A wrong password, as a server that checks passwords answers it. PGlite lets anyone in, so in
@@ -106,9 +107,20 @@ describe('a server that checks passwords', () => {
     expect(sync.stderr).toContain(rejection());
     expect(sync.stderr).not.toContain(secretOf(urls.wrong));
     expect(await rows()).toBe(remoteBefore);
+    // Never synced: no server to record the failure against yet.
+    expect(json<SyncStatus>(await runCli(['sync', '--status', '--json'], { env: box.env }))).toMatchObject({
+      last_result: null,
+      pending_local: 1,
+    });
     // The local fact is still waiting to be pushed, and the right password then pushes it.
     const ok = await runCli(['sync', '--pg', urls.right], { env: box.env });
     expect(ok.code).toBe(0);
     expect(await rows()).toBe(remoteBefore + 1);
+
+    // Once synced, a later refusal (the password changed on the server) shows in --status.
+    expect((await runCli(['sync', '--pg', urls.wrong], { env: box.env })).code).toBe(1);
+    const status = json<SyncStatus>(await runCli(['sync', '--status', '--json'], { env: box.env }));
+    expect(status).toMatchObject({ last_result: 'failed', pending_local: 0 });
+    expect(status.last_error).toBe(rejection());
   });
 });
