@@ -18,11 +18,14 @@ export interface FactQueryRow {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  access_count: string | null;
+  last_accessed_at: string | null;
 }
 
 export const FACT_SELECT = `SELECT f.id, f.uid::text AS uid, f.space, f.content, f.content_hash, f.category, f.confidence,
-       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at
-  FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid`;
+       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at,
+       a.access_count, a.last_accessed_at
+  FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid LEFT JOIN fact_access a ON a.fact_id = f.id`;
 
 /**
  * A purged fact stays in Postgres as a tombstone (sync-rows.ts) so syncing devices purge their
@@ -33,7 +36,7 @@ export const NOT_PURGED = `f.content_hash <> '${PURGED_HASH}'`;
 export const iso = (ms: string | number | null): string | null =>
   ms === null ? null : new Date(Number(ms)).toISOString();
 
-/** Access counts are not kept in Postgres (no column; recall does not count): always 0. */
+/** Access counts come from fact_access (0005): a fact never recalled has no row there. */
 export function toFact(
   r: FactQueryRow,
   { supersededBy = null }: { supersededBy?: number | null } = {},
@@ -50,8 +53,8 @@ export function toFact(
     updated_at: iso(r.updated_at)!,
     deleted_at: iso(r.deleted_at),
     superseded_by: supersededBy,
-    access_count: 0,
-    last_accessed_at: null,
+    access_count: Number(r.access_count ?? 0),
+    last_accessed_at: iso(r.last_accessed_at),
   };
 }
 

@@ -162,6 +162,18 @@ export interface PgEmbedPendingOptions {
   closed(): boolean;
 }
 
+/**
+ * The facts embedPending looks for: no vector yet, not an older wording, not a purge tombstone.
+ * Exactly the predicate of the partial index facts_embedding_pending (migration 0005), so the
+ * count every command with the model loaded makes, and each batch, read that index rather than
+ * the whole table; change one, change the other.
+ */
+const PENDING_FACTS = `f.embedding IS NULL AND f.superseded_by IS NULL AND ${NOT_PURGED}`;
+export const PENDING_FACTS_COUNT_SQL = `SELECT count(*) AS n FROM facts f WHERE ${PENDING_FACTS}`;
+/** $1 = the last id of the batch before, $2 = the batch size. */
+export const PENDING_FACTS_BATCH_SQL = `SELECT f.id, f.content FROM facts f
+  WHERE ${PENDING_FACTS} AND f.id > $1 ORDER BY f.id LIMIT $2`;
+
 /** Facts embedded per batch (and per transaction). */
 const EMBED_BATCH = 64;
 
@@ -178,9 +190,7 @@ export async function pgEmbedPending(
   const labels = await deps.pool.query<{ uid: string; name: string }>(
     'SELECT uid::text AS uid, name FROM labels WHERE deleted_at IS NULL AND embedding IS NULL ORDER BY created_at, uid',
   );
-  const facts = await deps.pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM facts f WHERE f.embedding IS NULL AND f.superseded_by IS NULL AND ${NOT_PURGED}`,
-  );
+  const facts = await deps.pool.query<{ n: string }>(PENDING_FACTS_COUNT_SQL);
   const progress = { done: 0, total: labels.rows.length + Number(facts.rows[0]!.n) };
   const { model, embedder } = deps;
   if (!model || !embedder || progress.total === 0) return progress;
@@ -205,12 +215,10 @@ export async function pgEmbedPending(
   let after = 0;
   for (;;) {
     if (expired()) break;
-    const batch = await deps.pool.query<{ id: string; content: string }>(
-      `SELECT f.id, f.content FROM facts f
-        WHERE f.embedding IS NULL AND f.superseded_by IS NULL AND ${NOT_PURGED} AND f.id > $1
-        ORDER BY f.id LIMIT $2`,
-      [after, EMBED_BATCH],
-    );
+    const batch = await deps.pool.query<{ id: string; content: string }>(PENDING_FACTS_BATCH_SQL, [
+      after,
+      EMBED_BATCH,
+    ]);
     if (batch.rows.length === 0) break;
     const vectors = await embedder.embed(batch.rows.map((b) => b.content));
     if (opts.closed()) break;

@@ -26,6 +26,8 @@ export interface PgRecallRequest {
   context?: string;
   limit: number;
   filters: PgFactFilters;
+  /** Count the results as recalled (fact_access); false for looking without recalling. */
+  trackAccess?: boolean;
 }
 
 export interface PgRecallDeps {
@@ -44,6 +46,8 @@ export interface PgRecallDeps {
    * (see the parity test) and for servers where the term tables are unwanted.
    */
   wordRanking?: WordRanking;
+  /** The time written as last_accessed_at. */
+  now(): number;
 }
 
 export type WordRanking = 'bm25' | 'ts_rank_cd';
@@ -149,11 +153,37 @@ interface ResultRow {
   distance: number | null;
 }
 
+/** The results' rows: live facts among the fused ids. $1 = ids, $2 = query vector, $3 = model. */
+const RESULTS_SQL = `
+  SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
+         CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
+    FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
+   WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`;
+
+/**
+ * RESULTS_SQL that also counts each result as recalled at $4, as SQLite's recordAccess does (one
+ * more, last_accessed_at never going back), in the same statement so recall pays no extra round
+ * trip. fact_access, not facts: an UPDATE of facts would take a change_seq and send every
+ * recalled fact to every syncing device (see migration 0005). In id order, so two recalls of the
+ * same facts lock their rows in the same order.
+ */
+const COUNTED_RESULTS_SQL = `
+  WITH hit AS (${RESULTS_SQL}),
+  counted AS (
+    INSERT INTO fact_access AS a (fact_id, access_count, last_accessed_at)
+    SELECT id, 1, $4::bigint FROM hit ORDER BY id
+    ON CONFLICT (fact_id) DO UPDATE
+      SET access_count = a.access_count + 1,
+          last_accessed_at = greatest(coalesce(a.last_accessed_at, 0), excluded.last_accessed_at)
+  )
+  SELECT * FROM hit`;
+
 /**
  * The same recall as SQLite's recall.ts, with Postgres doing the scans: the nearest facts by
  * embedding (HNSW), the best by words (FTS5's bm25 over FTS5's terms, see pg-bm25.ts), the
  * context's words at the context's weight, weak vector-only neighbours dropped, and the lists
- * fused by fuse-ranks.ts with SQLite's depth and weights.
+ * fused by fuse-ranks.ts with SQLite's depth and weights. The results are counted as recalled
+ * (fact_access) unless req.trackAccess is false.
  */
 export async function pgRecall(
   deps: PgRecallDeps,
@@ -169,6 +199,7 @@ export async function pgRecall(
   embedding?.catch(() => undefined);
 
   await catchUpTerms(deps);
+  const track = req.trackAccess ?? true;
   const { fused, rows, queryVector, distances } = await inPgTransaction(
     deps.pool,
     async (client) => {
@@ -216,19 +247,13 @@ export async function pgRecall(
       }
       lists.push(...textLists);
       const fused = fuseRanks(lists).slice(0, req.limit);
+      const params = [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model];
       const rows = await client.query<ResultRow>(
-        named(
-          client,
-          `SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
-                CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
-           FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
-          WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`,
-          [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model],
-        ),
+        named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
       );
       return { fused, rows, queryVector, distances };
     },
-    { readOnly: true },
+    { readOnly: !track },
   );
   const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
   const results: SearchResult[] = [];

@@ -69,7 +69,8 @@ export interface PostgresStoreOptions {
  * transaction under the sync write lock that bumps version and origin_device, so devices syncing
  * against this Postgres pull it. Ids: facts and labels carry a uid (uuid) across devices; the
  * integer ids this store shows (Fact.id, SearchResult.fact_id, Label.id) are identities local to
- * this Postgres, so they differ from a SQLite file's ids for the same fact. No access counts.
+ * this Postgres, so they differ from a SQLite file's ids for the same fact. Access counts live in
+ * fact_access (migration 0005), per store and never synced, so a recall changes nothing a device pulls.
  */
 export class PostgresStore {
   readonly space: string;
@@ -171,10 +172,20 @@ export class PostgresStore {
     return pgEncodeItems(this.deps(await this.activeModel()), items);
   }
 
-  async recall(query: string, context?: string, options: RecallFilters = {}): Promise<SearchResult[]> {
+  /**
+   * Recalls as Memory.recall does, counting each result as recalled (access_count and
+   * last_accessed_at, kept in fact_access: per store, never synced); `trackAccess: false` looks
+   * without counting, as memory:similar does with SQLite.
+   */
+  async recall(
+    query: string,
+    context?: string,
+    options: RecallFilters & { trackAccess?: boolean } = {},
+  ): Promise<SearchResult[]> {
     this.assertOpen();
+    const { trackAccess = true, ...filters } = options;
     const input = parseInput(RecallInput, {
-      ...options,
+      ...filters,
       query,
       ...(context === undefined ? {} : { context }),
     });
@@ -185,6 +196,7 @@ export class PostgresStore {
       context: input.context,
       limit: input.limit ?? 10,
       filters: await this.filtersOf(space, input),
+      trackAccess,
     });
     return outcome.results;
   }
@@ -271,7 +283,7 @@ export class PostgresStore {
     };
   }
 
-  /** Facts newest first, as Memory.list (access counts are not kept in Postgres: always 0). */
+  /** Facts newest first, as Memory.list. */
   async list(input: unknown = {}): Promise<ListResult> {
     this.assertOpen();
     const p = parseInput(ListInput, input);

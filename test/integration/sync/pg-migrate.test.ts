@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HippoError } from '../../../src/shared/errors';
 import { openPgPool } from '../../../src/main/sync/pg-connect';
+import { PENDING_FACTS_BATCH_SQL, PENDING_FACTS_COUNT_SQL } from '../../../src/main/sync/pg-facts';
 import { migratePg, pgSchemaVersion } from '../../../src/main/sync/pg-migrate';
 import { PG_MIGRATIONS, type PgMigration } from '../../../src/main/sync/pg-migrations';
 import { startPgServer, type PgTestServer } from '../../helpers/pg-server';
@@ -108,6 +109,75 @@ describe('migratePg', () => {
          VALUES (99, gen_random_uuid(), 'personal', 'x', 1, 1, 'dev-a')`,
       ),
     ).rejects.toThrow(/cannot insert a non-DEFAULT value into column "id"/);
+  });
+
+  it('5 (fact-access): access counts in their own table, off the synced facts rows; pending facts indexed', async () => {
+    expect(
+      await migratePg(
+        pool,
+        PG_MIGRATIONS.filter((m) => m.version < 5),
+      ),
+    ).toEqual({ from: 0, to: 4 });
+    // Most facts embedded, as on a server in use; a few pending, an older wording and a tombstone.
+    await pool.query(
+      `INSERT INTO facts (uid, space, content, content_hash, category, confidence, created_at, updated_at,
+                          embedding, embedded_model, origin_device)
+       SELECT gen_random_uuid(), 'personal', 'fact ' || i, 'h' || i, 'general', 1, i, i,
+              CASE WHEN i % 500 = 0 THEN NULL
+                   ELSE ('[' || array_to_string(array_fill((i % 97)::real / 97 + 0.01, ARRAY[384]), ',') || ']')::vector
+              END,
+              CASE WHEN i % 500 = 0 THEN NULL ELSE 'm' END, 'dev-a'
+         FROM generate_series(1, 2000) AS i`,
+    );
+    await pool.query(
+      `INSERT INTO facts (uid, space, content, content_hash, category, confidence, created_at, updated_at,
+                          superseded_by, origin_device)
+       SELECT gen_random_uuid(), 'personal', 'older', 'old', 'general', 1, 1, 1, uid, 'dev-a'
+         FROM facts WHERE content_hash = 'h1'`,
+    );
+    await pool.query(
+      `INSERT INTO facts (uid, space, content, content_hash, category, confidence, created_at, updated_at,
+                          deleted_at, origin_device)
+       VALUES (gen_random_uuid(), 'personal', '', 'purged', 'general', 1, 1, 1, 1, 'dev-a')`,
+    );
+    expect(await migratePg(pool)).toEqual({ from: 4, to: LATEST });
+    expect(await tables(pool)).toContain('fact_access');
+    const idx = await pool.query<{ indexdef: string }>(
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'facts_embedding_pending'",
+    );
+    expect(idx.rows[0]!.indexdef).toMatch(
+      /ON .*facts USING btree \(id\) WHERE \(\(embedding IS NULL\) AND \(superseded_by IS NULL\) AND \(content_hash <> 'purged'::text\)\)/,
+    );
+
+    // embedPending's own queries read the partial index, not the table (planner's free choice:
+    // seqscan stays enabled; 4 of 2002 rows match).
+    await pool.query('ANALYZE facts');
+    const plan = async (sql: string, params: unknown[] = []) =>
+      (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    const countPlan = await plan(PENDING_FACTS_COUNT_SQL);
+    expect(countPlan).toMatch(/Index (Only )?Scan using facts_embedding_pending/);
+    expect(countPlan).not.toMatch(/Seq Scan/);
+    const batchPlan = await plan(PENDING_FACTS_BATCH_SQL, [0, 64]);
+    expect(batchPlan).toMatch(/Index (Only )?Scan using facts_embedding_pending/);
+    expect(batchPlan).not.toMatch(/Seq Scan/);
+    const n = await pool.query<{ n: string }>(PENDING_FACTS_COUNT_SQL);
+    expect(Number(n.rows[0]!.n)).toBe(4);
+
+    // Counting an access leaves the fact's change_seq alone; the count goes with its fact.
+    const fact = await pool.query<{ id: string; change_seq: string }>(
+      "SELECT id, change_seq FROM facts WHERE content_hash = 'h7'",
+    );
+    await pool.query('INSERT INTO fact_access (fact_id, access_count, last_accessed_at) VALUES ($1, 1, 5)', [
+      fact.rows[0]!.id,
+    ]);
+    const again = await pool.query<{ change_seq: string }>('SELECT change_seq FROM facts WHERE id = $1', [
+      fact.rows[0]!.id,
+    ]);
+    expect(again.rows[0]!.change_seq).toBe(fact.rows[0]!.change_seq);
+    await pool.query('DELETE FROM facts WHERE id = $1', [fact.rows[0]!.id]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM fact_access')).rows[0].n).toBe(0);
   });
 
   it('rolls a failing migration back whole and keeps the previous version', async () => {
