@@ -11,6 +11,7 @@ import type {
   Stats,
 } from '../shared/contract';
 import type { EmbedPendingProgress, Memory } from './memory/memory';
+import type { QueryTimingListener } from './memory/memory-context';
 import type { PostgresStore } from './sync/postgres-store';
 
 type Maybe<T> = T | Promise<T>;
@@ -50,6 +51,11 @@ export interface EngineStore {
     signal?: AbortSignal;
     onProgress?: (p: EmbedPendingProgress) => void;
   }): Promise<EmbedPendingProgress>;
+  /**
+   * Tells the listener how long each database step took (recall's knn and fts, encode's
+   * encode_knn and encode_write, list), for /metrics; returns a function that removes it.
+   */
+  onQueryTimed(listener: QueryTimingListener): () => void;
   close(): Promise<void>;
 }
 

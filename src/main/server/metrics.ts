@@ -23,7 +23,7 @@ function observable(embedder: Embedder | null): ObservableEmbedder | null {
 }
 
 export interface ServerMetricsOptions {
-  /** The SQLite memory, or a Postgres store (no database step latencies there: it times none). */
+  /** The SQLite memory, or a Postgres store; both time their database steps (onQueryTimed). */
   memory: Memory | PostgresStore;
   /**
    * The embedder behind the memory, normally an EmbedderClient or a pool of them. Null (text-only mode) or an
@@ -140,9 +140,7 @@ export function createServerMetrics(opts: ServerMetricsOptions): HippoServerMetr
   if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const detach = [
-    'onQueryTimed' in memory
-      ? memory.onQueryTimed((type, seconds) => dbLatency.observe({ query_type: type }, seconds))
-      : undefined,
+    memory.onQueryTimed((type, seconds) => dbLatency.observe({ query_type: type }, seconds)),
     embedder?.onBatchTimed((seconds) => embeddingLatency.observe(seconds)),
   ];
 

@@ -3,13 +3,14 @@ import type pg from 'pg';
 import { DEFAULT_CATEGORY, DEFAULT_CONFIDENCE, type EncodeResult } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import type { EncodeItem } from '../memory/encode';
-import type { MemoryTuning } from '../memory/memory-context';
+import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
 import { contentHash } from '../memory/normalize-content';
 import { normalize } from '../memory/vector';
 import { indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { PG_WRITE_LOCK } from './pg-migrate';
 import { fromPgVector, named, toPgVector } from './pg-statements';
 import { inPgTransaction } from './pg-connect';
+import { timedPg } from './pg-fact-rows';
 
 export interface PgEncodeDeps {
   pool: pg.Pool;
@@ -20,6 +21,11 @@ export interface PgEncodeDeps {
   /** Written as origin_device on every row this store creates or changes. */
   device: string;
   now(): number;
+  /**
+   * Told how long the near-duplicate scan ('encode_knn') and the whole write transaction
+   * ('encode_write', which here contains the scans) took, for metrics.
+   */
+  queryListeners?: ReadonlySet<QueryTimingListener>;
 }
 
 /** Texts sent to the embedder per call. */
@@ -51,146 +57,158 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
   const vectors = await embedItems(deps, items, hashes, firstOfHash);
   const now = deps.now();
   const results: EncodeResult[] = new Array(items.length);
-  return inPgTransaction(deps.pool, async (client) => {
-    await client.query(named(client, 'SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]));
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i]!;
-      const hash = hashes[i]!;
-      const first = firstOfHash.get(`${it.space}\n${hash}`)!;
-      const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
-      if (first !== i) {
-        const r = results[first]!;
-        await client.query(
-          named(
-            client,
-            `UPDATE facts SET confidence = $2, version = version + 1, origin_device = $3
-              WHERE id = $1 AND confidence < $2`,
-            [r.id, confidence, deps.device],
-          ),
-        );
-        results[i] = { id: r.id, status: 'duplicate', label: r.label };
-        continue;
-      }
-      const category = it.category ?? DEFAULT_CATEGORY;
-      const created = it.created_at ?? now;
-      const updated = it.updated_at ?? Math.max(now, created);
-
-      if (!it.deleted_at) {
-        const existing = await client.query<{ id: string; label_name: string | null }>(
-          named(
-            client,
-            `SELECT f.id, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
-              WHERE f.space = $1 AND f.content_hash = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL
-              ORDER BY f.id LIMIT 1`,
-            [it.space, hash],
-          ),
-        );
-        const hit = existing.rows[0];
-        if (hit) {
+  const write = () =>
+    inPgTransaction(deps.pool, async (client) => {
+      await client.query(named(client, 'SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]));
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i]!;
+        const hash = hashes[i]!;
+        const first = firstOfHash.get(`${it.space}\n${hash}`)!;
+        const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
+        if (first !== i) {
+          const r = results[first]!;
           await client.query(
             named(
               client,
-              `UPDATE facts SET confidence = greatest(confidence, $2::real),
-                      updated_at = greatest(updated_at, $3::bigint), version = version + 1, origin_device = $4
-                WHERE id = $1`,
-              [hit.id, confidence, updated, deps.device],
+              `UPDATE facts SET confidence = $2, version = version + 1, origin_device = $3
+              WHERE id = $1 AND confidence < $2`,
+              [r.id, confidence, deps.device],
             ),
           );
-          results[i] = { id: Number(hit.id), status: 'duplicate', label: hit.label_name };
+          results[i] = { id: r.id, status: 'duplicate', label: r.label };
           continue;
         }
-      }
+        const category = it.category ?? DEFAULT_CATEGORY;
+        const created = it.created_at ?? now;
+        const updated = it.updated_at ?? Math.max(now, created);
 
-      const vector = vectors.get(it.content);
-      const label = await resolveLabel(client, deps, it, category, vector, vectors.get(it.label ?? ''), now);
-
-      if (vector && model && !it.deleted_at) {
-        const near = await client.query<{ id: string; uid: string; similarity: number }>(
-          named(
-            client,
-            `SELECT f.id, f.uid, 1 - (f.embedding <=> $3::vector) AS similarity FROM facts f
-              WHERE f.space = $1 AND f.category = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL
-                AND f.embedded_model = $4
-              ORDER BY f.embedding <=> $3::vector LIMIT 1`,
-            [it.space, category, toPgVector(vector), model],
-          ),
-        );
-        const n = near.rows[0];
-        if (n && n.similarity >= tuning.mergeThreshold) {
-          // Keep the older wording as history (superseded) so a merge can be undone.
-          await client.query(
+        if (!it.deleted_at) {
+          const existing = await client.query<{ id: string; label_name: string | null }>(
             named(
               client,
-              `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source,
+              `SELECT f.id, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
+              WHERE f.space = $1 AND f.content_hash = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL
+              ORDER BY f.id LIMIT 1`,
+              [it.space, hash],
+            ),
+          );
+          const hit = existing.rows[0];
+          if (hit) {
+            await client.query(
+              named(
+                client,
+                `UPDATE facts SET confidence = greatest(confidence, $2::real),
+                      updated_at = greatest(updated_at, $3::bigint), version = version + 1, origin_device = $4
+                WHERE id = $1`,
+                [hit.id, confidence, updated, deps.device],
+              ),
+            );
+            results[i] = { id: Number(hit.id), status: 'duplicate', label: hit.label_name };
+            continue;
+          }
+        }
+
+        const vector = vectors.get(it.content);
+        const label = await resolveLabel(
+          client,
+          deps,
+          it,
+          category,
+          vector,
+          vectors.get(it.label ?? ''),
+          now,
+        );
+
+        if (vector && model && !it.deleted_at) {
+          const near = await timedPg(deps.queryListeners, 'encode_knn', () =>
+            client.query<{ id: string; uid: string; similarity: number }>(
+              named(
+                client,
+                `SELECT f.id, f.uid, 1 - (f.embedding <=> $3::vector) AS similarity FROM facts f
+                WHERE f.space = $1 AND f.category = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL
+                  AND f.embedded_model = $4
+                ORDER BY f.embedding <=> $3::vector LIMIT 1`,
+                [it.space, category, toPgVector(vector), model],
+              ),
+            ),
+          );
+          const n = near.rows[0];
+          if (n && n.similarity >= tuning.mergeThreshold) {
+            // Keep the older wording as history (superseded) so a merge can be undone.
+            await client.query(
+              named(
+                client,
+                `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source,
                                   created_at, updated_at, superseded_by, origin_device)
                SELECT $2, space, content, content_hash, category, confidence, label_uid, source,
                       created_at, updated_at, uid, $3
                  FROM facts WHERE uid = $1`,
-              [n.uid, randomUUID(), deps.device],
-            ),
-          );
-          const merged = await client.query<{ label_name: string | null }>(
-            named(
-              client,
-              `UPDATE facts f SET content = $2, content_hash = $3, confidence = greatest(f.confidence, $4::real),
+                [n.uid, randomUUID(), deps.device],
+              ),
+            );
+            const merged = await client.query<{ label_name: string | null }>(
+              named(
+                client,
+                `UPDATE facts f SET content = $2, content_hash = $3, confidence = greatest(f.confidence, $4::real),
                       updated_at = greatest(f.updated_at, $5::bigint), source = coalesce($6, f.source),
                       label_uid = CASE WHEN $7::boolean THEN $8::uuid ELSE f.label_uid END,
                       embedding = $9::vector, embedded_model = $10, version = f.version + 1, origin_device = $11
                 WHERE f.uid = $1
                RETURNING (SELECT name FROM labels WHERE uid = f.label_uid) AS label_name`,
-              [
-                n.uid,
-                it.content,
-                hash,
-                confidence,
-                updated,
-                it.source ?? null,
-                Boolean(it.label),
-                label?.uid ?? null,
-                toPgVector(vector),
-                model,
-                deps.device,
-              ],
-            ),
-          );
-          results[i] = { id: Number(n.id), status: 'merged', label: merged.rows[0]?.label_name ?? null };
-          continue;
+                [
+                  n.uid,
+                  it.content,
+                  hash,
+                  confidence,
+                  updated,
+                  it.source ?? null,
+                  Boolean(it.label),
+                  label?.uid ?? null,
+                  toPgVector(vector),
+                  model,
+                  deps.device,
+                ],
+              ),
+            );
+            results[i] = { id: Number(n.id), status: 'merged', label: merged.rows[0]?.label_name ?? null };
+            continue;
+          }
         }
-      }
 
-      const withVector = vector && model ? toPgVector(vector) : null;
-      const inserted = await client.query<{ id: string }>(
-        named(
-          client,
-          `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source,
+        const withVector = vector && model ? toPgVector(vector) : null;
+        const inserted = await client.query<{ id: string }>(
+          named(
+            client,
+            `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source,
                               created_at, updated_at, deleted_at, embedding, embedded_model, origin_device)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::vector, $13, $14)
            RETURNING id`,
-          [
-            randomUUID(),
-            it.space,
-            it.content,
-            hash,
-            category,
-            confidence,
-            label?.uid ?? null,
-            it.source ?? null,
-            created,
-            updated,
-            it.deleted_at ?? null,
-            withVector,
-            withVector ? model : null,
-            deps.device,
-          ],
-        ),
-      );
-      if (vector && model && label && it.label) await foldIntoLabel(client, deps, label.uid, vector, now);
-      results[i] = { id: Number(inserted.rows[0]!.id), status: 'created', label: label?.name ?? null };
-    }
-    // The words of this batch become searchable when it commits, not a recall later.
-    await indexFactTerms(client, deps.tokenizer);
-    return results;
-  });
+            [
+              randomUUID(),
+              it.space,
+              it.content,
+              hash,
+              category,
+              confidence,
+              label?.uid ?? null,
+              it.source ?? null,
+              created,
+              updated,
+              it.deleted_at ?? null,
+              withVector,
+              withVector ? model : null,
+              deps.device,
+            ],
+          ),
+        );
+        if (vector && model && label && it.label) await foldIntoLabel(client, deps, label.uid, vector, now);
+        results[i] = { id: Number(inserted.rows[0]!.id), status: 'created', label: label?.name ?? null };
+      }
+      // The words of this batch become searchable when it commits, not a recall later.
+      await indexFactTerms(client, deps.tokenizer);
+      return results;
+    });
+  return timedPg(deps.queryListeners, 'encode_write', write);
 }
 
 /** Embeds the contents that may become facts and the names of labels still to be created. */

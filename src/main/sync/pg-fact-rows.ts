@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Fact } from '../../shared/contract';
+import type { QueryTimingListener, QueryType } from '../memory/memory-context';
 import { PURGED_HASH } from './sync-rows';
 import { inPgTransaction } from './pg-connect';
 import { PG_WRITE_LOCK } from './pg-migrate';
@@ -67,4 +68,30 @@ export function inPgWrite<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promi
     await client.query('SELECT pg_advisory_xact_lock($1)', [PG_WRITE_LOCK]);
     return fn(client);
   });
+}
+
+/**
+ * Runs a database step (one or more round trips), timing it when metrics listen, as Memory's
+ * timed() does for SQLite: wall time from send to answer, so it includes the network and any wait
+ * for a pooled connection or the write lock, which is what a caller of this Postgres waits for.
+ */
+export async function timedPg<T>(
+  listeners: ReadonlySet<QueryTimingListener> | undefined,
+  type: QueryType,
+  step: () => Promise<T>,
+): Promise<T> {
+  if (!listeners || listeners.size === 0) return step();
+  const started = performance.now();
+  try {
+    return await step();
+  } finally {
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of listeners) {
+      try {
+        listener(type, seconds);
+      } catch {
+        // An observer must never break a query.
+      }
+    }
+  }
 }

@@ -3,13 +3,14 @@ import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import { ftsTerms } from '../memory/fts-query';
 import { fuseRanks, type RankedList } from '../memory/fuse-ranks';
-import type { MemoryTuning } from '../memory/memory-context';
+import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
 import { embedQuery, recallDepth } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
 import { inPgTransaction } from './pg-connect';
+import { timedPg } from './pg-fact-rows';
 
 /** Recall's filters in Postgres terms; labelUid null means "a label that does not exist". */
 export interface PgFactFilters {
@@ -48,6 +49,8 @@ export interface PgRecallDeps {
   wordRanking?: WordRanking;
   /** The time written as last_accessed_at. */
   now(): number;
+  /** Told how long the word ('fts') and vector ('knn') queries took, for metrics. */
+  queryListeners?: ReadonlySet<QueryTimingListener>;
 }
 
 export type WordRanking = 'bm25' | 'ts_rank_cd';
@@ -211,8 +214,8 @@ export async function pgRecall(
         const params: unknown[] = [step.first, req.space];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        const rows = await client.query<{ id: string }>(
-          named(client, step.sql(where, params.length), params),
+        const rows = await timedPg(deps.queryListeners, 'fts', () =>
+          client.query<{ id: string }>(named(client, step.sql(where, params.length), params)),
         );
         const ids = rows.rows.map((r) => Number(r.id));
         for (const id of ids) textIds.add(id);
@@ -230,8 +233,10 @@ export async function pgRecall(
         const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        const rows = await client.query<{ id: string; distance: number }>(
-          named(client, vectorSql(where, params.length), params),
+        const rows = await timedPg(deps.queryListeners, 'knn', () =>
+          client.query<{ id: string; distance: number }>(
+            named(client, vectorSql(where, params.length), params),
+          ),
         );
         for (const r of rows.rows) distances.set(Number(r.id), r.distance);
         // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.

@@ -25,11 +25,11 @@ import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
 import type { EmbedPendingProgress } from '../memory/memory';
 import { itemFromInput, itemsFromBatch } from '../memory/encode';
-import { DEFAULT_TUNING, type MemoryTuning } from '../memory/memory-context';
+import { DEFAULT_TUNING, type MemoryTuning, type QueryTimingListener } from '../memory/memory-context';
 import { Bm25Tokenizer } from './pg-bm25';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
-import { FACT_SELECT, NOT_PURGED, inPgWrite, toFact, type FactQueryRow } from './pg-fact-rows';
+import { FACT_SELECT, NOT_PURGED, inPgWrite, timedPg, toFact, type FactQueryRow } from './pg-fact-rows';
 import { pgEmbedPending, pgExportRecords, pgFactHistory, pgPurgeFact, pgUpdateFact } from './pg-facts';
 import { pgLabelHistory, pgLabelsList, pgMergeLabels, pgRenameLabel, pgRequireLabel } from './pg-labels';
 import { migratePg } from './pg-migrate';
@@ -80,6 +80,8 @@ export class PostgresStore {
   private closed = false;
   /** Embedding runs still writing; close waits for them. */
   private readonly running = new Set<Promise<unknown>>();
+  /** Empty unless metrics listen; timing then costs nothing but a size check. */
+  private readonly queryListeners = new Set<QueryTimingListener>();
 
   private constructor(
     readonly pool: pg.Pool,
@@ -122,6 +124,17 @@ export class PostgresStore {
     }
   }
 
+  /**
+   * Calls the listener with the duration of each timed database step, as Memory.onQueryTimed:
+   * recall's vector ('knn') and word ('fts') queries, encode's near-duplicate scans
+   * ('encode_knn') and its write transaction ('encode_write'), a list page ('list'), each
+   * measured from query sent to answer received. Returns a function that removes it.
+   */
+  onQueryTimed(listener: QueryTimingListener): () => void {
+    this.queryListeners.add(listener);
+    return () => this.queryListeners.delete(listener);
+  }
+
   /** 'hybrid' when the model is loaded, 'text-only' while it is missing. */
   get mode(): RecallMode {
     return this.lastMode;
@@ -152,6 +165,7 @@ export class PostgresStore {
       iterativeScan: this.iterativeScan,
       vectorIndex: this.vectorIndex,
       wordRanking: this.opts.wordRanking,
+      queryListeners: this.queryListeners,
     };
   }
 
@@ -296,15 +310,14 @@ export class PostgresStore {
     if (deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
     if (deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
     where += pgFilterSql(await this.filtersOf(space, p), params);
-    const total = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM facts f WHERE ${where}`,
-      params,
-    );
-    const rows = await this.pool.query<FactQueryRow>(
-      `${FACT_SELECT} WHERE ${where} ORDER BY f.created_at DESC, f.id DESC
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit, offset],
-    );
+    const [total, rows] = await timedPg(this.queryListeners, 'list', async () => [
+      await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM facts f WHERE ${where}`, params),
+      await this.pool.query<FactQueryRow>(
+        `${FACT_SELECT} WHERE ${where} ORDER BY f.created_at DESC, f.id DESC
+          LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, limit, offset],
+      ),
+    ]);
     return { facts: rows.rows.map((r) => toFact(r)), total: Number(total.rows[0]!.n), limit, offset };
   }
 

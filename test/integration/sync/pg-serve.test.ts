@@ -112,6 +112,18 @@ describe('hippo serve --store postgres', () => {
       expect(metrics.status).toBe(200);
       expect(metrics.text).toMatch(/^hippo_facts_total 2$/m);
       expect(metrics.text).toMatch(/^hippo_labels_total 1$/m);
+      // The database steps of the calls above, timed by the Postgres store as SQLite's Memory times its own.
+      const timings = (type: string) =>
+        Number(
+          new RegExp(`^hippo_db_query_latency_seconds_count\\{query_type="${type}"\\} (\\d+)$`, 'm').exec(
+            metrics.text,
+          )?.[1] ?? 0,
+        );
+      expect(timings('knn')).toBe(1);
+      expect(timings('fts')).toBe(1);
+      expect(timings('encode_write')).toBe(2);
+      expect(timings('encode_knn')).toBeGreaterThanOrEqual(1);
+      expect(timings('list')).toBe(1);
 
       const channel = await call('POST', '/api/v1/call/facts:list', {});
       expect(channel.status).toBe(501);
