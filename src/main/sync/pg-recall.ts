@@ -168,7 +168,9 @@ const RESULTS_SQL = `
  * more, last_accessed_at never going back), in the same statement so recall pays no extra round
  * trip. fact_access, not facts: an UPDATE of facts would take a change_seq and send every
  * recalled fact to every syncing device (see migration 0005). In id order, so two recalls of the
- * same facts lock their rows in the same order.
+ * same facts lock their rows in the same order. Counts are advisory, so, as SQLite writes them
+ * without waiting for the disk (commitWithoutFsync), this transaction commits without waiting for
+ * the WAL flush (synchronous_commit off for it alone): a recall never stalls on its counting.
  */
 const COUNTED_RESULTS_SQL = `
   WITH hit AS (${RESULTS_SQL}),
@@ -179,7 +181,7 @@ const COUNTED_RESULTS_SQL = `
       SET access_count = a.access_count + 1,
           last_accessed_at = greatest(coalesce(a.last_accessed_at, 0), excluded.last_accessed_at)
   )
-  SELECT * FROM hit`;
+  SELECT hit.* FROM hit CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS advisory`;
 
 /**
  * The same recall as SQLite's recall.ts, with Postgres doing the scans: the nearest facts by
