@@ -36,6 +36,7 @@ import {
 import { contentHash } from './normalize-content';
 import { commitWithoutFsync, openDb, type Db } from './open-db';
 import { recallFacts } from './recall';
+import { checkMergeIds, exportedRecord, factRecord, labelRecord, labelVersionRecord } from './stored-records';
 import { blend } from './vector';
 
 export interface MemoryOptions {
@@ -56,25 +57,7 @@ export interface EmbedPendingProgress {
   total: number;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function toFact(row: FactRow & { label_name: string | null }): Fact {
-  return {
-    id: row.id,
-    space: row.space,
-    content: row.content,
-    category: row.category,
-    confidence: row.confidence,
-    label: row.label_name,
-    source: row.source,
-    created_at: iso(row.created_at)!,
-    updated_at: iso(row.updated_at)!,
-    deleted_at: iso(row.deleted_at),
-    superseded_by: row.superseded_by,
-    access_count: row.access_count,
-    last_accessed_at: iso(row.last_accessed_at),
-  };
-}
+const toFact = (row: FactRow & { label_name: string | null }): Fact => factRecord(row, row.superseded_by);
 
 /**
  * The engine: one object behind every face (app, CLI, HTTP, MCP). Plain Node; knows nothing
@@ -381,14 +364,7 @@ export class Memory {
 
   labelsList(opts: { space?: string } = {}): Label[] {
     this.assertOpen();
-    return this.labels.list(this.spaceOf(opts.space)).map((l) => ({
-      id: l.id,
-      name: l.name,
-      kind: l.kind,
-      category: l.category,
-      fact_count: l.fact_count,
-      created_at: iso(l.created_at)!,
-    }));
+    return this.labels.list(this.spaceOf(opts.space)).map(labelRecord);
   }
 
   /**
@@ -452,13 +428,7 @@ export class Memory {
    */
   mergeLabels(from: number, into: number, opts: { space?: string } = {}): Label {
     this.assertOpen();
-    for (const [field, id] of [
-      ['from', from],
-      ['into', into],
-    ] as const)
-      if (!Number.isSafeInteger(id) || id <= 0)
-        throw new HippoError('BAD_INPUT', `${field}: must be a positive integer, got ${id}`);
-    if (from === into) throw new HippoError('BAD_INPUT', `into: cannot merge label ${from} into itself`);
+    checkMergeIds(from, into);
     const space = this.spaceOf(opts.space);
     this.db.transaction(() => {
       const source = this.liveLabel(from);
@@ -501,15 +471,7 @@ export class Memory {
   labelHistory(id: number, opts: { space?: string } = {}): LabelVersion[] {
     this.assertOpen();
     const label = this.requireLabel(id, opts.space);
-    return this.labels.history(label.id).map((v) => ({
-      name: v.name,
-      kind: v.kind,
-      category: v.category,
-      reason: v.reason,
-      updated_at: iso(v.updated_at)!,
-      superseded_at: iso(v.superseded_at)!,
-      origin_device: v.origin_device,
-    }));
+    return this.labels.history(label.id).map(labelVersionRecord);
   }
 
   private liveLabel(id: number): LabelRow {
@@ -564,19 +526,7 @@ export class Memory {
   /** Every fact of the space, live and deleted, as import-ready records. */
   *exportRecords(opts: { space?: string } = {}): IterableIterator<ExportedFact> {
     this.assertOpen();
-    for (const row of this.facts.iterateForExport(this.spaceOf(opts.space))) {
-      const rec: ExportedFact = {
-        content: row.content,
-        category: row.category,
-        confidence: row.confidence,
-        created_at: iso(row.created_at)!,
-        updated_at: iso(row.updated_at)!,
-      };
-      if (row.label_name !== null) rec.label = row.label_name;
-      if (row.source !== null) rec.source = row.source;
-      if (row.deleted_at !== null) rec.deleted_at = iso(row.deleted_at)!;
-      yield rec;
-    }
+    for (const row of this.facts.iterateForExport(this.spaceOf(opts.space))) yield exportedRecord(row);
   }
 
   /**

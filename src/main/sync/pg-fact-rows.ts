@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Fact } from '../../shared/contract';
 import type { QueryTimingListener, QueryType } from '../memory/memory-context';
+import { factRecord } from '../memory/stored-records';
 import { PURGED_HASH } from './sync-rows';
 import { inPgTransaction } from './pg-connect';
 import { PG_WRITE_LOCK } from './pg-migrate';
@@ -34,30 +35,11 @@ export const FACT_SELECT = `SELECT f.id, f.uid::text AS uid, f.space, f.content,
  */
 export const NOT_PURGED = `f.content_hash <> '${PURGED_HASH}'`;
 
-export const iso = (ms: string | number | null): string | null =>
-  ms === null ? null : new Date(Number(ms)).toISOString();
-
 /** Access counts come from fact_access (0005): a fact never recalled has no row there. */
-export function toFact(
+export const toFact = (
   r: FactQueryRow,
   { supersededBy = null }: { supersededBy?: number | null } = {},
-): Fact {
-  return {
-    id: Number(r.id),
-    space: r.space,
-    content: r.content,
-    category: r.category,
-    confidence: r.confidence,
-    label: r.label_name,
-    source: r.source,
-    created_at: iso(r.created_at)!,
-    updated_at: iso(r.updated_at)!,
-    deleted_at: iso(r.deleted_at),
-    superseded_by: supersededBy,
-    access_count: Number(r.access_count ?? 0),
-    last_accessed_at: iso(r.last_accessed_at),
-  };
-}
+): Fact => factRecord(r, supersededBy);
 
 /**
  * One write transaction under the write lock every writer of facts and labels takes (the sync

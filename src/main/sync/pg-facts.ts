@@ -5,7 +5,8 @@ import type { Embedder } from '../embedder/types';
 import { contentHash } from '../memory/normalize-content';
 import type { EmbedPendingProgress } from '../memory/memory';
 import { indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
-import { FACT_SELECT, NOT_PURGED, inPgWrite, iso, toFact, type FactQueryRow } from './pg-fact-rows';
+import { exportedRecord } from '../memory/stored-records';
+import { FACT_SELECT, NOT_PURGED, inPgWrite, toFact, type FactQueryRow } from './pg-fact-rows';
 import { toPgVector } from './pg-statements';
 import { PURGED_HASH } from './sync-rows';
 
@@ -126,7 +127,7 @@ export async function* pgExportRecords(pool: pg.Pool, space: string): AsyncItera
           ORDER BY f.id LIMIT $3`,
         [space, after, EXPORT_PAGE],
       );
-      for (const row of page.rows) yield exportedOf(row);
+      for (const row of page.rows) yield exportedRecord(row);
       if (page.rows.length < EXPORT_PAGE) break;
       after = Number(page.rows.at(-1)!.id);
     }
@@ -138,20 +139,6 @@ export async function* pgExportRecords(pool: pg.Pool, space: string): AsyncItera
     await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
     client.release();
   }
-}
-
-function exportedOf(row: FactQueryRow): ExportedFact {
-  const rec: ExportedFact = {
-    content: row.content,
-    category: row.category,
-    confidence: row.confidence,
-    created_at: iso(row.created_at)!,
-    updated_at: iso(row.updated_at)!,
-  };
-  if (row.label_name !== null) rec.label = row.label_name;
-  if (row.source !== null) rec.source = row.source;
-  if (row.deleted_at !== null) rec.deleted_at = iso(row.deleted_at)!;
-  return rec;
 }
 
 export interface PgEmbedPendingOptions {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Label, LabelVersion } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import { blend } from '../memory/vector';
-import { inPgWrite, iso } from './pg-fact-rows';
+import { checkMergeIds, labelRecord, labelVersionRecord } from '../memory/stored-records';
+import { inPgWrite } from './pg-fact-rows';
 import { fromPgVector, toPgVector } from './pg-statements';
 
 /** What label writes need; every row they change gets origin_device = device. */
@@ -30,14 +31,7 @@ const LABEL_SELECT = `SELECT l.id, l.uid::text AS uid, l.space, l.name, l.kind, 
           AND f.superseded_by IS NULL) AS fact_count
   FROM labels l`;
 
-const toLabel = (r: LabelQueryRow): Label => ({
-  id: Number(r.id),
-  name: r.name,
-  kind: r.kind,
-  category: r.category,
-  fact_count: Number(r.fact_count),
-  created_at: iso(r.created_at)!,
-});
+const toLabel = (r: LabelQueryRow): Label => labelRecord(r);
 
 /** Memory.labelsList: the live labels of a space by name, letter case ignored as in SQLite's NOCASE. */
 export async function pgLabelsList(pool: pg.Pool, space: string): Promise<Label[]> {
@@ -160,13 +154,7 @@ export async function pgMergeLabels(
   into: number,
   space: string,
 ): Promise<Label> {
-  for (const [field, id] of [
-    ['from', from],
-    ['into', into],
-  ] as const)
-    if (!Number.isSafeInteger(id) || id <= 0)
-      throw new HippoError('BAD_INPUT', `${field}: must be a positive integer, got ${id}`);
-  if (from === into) throw new HippoError('BAD_INPUT', `into: cannot merge label ${from} into itself`);
+  checkMergeIds(from, into);
   return inPgWrite(deps.pool, async (client) => {
     const live = async (id: number): Promise<MergeRow> => {
       const r = await client.query<MergeRow>(
@@ -266,13 +254,5 @@ export async function pgLabelHistory(pool: pg.Pool, label: PgLiveLabel): Promise
       ORDER BY superseded_at DESC, change_seq DESC`,
     [label.uid],
   );
-  return r.rows.map((v) => ({
-    name: v.name,
-    kind: v.kind,
-    category: v.category,
-    reason: v.reason,
-    updated_at: iso(v.updated_at)!,
-    superseded_at: iso(v.superseded_at)!,
-    origin_device: v.origin_device,
-  }));
+  return r.rows.map(labelVersionRecord);
 }
