@@ -141,3 +141,45 @@ export function* textsOfTokenCount(
     }
   }
 }
+
+/** Facts of the SciFact sentence file: its first 44,435 lines, before any pair or triple. */
+export const SOURCE_SENTENCES = 44_435;
+
+/**
+ * The bench's fact stream, the same for every helper (issue 7's 100k rule): every line of the
+ * sentence file in order; then adjacent pairs of lines of the same `source` in file order (line i
+ * content + ' ' + line i+1 content); then triples the same way; then runs of 4, 5, ... until the
+ * sources have no longer run. Deterministic and real language; a run never repeats a run of the
+ * same length, so the stream has no duplicate the file itself does not have. Lazy: take what you need.
+ */
+export function* factStream(lines: readonly FactLine[]): Generator<FactLine> {
+  yield* lines;
+  for (let len = 2; ; len++) {
+    let any = false;
+    for (let i = 0; i + len <= lines.length; i++) {
+      const source = lines[i]!.source;
+      if (source === undefined) continue;
+      let same = true;
+      for (let j = 1; j < len && same; j++) same = lines[i + j]!.source === source;
+      if (!same) continue;
+      any = true;
+      const content = lines
+        .slice(i, i + len)
+        .map((l) => l.content)
+        .join(' ');
+      yield { content, source };
+    }
+    if (!any) return;
+  }
+}
+
+/** The first `n` facts of factStream(lines); throws when the stream has fewer. */
+export function deriveFacts(lines: readonly FactLine[], n: number): FactLine[] {
+  const out: FactLine[] = [];
+  if (n <= 0) return out;
+  for (const f of factStream(lines)) {
+    out.push(f);
+    if (out.length === n) return out;
+  }
+  throw new Error(`the fact stream has only ${out.length} facts, ${n} asked`);
+}
