@@ -38,6 +38,8 @@ export const TOKENIZER_FILES = [
 
 /** Relative path of the weights inside a model folder, as in the Hugging Face repo. */
 export const MODEL_FILE = path.join('onnx', 'model.onnx');
+/** The int8 weights' path, as the official export names its dynamically quantized file. */
+export const QUANTIZED_MODEL_FILE = path.join('onnx', 'model_quantized.onnx');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -13,6 +13,8 @@ export const OPSET_VERSION = 17;
 export const DataType = {
   FLOAT: onnx.TensorProto.DataType.FLOAT,
   INT64: onnx.TensorProto.DataType.INT64,
+  INT8: onnx.TensorProto.DataType.INT8,
+  UINT8: onnx.TensorProto.DataType.UINT8,
 } as const;
 export type ElementType = (typeof DataType)[keyof typeof DataType];
 
@@ -114,6 +116,19 @@ export class GraphBuilder {
   /** A 0-d float constant (e.g. the 0.5 in GELU). */
   floatScalar(name: string, value: number): string {
     return this.floatTensor(name, [], Float32Array.of(value));
+  }
+
+  /** int8 values (quantized weights, zero points); one byte each, as rawData. */
+  int8Tensor(name: string, dims: number[], values: Int8Array): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (values.length !== expected) throw new Error(`${name}: ${values.length} values for dims [${dims}]`);
+    this.initializers.push({
+      name: this.claim(name),
+      dims,
+      dataType: DataType.INT8,
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice(),
+    });
+    return name;
   }
 
   int64Tensor(name: string, dims: number[], values: readonly number[]): string {

@@ -1,6 +1,7 @@
 /**
- * Builds the generated model folders (test/.models/lexical, test/.models/twin) laid out like the
- * real model folder users get: tokenizer files at the top, weights at onnx/model.onnx.
+ * Builds the generated model folders (test/.models/lexical, twin, twin-int8) laid out like the
+ * real model folder users get: tokenizer files at the top, weights at onnx/model.onnx (the int8
+ * twin at onnx/model_quantized.onnx, as the official int8 file).
  * A folder is rebuilt only when its .generator-hash differs from the hash of the generator sources.
  */
 import { createHash } from 'node:crypto';
@@ -11,14 +12,22 @@ import { buildLexicalModel, readVocab } from './lexical-model';
 import {
   DEFAULT_MODELS_ROOT,
   MODEL_FILE,
+  QUANTIZED_MODEL_FILE,
   REPO_ROOT,
   TOKENIZER_FILES,
   tokenizerSourceDir,
 } from './minilm-spec';
 import { buildTwinModel } from './twin-model';
 
-export const TEST_MODEL_NAMES = ['lexical', 'twin'] as const;
+export const TEST_MODEL_NAMES = ['lexical', 'twin', 'twin-int8'] as const;
 export type TestModelName = (typeof TEST_MODEL_NAMES)[number];
+
+/** Where each model's weights go inside its folder. */
+const WEIGHTS_FILE: Record<TestModelName, string> = {
+  lexical: MODEL_FILE,
+  twin: MODEL_FILE,
+  'twin-int8': QUANTIZED_MODEL_FILE,
+};
 
 export const GENERATOR_HASH_FILE = '.generator-hash';
 
@@ -91,10 +100,15 @@ async function copyTokenizerFiles(dir: string, tokenizerDir: string): Promise<vo
   }
 }
 
-async function writeModelFolder(dir: string, tokenizerDir: string, model: Uint8Array): Promise<number> {
-  await mkdir(path.join(dir, path.dirname(MODEL_FILE)), { recursive: true });
+async function writeModelFolder(
+  dir: string,
+  tokenizerDir: string,
+  model: Uint8Array,
+  weightsFile = MODEL_FILE,
+): Promise<number> {
+  await mkdir(path.join(dir, path.dirname(weightsFile)), { recursive: true });
   await copyTokenizerFiles(dir, tokenizerDir);
-  await writeFileAtomic(path.join(dir, MODEL_FILE), model);
+  await writeFileAtomic(path.join(dir, weightsFile), model);
   return model.byteLength;
 }
 
@@ -122,16 +136,28 @@ export async function writeTwinModel(dir: string, tokenizerDir = tokenizerSource
   return writeModelFolder(dir, tokenizerDir, buildTwinModel());
 }
 
+/** Writes the int8 twin's folder into `dir`: the weights at onnx/model_quantized.onnx. */
+export async function writeTwinInt8Model(dir: string, tokenizerDir = tokenizerSourceDir()): Promise<number> {
+  await checkTokenizerDir(tokenizerDir);
+  return writeModelFolder(
+    dir,
+    tokenizerDir,
+    buildTwinModel(undefined, { quantized: true }),
+    QUANTIZED_MODEL_FILE,
+  );
+}
+
 const WRITERS: Record<TestModelName, (dir: string, tokenizerDir: string) => Promise<number>> = {
   lexical: writeLexicalModel,
   twin: writeTwinModel,
+  'twin-int8': writeTwinInt8Model,
 };
 
-async function isUpToDate(dir: string, hash: string): Promise<boolean> {
+async function isUpToDate(dir: string, hash: string, weightsFile: string): Promise<boolean> {
   try {
     const recorded = (await readFile(path.join(dir, GENERATOR_HASH_FILE), 'utf8')).trim();
     if (recorded !== hash) return false;
-    for (const file of [MODEL_FILE, ...TOKENIZER_FILES])
+    for (const file of [weightsFile, ...TOKENIZER_FILES])
       if (!(await exists(path.join(dir, file)))) return false;
     return true;
   } catch {
@@ -154,7 +180,7 @@ export async function buildTestModels(
   const reports: BuildReport[] = [];
   for (const name of TEST_MODEL_NAMES) {
     const dir = path.join(outRoot, name);
-    if (!options.force && (await isUpToDate(dir, hash))) {
+    if (!options.force && (await isUpToDate(dir, hash, WEIGHTS_FILE[name]))) {
       reports.push({ name, dir, built: false, bytes: 0, ms: 0 });
       continue;
     }

@@ -13,11 +13,33 @@ export const TWIN_SEED = 0x7a1a2b3;
 /** float32's lowest value, the additive mask the export uses for padded keys. */
 const FLOAT32_MIN = -3.4028234663852886e38;
 
-export function buildTwinModel(seed = TWIN_SEED): Uint8Array {
+/** Symmetric per-tensor int8, as onnxruntime's quantize_dynamic stores QInt8 weights (zero point 0). */
+function quantizeInt8(values: Float32Array): { q: Int8Array; scale: number } {
+  let maxAbs = 0;
+  for (const v of values) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const scale = maxAbs === 0 ? 1 : maxAbs / 127;
+  const q = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++)
+    q[i] = Math.max(-127, Math.min(127, Math.round(values[i]! / scale)));
+  return { q, scale };
+}
+
+export interface TwinOptions {
+  /**
+   * Build the int8 twin instead: the graph onnxruntime's dynamic quantization makes of the export
+   * (the official onnx/model_quantized.onnx): embedding tables and linear weights stored as int8
+   * with a scale, activations quantized per call by DynamicQuantizeLinear, products by MatMulInteger,
+   * embedding rows restored by DequantizeLinear. Same weights as the fp32 twin, rounded.
+   */
+  quantized?: boolean;
+}
+
+export function buildTwinModel(seed = TWIN_SEED, opts: TwinOptions = {}): Uint8Array {
   const { hidden, heads, headDim, intermediate, vocabSize, maxPositions, typeVocabSize, layerNormEps } =
     MINILM;
   const std = MINILM.initializerRange;
-  const g = new GraphBuilder('hippo_twin_minilm');
+  const quantized = opts.quantized === true;
+  const g = new GraphBuilder(quantized ? 'hippo_twin_minilm_int8' : 'hippo_twin_minilm');
   const [inputIds, attentionMask, tokenTypeIds] = INPUT_NAMES;
   for (const name of INPUT_NAMES) g.input(name, DataType.INT64, [BATCH_DIM, SEQ_DIM]);
 
@@ -41,26 +63,75 @@ export function buildTwinModel(seed = TWIN_SEED): Uint8Array {
       out,
       { axis: attr.int(-1), epsilon: attr.float(layerNormEps) },
     );
+  const weightValues = (name: string, dims: number[]): Float32Array =>
+    normalTensor(
+      seed,
+      name,
+      dims.reduce((a, b) => a * b, 1),
+      std,
+      0,
+    );
+  const int8Weight = (name: string, dims: number[]): { q: string; scale: string; zero: string } => {
+    const { q, scale } = quantizeInt8(weightValues(name, dims));
+    return {
+      q: g.int8Tensor(`${name}_quantized`, dims, q),
+      scale: g.floatScalar(`${name}_scale`, scale),
+      zero: g.int8Tensor(`${name}_zero_point`, [], Int8Array.of(0)),
+    };
+  };
+  /** An activation quantized for this call: uint8 values, their scale and zero point. */
+  const dynamicQuantize = (x: string, out: string): [string, string, string] =>
+    g.node('DynamicQuantizeLinear', [x], [`${out}_q`, `${out}_scale`, `${out}_zero_point`]) as [
+      string,
+      string,
+      string,
+    ];
+  /** a × b in integers, back to float by the product of both scales. */
+  const integerProduct = (
+    a: [string, string, string],
+    b: { q: string; scale: string; zero: string },
+    out: string,
+  ): string => {
+    const ints = g.op('MatMulInteger', [a[0], b.q, a[2], b.zero], `${out}_int32`);
+    const floats = g.op('Cast', [ints], `${out}_float`, { to: attr.int(DataType.FLOAT) });
+    return g.op('Mul', [floats, g.op('Mul', [a[1], b.scale], `${out}_scale`)], out);
+  };
+  const matmul = (a: string, b: string, out: string): string => {
+    if (!quantized) return g.op('MatMul', [a, b], out);
+    const [bq, bScale, bZero] = dynamicQuantize(b, `${out}_b`);
+    return integerProduct(dynamicQuantize(a, `${out}_a`), { q: bq, scale: bScale, zero: bZero }, out);
+  };
   const linear = (x: string, prefix: string, inDim: number, outDim: number, out: string): string => {
     // Stored as [in, out] (already transposed), as the export's MatMul initializers are.
-    const product = g.op('MatMul', [x, weight(`${prefix}.weight`, [inDim, outDim])], `${out}_matmul`);
+    const product = quantized
+      ? integerProduct(
+          dynamicQuantize(x, `${out}_x`),
+          int8Weight(`${prefix}.weight`, [inDim, outDim]),
+          `${out}_matmul`,
+        )
+      : g.op('MatMul', [x, weight(`${prefix}.weight`, [inDim, outDim])], `${out}_matmul`);
     return g.op('Add', [weight(`${prefix}.bias`, [outDim]), product], out);
+  };
+  /** Rows of an embedding table (int8 table, rows dequantized, in the int8 twin). */
+  const embeddingRows = (table: string, dims: number[], ids: string, out: string): string => {
+    if (!quantized) return g.op('Gather', [weight(table, dims), ids], out, { axis: attr.int(0) });
+    const w = int8Weight(table, dims);
+    const rows = g.op('Gather', [w.q, ids], `${out}_quantized`, { axis: attr.int(0) });
+    return g.op('DequantizeLinear', [rows, w.scale, w.zero], out);
   };
 
   // --- Embeddings: word + position + token type, then LayerNorm.
-  const words = g.op(
-    'Gather',
-    [weight('embeddings.word_embeddings.weight', [vocabSize, hidden]), inputIds],
+  const words = embeddingRows(
+    'embeddings.word_embeddings.weight',
+    [vocabSize, hidden],
+    inputIds,
     'word_embeds',
-    {
-      axis: attr.int(0),
-    },
   );
-  const types = g.op(
-    'Gather',
-    [weight('embeddings.token_type_embeddings.weight', [typeVocabSize, hidden]), tokenTypeIds],
+  const types = embeddingRows(
+    'embeddings.token_type_embeddings.weight',
+    [typeVocabSize, hidden],
+    tokenTypeIds,
     'type_embeds',
-    { axis: attr.int(0) },
   );
   // position_ids = the export's [1, 512] buffer sliced to the sequence length.
   const positionIds = g.int64Tensor(
@@ -74,11 +145,11 @@ export function buildTwinModel(seed = TWIN_SEED): Uint8Array {
     [positionIds, g.int64Tensor('const_zero_1d', [1], [0]), seqLen, g.int64Tensor('const_one_1d', [1], [1])],
     'position_ids',
   );
-  const positions = g.op(
-    'Gather',
-    [weight('embeddings.position_embeddings.weight', [maxPositions, hidden]), slicedPositions],
+  const positions = embeddingRows(
+    'embeddings.position_embeddings.weight',
+    [maxPositions, hidden],
+    slicedPositions,
     'position_embeds',
-    { axis: attr.int(0) },
   );
   const embedSum = g.op('Add', [g.op('Add', [words, types], 'embeds_wt'), positions], 'embeds_wtp');
   let hiddenState = layerNorm(embedSum, 'embeddings.LayerNorm', 'embeddings_out');
@@ -124,11 +195,11 @@ export function buildTwinModel(seed = TWIN_SEED): Uint8Array {
       'v',
       [0, 2, 1, 3],
     );
-    const scores = g.op('Div', [g.op('MatMul', [q, k], n('scores_raw')), scale], n('scores_scaled'));
+    const scores = g.op('Div', [matmul(q, k, n('scores_raw')), scale], n('scores_scaled'));
     const probs = g.op('Softmax', [g.op('Add', [scores, additiveMask], n('scores'))], n('probs'), {
       axis: attr.int(-1),
     });
-    const context = g.op('MatMul', [probs, v], n('context_heads'));
+    const context = matmul(probs, v, n('context_heads'));
     const merged = g.op(
       'Reshape',
       [g.op('Transpose', [context], n('context_t'), { perm: attr.ints([0, 2, 1, 3]) }), mergedShape],
@@ -154,6 +225,8 @@ export function buildTwinModel(seed = TWIN_SEED): Uint8Array {
 
   g.output(OUTPUT_NAME, DataType.FLOAT, [BATCH_DIM, SEQ_DIM, hidden]);
   return g.toBytes(
-    "Hippo twin test model: all-MiniLM-L6-v2's graph and shapes with seeded random weights. Vectors are meaningless.",
+    quantized
+      ? "Hippo int8 twin test model: all-MiniLM-L6-v2's dynamically quantized graph and shapes with seeded random weights. Vectors are meaningless."
+      : "Hippo twin test model: all-MiniLM-L6-v2's graph and shapes with seeded random weights. Vectors are meaningless.",
   );
 }

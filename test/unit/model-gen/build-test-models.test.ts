@@ -37,13 +37,17 @@ describe('buildTestModels', () => {
   });
 
   it('lays each model out like the real model folder', async () => {
-    for (const name of ['lexical', 'twin']) {
-      const files = Object.keys(await fileHashes(path.join(first, name))).sort();
+    for (const [name, weights] of [
+      ['lexical', 'model.onnx'],
+      ['twin', 'model.onnx'],
+      ['twin-int8', 'model_quantized.onnx'],
+    ]) {
+      const files = Object.keys(await fileHashes(path.join(first, name!))).sort();
       expect(files).toEqual(
         [
           GENERATOR_HASH_FILE,
           'config.json',
-          path.join('onnx', 'model.onnx'),
+          path.join('onnx', weights!),
           'special_tokens_map.json',
           'tokenizer.json',
           'tokenizer_config.json',
@@ -56,7 +60,7 @@ describe('buildTestModels', () => {
   it('is deterministic: two builds are byte-identical', async () => {
     const a = await fileHashes(first);
     const b = await fileHashes(second);
-    expect(Object.keys(a).length).toBe(14);
+    expect(Object.keys(a).length).toBe(21);
     expect(b).toEqual(a);
   });
 
@@ -67,7 +71,7 @@ describe('buildTestModels', () => {
 
     const lines: string[] = [];
     const again = await buildTestModels(first, { log: (l) => lines.push(l) });
-    expect(again.map((r) => r.built)).toEqual([false, false]);
+    expect(again.map((r) => r.built)).toEqual([false, false, false]);
     expect(lines).toEqual([expect.stringContaining('models up to date')]);
   });
 
@@ -78,6 +82,7 @@ describe('buildTestModels', () => {
     expect(report.map((r) => [r.name, r.built])).toEqual([
       ['lexical', true],
       ['twin', true],
+      ['twin-int8', false],
     ]);
     expect(await fileHashes(first)).toEqual(await fileHashes(second));
   }, 120_000);
