@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -33,6 +35,14 @@ export interface BenchOptions {
   httpWarmupSeconds: number;
   /** Connections of each HTTP load phase. */
   httpConnections: number[];
+  /** Memory sizes of the suite, each a full run (--sizes). */
+  sizes: number[];
+  /** Where unmeasured base memories are cached; null rebuilds them (--no-cache). */
+  cacheDir: string | null;
+  /** Measured single-text embeds of the query ceiling. */
+  ceilingQueries: number;
+  /** SciFact nDCG@10 quality check (--no-quality skips it). */
+  quality: boolean;
   /** Exit 1 when a target is missed (off by default: shared machines are noisy). */
   strict: boolean;
   quick: boolean;
@@ -56,6 +66,7 @@ type Sizes = Pick<
   | 'httpSeconds'
   | 'httpWarmupSeconds'
   | 'httpConnections'
+  | 'ceilingQueries'
 >;
 
 export const FULL_SIZES: Readonly<Sizes> = {
@@ -71,7 +82,12 @@ export const FULL_SIZES: Readonly<Sizes> = {
   httpSeconds: 15,
   httpWarmupSeconds: 3,
   httpConnections: [1, 8, 32],
+  ceilingQueries: 400,
 };
+
+/** The suite's default sizes (issue 7). */
+export const DEFAULT_SIZES: readonly number[] = [1000, 10_000, 100_000];
+export const DEFAULT_CACHE_DIR = path.join(os.tmpdir(), 'hippo-perf', 'bench-cache');
 
 /** Small enough for a smoke test to finish in seconds; the numbers mean little. */
 export const QUICK_SIZES: Readonly<Sizes> = {
@@ -87,6 +103,7 @@ export const QUICK_SIZES: Readonly<Sizes> = {
   httpSeconds: 2,
   httpWarmupSeconds: 1,
   httpConnections: [1, 8],
+  ceilingQueries: 40,
 };
 
 export const USAGE = `Usage: tsx bench/run.ts [options]
@@ -94,7 +111,13 @@ export const USAGE = `Usage: tsx bench/run.ts [options]
 Builds a memory from the SciFact fact stream (../shared/data, or $HIPPO_SHARED_DIR/data) with the
 twin MiniLM model and measures import, recall and encode against the raw embedding floor.
 
-  --facts N           facts to import (default ${FULL_SIZES.facts})
+  --sizes LIST        memory sizes, comma-separated, each a full run (default ${DEFAULT_SIZES.join(',')};
+                      quick ${QUICK_SIZES.facts}); facts past the 44,435 sentences follow issue 7's rule
+  --facts N           one size (the same as --sizes N)
+  --cache DIR         cache of the unmeasured base memories (default ${DEFAULT_CACHE_DIR})
+  --no-cache          build every base memory anew, and cache nothing
+  --ceiling N         measured single-text embeds of the query ceiling (default ${FULL_SIZES.ceilingQueries})
+  --no-quality        skip the SciFact nDCG@10 check
   --recalls N         measured hybrid recalls (default ${FULL_SIZES.recalls})
   --filtered N        measured category-filtered recalls (default ${FULL_SIZES.filteredRecalls})
   --text-only N       measured text-only recalls (default ${FULL_SIZES.textOnlyRecalls})
@@ -131,6 +154,7 @@ const INT_FLAGS = {
   workers: 'workers',
   limit: 'limit',
   'http-seconds': 'httpSeconds',
+  ceiling: 'ceilingQueries',
 } as const satisfies Record<string, keyof BenchOptions>;
 
 /** Smallest value each size flag accepts (a phase of zero samples has no percentiles). */
@@ -146,6 +170,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       ...Object.fromEntries(Object.keys(INT_FLAGS).map((k) => [k, { type: 'string' as const }])),
       'no-disk-cache': { type: 'boolean' },
       'no-http': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      'no-quality': { type: 'boolean' },
+      cache: { type: 'string' },
+      sizes: { type: 'string' },
       'http-connections': { type: 'string' },
       quick: { type: 'boolean' },
       strict: { type: 'boolean' },
@@ -164,6 +192,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     http: values['no-http'] !== true,
     strict: values.strict === true,
     quick,
+    sizes: quick ? [QUICK_SIZES.facts] : [...DEFAULT_SIZES],
+    cacheDir:
+      values['no-cache'] === true
+        ? null
+        : path.resolve(typeof values.cache === 'string' ? values.cache : DEFAULT_CACHE_DIR),
+    quality: values['no-quality'] !== true,
     httpConnections: [...(quick ? QUICK_SIZES : FULL_SIZES).httpConnections],
     out: typeof values.out === 'string' ? values.out : null,
     name: typeof values.name === 'string' ? values.name : null,
@@ -179,6 +213,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     }
     opts[key] = n;
   }
+  if (typeof values.sizes === 'string') opts.sizes = parseSizes(values.sizes);
+  else if ((values as Record<string, unknown>).facts !== undefined) opts.sizes = [opts.facts];
   const conns = values['http-connections'];
   if (typeof conns === 'string') opts.httpConnections = parseConnections(conns);
   if (opts.httpSeconds > 600) throw new Error(`--http-seconds: at most 600, got ${opts.httpSeconds}`);
@@ -201,6 +237,21 @@ export function parseConnections(raw: string): number[] {
     if (!/^\d+$/.test(p) || n < 1 || n > 1024 || out.includes(n)) {
       throw new Error(
         `--http-connections: expected distinct integers from 1 to 1024 separated by commas, got ${JSON.stringify(raw)}`,
+      );
+    }
+    out.push(n);
+  }
+  return out;
+}
+
+/** "1000,10000" → [1000, 10000]: distinct sizes from 2 to 1,000,000, in the order given. */
+export function parseSizes(raw: string): number[] {
+  const out: number[] = [];
+  for (const p of raw.split(',').map((x) => x.trim())) {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || n < 2 || n > 1_000_000 || out.includes(n)) {
+      throw new Error(
+        `--sizes: expected distinct integers from 2 to 1000000 separated by commas, got ${JSON.stringify(raw)}`,
       );
     }
     out.push(n);

@@ -141,6 +141,8 @@ export const BenchResultSchema = z.strictObject({
     mergeThreshold: positive,
     model: z.string(),
     modelId: z.string(),
+    /** Where unmeasured base memories are cached (null: --no-cache; absent in older results). */
+    cacheDir: z.string().nullable().optional(),
     dataDir: z.string(),
   }),
   /**
@@ -160,7 +162,11 @@ export const BenchResultSchema = z.strictObject({
     embedOneLate: LatencySummarySchema,
   }),
   import: z.strictObject({
+    /** Facts of the measured slice (the last ones imported; older results: the whole import). */
     facts: z.number().int().positive(),
+    /** Facts in the memory before the slice, imported unmeasured or copied from the cache. */
+    baseFacts: z.number().int().nonnegative().optional(),
+    baseCached: z.boolean().optional(),
     seconds: positive,
     factsPerSec: positive,
     msPerFact: positive,
@@ -191,6 +197,33 @@ export const BenchResultSchema = z.strictObject({
   /** Embedding-cache hits during measured calls; anything but 0 means a figure hides embedding cost. */
   measuredCacheHits: z.number().int().nonnegative(),
   db: z.strictObject({ facts: z.number().int().positive(), bytes: positive }),
+  /** Recall's database part alone for an embedded query: word + vector search at recall's depth, rows. */
+  dbStep: LatencySummarySchema.optional(),
+  /**
+   * Bare embedding throughput: queriesPerSec, single-text calls with `concurrency` in flight;
+   * textsPerSec, 1000 / the batch floor's P50 ms per text (batches of 32, all the worker's threads).
+   */
+  embedCeiling: z
+    .strictObject({
+      concurrency: z.number().int().positive(),
+      queries: z.number().int().positive(),
+      queriesPerSec: positive,
+      textsPerSec: positive,
+    })
+    .optional(),
+  /** Peak RSS (MB) of the bench process and of the embedder worker (null where /proc is missing). */
+  rss: z.strictObject({ benchMb: positive, embedderMb: positive.nullable() }).optional(),
+  /** A fresh process opening the database and answering its first hybrid recall, ms. */
+  coldStart: z
+    .strictObject({
+      totalMs: positive,
+      bootMs: nonNegative,
+      openMs: nonNegative,
+      firstRecallMs: nonNegative,
+      results: z.number().int().nonnegative(),
+      mode: z.string(),
+    })
+    .optional(),
   /** Recall's two search steps alone (absent in results written before the in-memory indexes). */
   searchSteps: z.strictObject({ vector: StepComparisonSchema, text: StepComparisonSchema }).optional(),
   /** HTTP recall under load (absent with --no-http). */

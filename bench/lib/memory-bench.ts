@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SPACE, type SearchResult } from '../../src/shared/contract';
+import { createHash } from 'node:crypto';
 import { createNodeEmbedderPool } from '../../src/main/embedder/embedder-client';
+import { MIGRATIONS } from '../../src/main/memory/migrations';
 import type { ManagedEmbedder } from '../../src/main/embedder/embedder-pool';
 import { Memory } from '../../src/main/memory/memory';
 import { loadTokenizer } from '../../src/utility/tokenize';
 import {
   CATEGORY_COUNT,
   categoryOf,
+  factStream,
   pickFact,
   pickQueryText,
   readJsonl,
@@ -28,11 +31,32 @@ import {
   type BenchResult,
   type HttpPhaseRaw,
 } from './bench-result';
-import { HTTP_POOL_RATE, HTTP_QUERY_WORDS, httpQueries, runHttpBench } from './http-bench';
+import { firstWords, HTTP_POOL_RATE, HTTP_QUERY_WORDS, httpQueries, runHttpBench } from './http-bench';
 import { interleave } from './interleave';
 import { summarize, timeEach } from './stats';
 import { SwitchableCache } from './switchable-cache';
 import { runSearchStepBench } from './search-step-bench';
+import { measureColdStart } from './cold-start';
+import { childPids, ownPeakRssMb, peakRssMb } from './proc-rss';
+
+/** Facts of the measured import slice: the last ones imported, on top of a (cached) memory of the rest. */
+export const IMPORT_SLICE = 5000;
+/** Concurrent single-text embed calls of the query ceiling (the HTTP target's 8 connections). */
+export const CEILING_CONCURRENCY = 8;
+
+/** The measured slice of an import of `facts`: IMPORT_SLICE, or half of a smaller memory. */
+export function importSliceOf(facts: number): number {
+  return Math.min(IMPORT_SLICE, Math.ceil(facts / 2));
+}
+
+/** The cache file of a memory's unmeasured base: one per (size, data, model, schema). */
+export function baseCacheFile(
+  dir: string,
+  key: { baseFacts: number; dataHash: string; modelId: string; schema: number },
+): string {
+  const model = key.modelId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+  return path.join(dir, `base-${key.baseFacts}-${key.dataHash}-${model}-s${key.schema}.db`);
+}
 
 /** Results per query in the search-step comparison: the recall@10 the quality guard reads. */
 const STEP_K = 10;
@@ -97,13 +121,18 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   // --- texts: every measured call gets one nobody embedded before ---
   const lines = readJsonl(data.facts, pickFact);
   const queries = readJsonl(data.queries, pickQueryText);
-  if (lines.length < opts.facts) {
-    throw new Error(`--facts ${opts.facts}: ${data.facts} has only ${lines.length} facts`);
+  // Issue 7's fact stream: the sentences, then same-source pairs, triples...; what follows the
+  // imported facts is the pool of fresh texts for measured calls.
+  const stream = factStream(lines);
+  const importFacts: FactLine[] = [];
+  while (importFacts.length < opts.facts) {
+    const next = stream.next();
+    if (next.done) throw new Error(`--facts ${opts.facts}: the fact stream has only ${importFacts.length}`);
+    importFacts.push(next.value);
   }
   const unique = new UniqueTexts();
-  const importFacts = lines.slice(0, opts.facts);
   unique.reserve(importFacts.map((f) => f.content));
-  const fresh = iterate(lines, opts.facts);
+  const fresh = stream;
   const freshTexts = (function* () {
     for (const f of fresh) yield f.content;
   })();
@@ -111,7 +140,16 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const queryPool = chain(iterate(queries), freshTexts);
   const recallQueries = unique.take(queryPool, opts.recalls, 'recalls');
   const filteredQueries = unique.take(queryPool, opts.filteredRecalls, 'filtered recalls');
-  const recallWarmup = unique.take(freshTexts, opts.warmup * 2, 'recall warm-up');
+  const recallWarmup = unique.take(freshTexts, opts.warmup * 2 + 1, 'recall warm-up');
+  const coldQuery = unique.take(freshTexts, 1, 'cold-start query')[0]!;
+  // Query-like texts (the first words of a sentence, as the HTTP queries) for the query ceiling.
+  const ceilingTexts = unique.take(
+    (function* () {
+      for (const t of freshTexts) yield firstWords(t, HTTP_QUERY_WORDS);
+    })(),
+    opts.ceilingQueries + CEILING_CONCURRENCY,
+    'ceiling queries',
+  );
   const tokenizer = loadTokenizer(modelDir);
   const countTokens = (t: string): number => tokenizer.encodeContent(t).length;
   const oneTexts = unique.take(
@@ -172,17 +210,71 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     await timeEach(oneWarmup, floorOne);
     await floorBatch(batches[0]!);
 
-    // --- bulk import, with the batch floor sampled between chunks ---
-    memory = Memory.open({ dbPath, embedder: client, tuning: BENCH_TUNING });
-    cache.target = memory.embeddingCache;
-    const mem = memory;
+    // --- the memory: an unmeasured base of all but the last facts (cached across runs), then the
+    // measured slice imported on top of it, with the batch floor sampled between its chunks ---
     const items = importFacts.map((f) => ({
       content: f.content,
       source: f.source,
       category: categoryOf(f.source),
     }));
+    const sliceCount = importSliceOf(items.length);
+    const baseItems = items.slice(0, items.length - sliceCount);
+    const sliceItems = items.slice(items.length - sliceCount);
+    const dataHash = createHash('sha256').update(fs.readFileSync(data.facts)).digest('hex').slice(0, 12);
+    const schema = Math.max(...MIGRATIONS.map((m) => m.version));
+    const cacheFile =
+      opts.cacheDir && baseItems.length > 0
+        ? baseCacheFile(opts.cacheDir, {
+            baseFacts: baseItems.length,
+            dataHash,
+            modelId: client.modelId ?? 'unknown',
+            schema,
+          })
+        : null;
+    let cached = false;
+    if (cacheFile && fs.existsSync(cacheFile)) {
+      fs.copyFileSync(cacheFile, dbPath);
+      cached = true;
+      log(`base of ${baseItems.length} facts from the cache (${cacheFile})`);
+    } else if (baseItems.length > 0) {
+      const base = Memory.open({ dbPath, embedder: client, tuning: BENCH_TUNING });
+      cache.target = base.embeddingCache;
+      try {
+        const baseParts = chunks(baseItems, opts.chunk);
+        const every = Math.max(1, Math.ceil(baseParts.length / 20));
+        const t = performance.now();
+        for (const [i, part] of baseParts.entries()) {
+          await base.encodeMany(part);
+          if ((i + 1) % every === 0 || i === baseParts.length - 1) {
+            const done = Math.min((i + 1) * opts.chunk, baseItems.length);
+            log(
+              `base ${done}/${baseItems.length} (unmeasured, ${(done / ((performance.now() - t) / 1000)).toFixed(0)} facts/s)`,
+            );
+          }
+        }
+      } finally {
+        cache.target = null;
+        await base.close();
+      }
+      if (cacheFile) {
+        // Closing the last connection checkpoints the WAL into the file, so the file alone is the memory.
+        if (fs.existsSync(`${dbPath}-wal`) && fs.statSync(`${dbPath}-wal`).size > 0) {
+          throw new Error(`${dbPath}-wal is not empty after close: cannot cache the base`);
+        }
+        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+        const part = `${cacheFile}.${process.pid}.part`;
+        fs.copyFileSync(dbPath, part);
+        fs.renameSync(part, cacheFile);
+        log(`cached the base as ${cacheFile}`);
+      }
+    }
+    memory = Memory.open({ dbPath, embedder: client, tuning: BENCH_TUNING });
+    cache.target = memory.embeddingCache;
+    const mem = memory;
+    // The first recall builds the in-memory indexes from SQLite: done before the import's clock.
+    await mem.recall(recallWarmup[recallWarmup.length - 1]!, undefined, { limit: opts.limit });
     const statuses = { created: 0, duplicate: 0, merged: 0 };
-    const parts = chunks(items, opts.chunk);
+    const parts = chunks(sliceItems, opts.chunk);
     let imported = 0;
     let importMs = 0;
     const logEvery = Math.max(1, Math.ceil(parts.length / 10));
@@ -197,7 +289,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
             imported += parts[i]!.length;
             if ((i + 1) % logEvery === 0 || i === parts.length - 1) {
               log(
-                `import ${imported}/${items.length} (${(imported / (importMs / 1000)).toFixed(0)} facts/s)`,
+                `import ${imported}/${sliceItems.length} (${(imported / (importMs / 1000)).toFixed(0)} facts/s)`,
               );
             }
           },
@@ -257,6 +349,26 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       `recall P50 ${summarize(phase.recall).p50.toFixed(2)} ms, encode P50 ${summarize(phase.encode).p50.toFixed(2)} ms`,
     );
 
+    // --- the bare query ceiling: CEILING_CONCURRENCY single-text embeds in flight, no cache ---
+    const ceilingWarm = ceilingTexts.slice(0, CEILING_CONCURRENCY);
+    const ceilingMeasured = ceilingTexts.slice(CEILING_CONCURRENCY);
+    const ceilingSeconds = await measured(() =>
+      withoutDiskCache(async () => {
+        await Promise.all(ceilingWarm.map((t) => client.embed([t])));
+        let next = 0;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: CEILING_CONCURRENCY }, async () => {
+            while (next < ceilingMeasured.length) await client.embed([ceilingMeasured[next++]!]);
+          }),
+        );
+        return (performance.now() - t0) / 1000;
+      }),
+    );
+    log(
+      `query ceiling: ${(ceilingMeasured.length / ceilingSeconds).toFixed(0)} queries/s at ${CEILING_CONCURRENCY} in flight`,
+    );
+
     // The text-only memory is done; closing it now keeps its connection and indexes out of the
     // server's process while the server is measured.
     await textMem.close();
@@ -265,11 +377,12 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     // --- recall's search steps alone: in-memory indexes vs sqlite-vec's exact scan and FTS5 ---
     const stepTexts = [...recallQueries, ...filteredQueries];
     const stepVectors = await client.embed(stepTexts);
-    const searchSteps = runSearchStepBench(
+    const { dbStep, ...searchSteps } = runSearchStepBench(
       dbPath,
       DEFAULT_SPACE,
       stepTexts.map((text, i) => ({ text, vector: stepVectors[i]! })),
       STEP_K,
+      opts.limit,
     );
     log(
       `vector step P50 ${searchSteps.vector.index.p50.toFixed(2)} ms (sqlite-vec ${searchSteps.vector.baseline.p50.toFixed(2)} ms), ` +
@@ -283,9 +396,12 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     if (opts.http) {
       // Sized for HTTP_POOL_RATE req/s over every phase; the texts nothing above has used.
       const loadSeconds = opts.httpWarmupSeconds + opts.httpSeconds * opts.httpConnections.length;
+      // Sentences from the first one not imported whole, wrapping round (at 100k all are imported;
+      // a query is only their first words, new to the embedder all the same).
+      const from = Math.min(opts.facts, lines.length);
       const pool = httpQueries(
         (function* () {
-          for (let i = opts.facts; i < lines.length; i++) yield lines[i]!.content;
+          for (let i = 0; i < lines.length; i++) yield lines[(from + i) % lines.length]!.content;
         })(),
         unique,
         Math.ceil(loadSeconds * HTTP_POOL_RATE),
@@ -313,6 +429,21 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     await mem.close();
     memory = null;
 
+    // --- a fresh process opening this database and answering its first recall ---
+    const coldStart = await measureColdStart(dbPath, modelDir, coldQuery);
+    log(
+      `cold start ${coldStart.totalMs.toFixed(0)} ms (boot ${coldStart.bootMs.toFixed(0)}, open ${coldStart.openMs.toFixed(0)}, ` +
+        `first recall ${coldStart.firstRecallMs.toFixed(0)}, ${coldStart.mode})`,
+    );
+    // Peak RSS: the embedder worker(s) are this process's only children left.
+    const workerRss = childPids(process.pid)
+      .map(peakRssMb)
+      .filter((v): v is number => v !== null);
+    const rss = {
+      benchMb: ownPeakRssMb(),
+      embedderMb: workerRss.length > 0 ? Math.max(...workerRss) : null,
+    };
+
     // --- summary ---
     const embedOne = summarize(phase.floorOne);
     const embedBatchPerText = summarize(importPhase.floorBatch.map((t) => t / EMBED_BATCH_SIZE));
@@ -321,8 +452,8 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     const recallFiltered = summarize(phase.filtered);
     const recallTextOnly = summarize(phase.textOnly);
     const encode = summarize(phase.encode);
-    const factsPerSec = items.length / importSeconds;
-    const msPerFact = (importSeconds * 1000) / items.length;
+    const factsPerSec = sliceItems.length / importSeconds;
+    const msPerFact = (importSeconds * 1000) / sliceItems.length;
     const targets = checkTargets({
       recall,
       encode,
@@ -360,6 +491,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         diskCache: opts.diskCache,
         mergeThreshold: BENCH_TUNING.mergeThreshold,
         model: 'twin',
+        cacheDir: opts.cacheDir,
         modelId: client.modelId ?? 'unknown',
         dataDir: data.dir,
       },
@@ -373,7 +505,9 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         embedOneLate: summarize(phase.floorOne.slice(half)),
       },
       import: {
-        facts: items.length,
+        facts: sliceItems.length,
+        baseFacts: baseItems.length,
+        baseCached: cached,
         seconds: importSeconds,
         factsPerSec,
         msPerFact,
@@ -401,6 +535,15 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       },
       measuredCacheHits,
       db: { facts: stats.facts, bytes: stats.db_bytes },
+      dbStep,
+      embedCeiling: {
+        concurrency: CEILING_CONCURRENCY,
+        queries: ceilingMeasured.length,
+        queriesPerSec: ceilingMeasured.length / ceilingSeconds,
+        textsPerSec: 1000 / embedBatchPerText.p50,
+      },
+      rss,
+      coldStart,
       searchSteps,
       ...(httpPhases
         ? {

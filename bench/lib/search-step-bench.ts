@@ -1,6 +1,8 @@
 import { FactsRepo } from '../../src/main/memory/facts-repo';
 import { ftsTerms } from '../../src/main/memory/fts-query';
+import { DEFAULT_TUNING } from '../../src/main/memory/memory-context';
 import { openDb } from '../../src/main/memory/open-db';
+import { recallDepth } from '../../src/main/memory/recall';
 import type { RankedId } from '../../src/main/memory/facts-repo';
 import { summarize, type LatencySummary } from './stats';
 
@@ -39,7 +41,8 @@ export function runSearchStepBench(
   space: string,
   queries: SearchStepQuery[],
   k: number,
-): { vector: StepComparison; text: StepComparison } {
+  limit = k,
+): { vector: StepComparison; text: StepComparison; dbStep: LatencySummary } {
   const { db } = openDb(dbPath);
   try {
     const facts = new FactsRepo(db);
@@ -57,7 +60,20 @@ export function runSearchStepBench(
       (w) => facts.searchText(space, w, k),
       (w) => facts.searchTextInSqlite(space, w, k),
     );
-    return { vector, text };
+    // Recall's database part alone, as recallFacts runs it for a query already embedded: the word
+    // search and the vector search at recall's candidate depth, then the rows of the top `limit`.
+    const depth = recallDepth(DEFAULT_TUNING, limit);
+    const dbStepMs: number[] = [];
+    for (const q of queries) {
+      const t = performance.now();
+      const words = ftsTerms(q.text);
+      const ids = new Set<number>();
+      if (words.length > 0) for (const h of facts.searchText(space, words, depth)) ids.add(h.id);
+      for (const h of facts.nearest(space, q.vector, depth)) ids.add(h.id);
+      facts.getMany([...ids].slice(0, limit));
+      dbStepMs.push(performance.now() - t);
+    }
+    return { vector, text, dbStep: summarize(dbStepMs) };
   } finally {
     db.close();
   }
