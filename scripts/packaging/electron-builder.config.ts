@@ -23,7 +23,13 @@ const config: Configuration = {
   directories: { output: 'release', buildResources: 'resources' },
   // electron-vite's output plus the manifest; production dependencies are added by electron-builder.
   files: ['out/**/*', 'package.json', '!**/*.map'],
-  extraResources: [{ from: 'resources', to: '.', filter: ['model-manifest.json', 'models/**/*'] }],
+  extraResources: [
+    {
+      from: 'resources',
+      to: '.',
+      filter: ['model-manifest.json', 'model-manifest-int8.json', 'models/**/*'],
+    },
+  ],
   asar: true,
   asarUnpack: [...ASAR_UNPACK],
   // better-sqlite3 is built for Node's ABI by npm install; the app needs Electron's.

@@ -5,7 +5,7 @@ import {
   type FetchProgress,
   type ModelDirStatus,
 } from '../main/embedder/model-fetch';
-import { resolveModelManifest } from '../main/embedder/model-manifest';
+import { resolveModelManifest, type ModelVariant } from '../main/embedder/model-manifest';
 import { toErrorPayload, type ErrorPayload } from '../shared/errors';
 
 /** What the commands write to; process.stdout / process.stderr in the CLI, buffers in tests. */
@@ -14,6 +14,8 @@ export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: num
 export interface RunModelFetchOptions {
   /** Manifest file; default HIPPO_MODEL_MANIFEST, else the one shipped in resources/. */
   manifestPath?: string;
+  /** Which shipped manifest: fp32 (default) or int8. */
+  variant?: ModelVariant;
   /** Where the model goes (the caller picks the default, e.g. the user data model folder). */
   destDir: string;
   /** Print one Result envelope ({ ok, value } / { ok, error }) on stdout and no progress. */
@@ -31,6 +33,8 @@ export interface RunModelFetchOptions {
 
 export interface RunModelStatusOptions {
   manifestPath?: string;
+  /** Which shipped manifest to check the folders against: fp32 (default) or int8. */
+  variant?: ModelVariant;
   /** Folders to look in, in resolution order (e.g. from model-locate). */
   dirs: string[];
   /** Also check sha256 (reads every byte; about a second for the 90 MB model). */
@@ -51,6 +55,7 @@ export async function runModelFetch(opts: RunModelFetchOptions): Promise<number>
     const { manifest, manifestPath } = await resolveModelManifest({
       manifestPath: opts.manifestPath,
       env: opts.env,
+      variant: opts.variant,
     });
     const total = manifest.files.reduce((n, f) => n + f.size, 0);
     if (!opts.json) {
@@ -92,6 +97,7 @@ export async function runModelStatus(opts: RunModelStatusOptions): Promise<numbe
     const { manifest, manifestPath } = await resolveModelManifest({
       manifestPath: opts.manifestPath,
       env: opts.env,
+      variant: opts.variant,
     });
     const status = await modelStatus({ manifest, dirs: opts.dirs, verifySha256: opts.verify ?? false });
     if (opts.json) {

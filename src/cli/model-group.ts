@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { modelSearchPaths } from '../main/embedder/model-locate';
+import { findModelFile, modelSearchPaths } from '../main/embedder/model-locate';
+import type { ModelVariant } from '../main/embedder/model-manifest';
 import { defaultModelDir, defaultUserDataDir } from '../main/paths';
 import { HippoError } from '../shared/errors';
 import { oneLine } from './cli-io';
@@ -22,12 +23,18 @@ export function modelCommand(ctx: CommandContext): Command {
       'Download the model into the user data folder (sha256-checked, resumable), then embed the facts ' +
         'stored while it was missing.',
     )
+    .option(
+      '--int8',
+      'the int8 (quantized) weights: about 2.5x faster to embed on a CPU, 23 MB instead of 90; they replace ' +
+        'the fp32 ones, and the facts are embedded again with them',
+    )
     .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON on stdout, failures included')
-    .action((opts: { json?: boolean }, cmd: Command) =>
+    .action((opts: { json?: boolean; int8?: boolean }, cmd: Command) =>
       ctx.run(cmd, async () => {
         const { io } = ctx;
         const signal = io.trapInterrupt?.();
         const code = await runModelFetch({
+          variant: opts.int8 ? 'int8' : 'fp32',
           destDir: defaultModelDir(io.env),
           json: opts.json ?? false,
           stdout: io.stdout,
@@ -47,21 +54,36 @@ export function modelCommand(ctx: CommandContext): Command {
       'Where the model is looked for and whether it is complete; exit code 1 when it is not found.',
     )
     .option('--verify', 'also check every file\u2019s sha256 (reads the whole model)')
+    .option('--int8', 'check for the int8 weights (default: whichever weights the first model folder holds)')
     .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON on stdout, failures included')
-    .action((opts: { json?: boolean; verify?: boolean }, cmd: Command) =>
-      ctx.run(cmd, () =>
-        runModelStatus({
-          dirs: modelSearchPaths({ env: ctx.io.env, userDataDir: defaultUserDataDir(ctx.io.env) }),
+    .action((opts: { json?: boolean; verify?: boolean; int8?: boolean }, cmd: Command) =>
+      ctx.run(cmd, () => {
+        const dirs = modelSearchPaths({ env: ctx.io.env, userDataDir: defaultUserDataDir(ctx.io.env) });
+        return runModelStatus({
+          variant: opts.int8 ? 'int8' : variantIn(dirs),
+          dirs,
           verify: opts.verify ?? false,
           json: opts.json ?? false,
           stdout: ctx.io.stdout,
           stderr: ctx.io.stderr,
           env: ctx.io.env as NodeJS.ProcessEnv,
-        }),
-      ),
+        });
+      }),
     );
 
   return model;
+}
+
+/**
+ * The weights the embedder would load: those of the first folder holding any (model.onnx first,
+ * as the worker picks), so status checks what is in use. fp32 when no folder holds weights.
+ */
+function variantIn(dirs: string[]): ModelVariant {
+  for (const dir of dirs) {
+    const file = findModelFile(dir);
+    if (file) return file.endsWith('model_quantized.onnx') ? 'int8' : 'fp32';
+  }
+  return 'fp32';
 }
 
 /**

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HippoError } from '../../shared/errors';
+import { MODEL_FILES } from '../../utility/model-files';
 import { modelFileUrl, type ModelManifest, type ModelManifestFile } from './model-manifest';
 
 /** Interrupted downloads live here, next to the destination, so the final rename never crosses a filesystem. */
@@ -403,8 +404,13 @@ async function fileVerifies(p: string, file: ModelManifestFile): Promise<boolean
 }
 
 /** Paths (with '/') of the manifest's files and of the folders that hold them. */
-function allowedEntries(manifest: ModelManifest): Set<string> {
-  const allowed = new Set<string>();
+/**
+ * The manifest's files and their folders. With `otherWeights`, also the other variant's weights
+ * (fp32 or int8): a destination holding them is replaced by this variant's folder, not refused;
+ * staging keeps only this manifest's files, so they never reach the new folder.
+ */
+function allowedEntries(manifest: ModelManifest, otherWeights = false): Set<string> {
+  const allowed = new Set<string>(otherWeights ? ['onnx', ...MODEL_FILES] : []);
   for (const f of manifest.files) {
     const segs = f.path.split('/');
     for (let i = 1; i <= segs.length; i++) allowed.add(segs.slice(0, i).join('/'));
@@ -429,7 +435,7 @@ async function listRelative(dir: string): Promise<string[] | null> {
 async function assertOnlyModelFiles(destDir: string, manifest: ModelManifest): Promise<void> {
   const entries = await listRelative(destDir);
   if (!entries) return;
-  const allowed = allowedEntries(manifest);
+  const allowed = allowedEntries(manifest, true);
   const foreign = entries.filter((e) => !allowed.has(e));
   if (foreign.length > 0) {
     const shown =

@@ -537,10 +537,11 @@ export class Memory {
     opts: { maxMs?: number; signal?: AbortSignal; onProgress?: (p: EmbedPendingProgress) => void } = {},
   ): Promise<EmbedPendingProgress> {
     this.assertOpen();
+    // First: a model change found here drops every vector, and the count must include them.
+    const model = await this.activeModel();
     const unembeddedLabels = this.labels.withoutVector();
     const total = this.facts.pendingCount() + unembeddedLabels.length;
     const progress = { done: 0, total };
-    const model = await this.activeModel();
     if (!model || !this.embedder || total === 0) return progress;
     const started = Date.now();
     const expired = () =>
