@@ -99,6 +99,23 @@ export async function main(argv: string[]): Promise<number> {
   };
   console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.os}`);
   const sizes: SuiteResult['sizes'] = [];
+  const assemble = (quality: Quality | null): SuiteResult =>
+    SuiteResultSchema.parse({
+      version: SUITE_VERSION,
+      kind: 'suite',
+      timestamp: started.toISOString(),
+      command,
+      machine,
+      model: { id: sizes[0]?.detail.config.modelId ?? 'unknown', kind: 'twin' },
+      quality,
+      sizes,
+      pass: sizes.every((s) => s.pass),
+    } satisfies SuiteResult);
+  const files = resultFiles({ timestamp: started.toISOString() }, opts.out);
+  const write = (result: SuiteResult): void => {
+    for (const file of files.json) writeText(file, `${JSON.stringify(result, null, 2)}\n`);
+    writeText(files.md, suiteMarkdown(result));
+  };
   for (const facts of opts.sizes) {
     log(`=== ${facts} facts ===`);
     const sizeOpts: BenchOptions = { ...opts, facts };
@@ -108,24 +125,12 @@ export async function main(argv: string[]): Promise<number> {
     const summary = summarizeSize(detail);
     const targets = suiteTargets(summary);
     sizes.push({ summary, targets, pass: targets.every((t) => t.pass), detail });
+    // Written after every size, so a long run stopped halfway keeps what it measured.
+    write(assemble(null));
   }
-  const quality = opts.quality ? await runQuality(log, process.env) : null;
-  const result = SuiteResultSchema.parse({
-    version: SUITE_VERSION,
-    kind: 'suite',
-    timestamp: started.toISOString(),
-    command,
-    machine,
-    model: { id: sizes[0]?.detail.config.modelId ?? 'unknown', kind: 'twin' },
-    quality,
-    sizes,
-    pass: sizes.every((s) => s.pass),
-  } satisfies SuiteResult);
-  const md = suiteMarkdown(result);
-  console.log(md);
-  const files = resultFiles(result, opts.out);
-  for (const file of files.json) writeText(file, `${JSON.stringify(result, null, 2)}\n`);
-  writeText(files.md, md);
+  const result = assemble(opts.quality ? await runQuality(log, process.env) : null);
+  write(result);
+  console.log(suiteMarkdown(result));
   for (const file of [...files.json, files.md]) {
     const shown = path.relative(process.cwd(), file);
     console.log(`wrote ${shown.startsWith('..') ? file : shown}`);

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { parseSizes } from '../../../bench/lib/bench-options';
+import type { BenchResult } from '../../../bench/lib/bench-result';
+import { ndcgAt, parseQrels, pickDoc } from '../../../bench/lib/scifact-quality';
+import { summarize } from '../../../bench/lib/stats';
+import {
+  SizeSummarySchema,
+  SUITE_VERSION,
+  suiteMarkdown,
+  SuiteResultSchema,
+  suiteTargets,
+  summarizeSize,
+  type SuiteResult,
+} from '../../../bench/lib/suite-result';
+import { sampleResult } from './sample-result';
+
+const step = (index: number[], baseline: number[]) => ({
+  queries: 300,
+  k: 10,
+  size: 10_000,
+  loadMs: 40,
+  index: summarize(index),
+  baseline: summarize(baseline),
+  recallAtK: 0.9995,
+  minRecallAtK: 0.9,
+  identical: 290,
+});
+
+/** A detailed result with the suite's fields, made-up figures. */
+function detail(facts: number, over: Partial<BenchResult> = {}): BenchResult {
+  const r = sampleResult({ http: true });
+  return {
+    ...r,
+    config: { ...r.config, facts },
+    db: { facts: facts + 120, bytes: (facts + 120) * 2000 },
+    searchSteps: { vector: step([0.5, 0.6], [20, 22]), text: step([0.3, 0.4], [2, 3]) },
+    dbStep: summarize([1.5, 2, 2.5]),
+    embedCeiling: { concurrency: 8, queries: 400, queriesPerSec: 300, textsPerSec: 250 },
+    rss: { benchMb: 300, embedderMb: 200 },
+    coldStart: { totalMs: 1200, bootMs: 600, openMs: 10, firstRecallMs: 590, results: 10, mode: 'hybrid' },
+    ...over,
+  };
+}
+
+function suite(details: BenchResult[]): SuiteResult {
+  const sizes = details.map((d) => {
+    const summary = summarizeSize(d);
+    const targets = suiteTargets(summary);
+    return { summary, targets, pass: targets.every((t) => t.pass), detail: d };
+  });
+  return {
+    version: SUITE_VERSION,
+    kind: 'suite',
+    timestamp: '2026-11-27T20:00:00.000Z',
+    command: 'tsx bench/run.ts --sizes 10000,100000',
+    machine: { cpuModel: 'test cpu', cores: 2, node: 'v20.0.0', os: 'Linux 6 x64', totalMemMb: 24_576 },
+    model: { id: 'minilm:0123', kind: 'twin' },
+    quality: {
+      scifact_docs: 5183,
+      scifact_queries: 300,
+      scifact_ndcg10_text: 0.6877,
+      scifact_ndcg10_hybrid: null,
+      hybrid_model_id: null,
+    },
+    sizes,
+    pass: sizes.every((s) => s.pass),
+  };
+}
+
+describe('summarizeSize', () => {
+  it('maps the detailed result onto the flat keys', () => {
+    const s = summarizeSize(detail(10_000));
+    expect(s.facts).toBe(10_000);
+    expect(s.recall_db_p50_ms).toBe(2);
+    expect(s.http_rps_8).toBe(260);
+    expect(s.baseline_exact_knn_p50_ms).toBe(21);
+    expect(s.baseline_fts5_p50_ms).toBe(2.5);
+    expect(s.db_bytes_per_fact).toBe(2000);
+    expect(s.cold_start_ms).toBe(1200);
+    expect(s.embed_ceiling_texts_per_s).toBe(250);
+    expect(SizeSummarySchema.parse(s)).toEqual(s);
+  });
+
+  it('gives null for an HTTP phase that did not run, and refuses a result without the suite fields', () => {
+    const d = detail(10_000);
+    const { http: _omit, ...noHttp } = d;
+    expect(summarizeSize(noHttp).http_rps_8).toBeNull();
+    const { coldStart: _c, ...noCold } = d;
+    expect(() => summarizeSize(noCold)).toThrow(/coldStart/);
+  });
+});
+
+describe('suiteTargets', () => {
+  it("holds 100k to issue 7's targets, relative ones against the same run's ceilings", () => {
+    const t = suiteTargets(summarizeSize(detail(100_000)));
+    const byKey = Object.fromEntries(t.map((x) => [x.key, x]));
+    expect(byKey.recall_p50_ms?.target).toBe(10);
+    expect(byKey.recall_db_p50_ms?.pass).toBe(true);
+    expect(byKey.import_facts_per_s?.target).toBe(200); // 80% of 250 texts/s
+    expect(byKey.import_facts_per_s?.pass).toBe(true); // 400 facts/s in the sample
+    expect(byKey.http_rps_8?.target).toBe(240); // 80% of 300 queries/s
+    expect(byKey.cold_start_ms?.pass).toBe(true);
+    expect(byKey.http_p95_ms_8?.pass).toBe(false); // P95 of [25, 30, 45] > 30
+  });
+
+  it('keeps the earlier targets below 100k, and a figure not measured fails', () => {
+    const { http: _omit, ...noHttp } = detail(10_000);
+    const t = suiteTargets(summarizeSize(noHttp));
+    expect(t.map((x) => x.key)).toEqual([
+      'recall_p50_ms',
+      'recall_p95_ms',
+      'encode_p50_ms',
+      'import_facts_per_s',
+      'vector_recall_at_10',
+      'http_rps_8',
+      'http_p95_ms_8',
+    ]);
+    expect(t.find((x) => x.key === 'http_rps_8')).toMatchObject({ value: null, pass: false });
+  });
+});
+
+describe('suiteMarkdown', () => {
+  const s = suite([detail(10_000), detail(100_000)]);
+  const md = suiteMarkdown(s);
+  const lines = md.split('\n');
+
+  it('parses as a suite result', () => {
+    expect(SuiteResultSchema.parse(s)).toEqual(s);
+  });
+
+  it('has one column per size and one row per summary key', () => {
+    expect(lines).toContain('| figure | 10,000 | 100,000 |');
+    for (const key of Object.keys(SizeSummarySchema.shape).filter((k) => k !== 'facts')) {
+      expect(lines.filter((l) => l.startsWith(`| ${key} |`)).length, key).toBeGreaterThanOrEqual(1);
+    }
+    expect(lines).toContain('| recall_db_p50_ms | 2.00 | 2.00 |');
+    expect(lines).toContain('| cold_start_ms | 1200 | 1200 |');
+  });
+
+  it('lists every target with PASS or FAIL, and says how a relative goal was set', () => {
+    const targetRows = lines.filter((l) => /\| (PASS|FAIL) \|$/.test(l));
+    expect(targetRows).toHaveLength(s.sizes.reduce((n, x) => n + x.targets.length, 0));
+    expect(lines).toContain(
+      '| 100,000 | import_facts_per_s | 400.0 | >= 200.0 (80% of embed_ceiling_texts_per_s) | PASS |',
+    );
+    expect(lines).toContain('| 100,000 | http_p95_ms_8 | 43.50 | <= 30.00 | FAIL |');
+  });
+
+  it('names the machine, the model and the quality figures, and the verdict', () => {
+    expect(md).toContain('- machine: test cpu, 2 cores, 24 GiB, Node v20.0.0, Linux 6 x64');
+    expect(md).toContain('- model: minilm:0123 (twin');
+    expect(md).toContain('word path alone (text-only Memory, 5183 documents, 300 test queries): 0.6877');
+    expect(md).toContain('hybrid: not run');
+    expect(md).toMatch(/\d+ target\(s\) missed\.\n$/);
+  });
+
+  it('shows a figure not measured as a dash', () => {
+    const { http: _omit, ...noHttp } = detail(10_000);
+    expect(suiteMarkdown(suite([noHttp])).split('\n')).toContain('| http_rps_8 | - |');
+  });
+});
+
+describe('parseSizes', () => {
+  it('takes distinct sizes in order and rejects anything else', () => {
+    expect(parseSizes('1000,10000,100000')).toEqual([1000, 10_000, 100_000]);
+    expect(parseSizes(' 500 ')).toEqual([500]);
+    for (const bad of ['', '10,10', '1', 'x', '2000000', '1e4'])
+      expect(() => parseSizes(bad)).toThrow(/--sizes/);
+  });
+});
+
+describe('SciFact scoring', () => {
+  it('nDCG@k: 1 for the ideal ranking, less for a late hit, 0 for none', () => {
+    const rel = new Map([['a', 1]]);
+    expect(ndcgAt(10, ['a', 'x'], rel)).toBe(1);
+    expect(ndcgAt(10, ['x', 'a'], rel)).toBeCloseTo(1 / Math.log2(3));
+    expect(ndcgAt(10, ['x', 'y'], rel)).toBe(0);
+    expect(ndcgAt(1, ['x', 'a'], rel)).toBe(0);
+    const two = new Map([
+      ['a', 1],
+      ['b', 1],
+    ]);
+    expect(ndcgAt(10, ['a'], two)).toBeCloseTo(1 / (1 + 1 / Math.log2(3)));
+  });
+
+  it('reads qrels (header skipped) and joins title and text', () => {
+    const q = parseQrels('query-id\tcorpus-id\tscore\n1\t31715818\t1\n1\t9\t1\n3\t14717500\t1\n');
+    expect([...q.keys()]).toEqual(['1', '3']);
+    expect(q.get('1')?.get('9')).toBe(1);
+    expect(() => parseQrels('query-id\tcorpus-id\tscore\n1\t\n')).toThrow(/qrels line 2/);
+    expect(pickDoc({ _id: '7', title: 'T.', text: 'Body.' })).toEqual({ id: '7', content: 'T. Body.' });
+    expect(pickDoc({ _id: '7', text: 3 })).toBeNull();
+  });
+});
