@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BenchResultSchema } from '../../../bench/lib/bench-result';
+import { SizeSummarySchema, SuiteResultSchema } from '../../../bench/lib/suite-result';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,7 +24,7 @@ describe('tsx bench/run.ts --quick', () => {
       const out = path.join(tmp.dir, 'quick.json');
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
+        ['--import', 'tsx', 'bench/run.ts', '--quick', '--no-cache', '--out', out],
         {
           cwd: repoRoot,
           maxBuffer: 16 * 2 ** 20,
@@ -34,15 +34,57 @@ describe('tsx bench/run.ts --quick', () => {
       expect(stdout).toContain('recall, hybrid (end to end)');
       expect(stdout).toMatch(/PASS|FAIL/);
       expect(stdout).toContain(`wrote ${out}`);
+      const mdFile = out.replace(/\.json$/, '.md');
+      expect(stdout).toContain(`wrote ${mdFile}`);
 
-      const result = BenchResultSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8')));
+      const suite = SuiteResultSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8')));
+      expect(suite.sizes).toHaveLength(1);
+      expect(suite.machine.cores).toBeGreaterThan(0);
+      expect(suite.model.kind).toBe('twin');
+      const size = suite.sizes[0]!;
+      const result = size.detail;
+      // The flat summary: every key present, finite, and sane for what it measures.
+      const s = size.summary;
+      expect(Object.keys(s).sort()).toEqual(Object.keys(SizeSummarySchema.shape).sort());
+      expect(s.facts).toBe(result.config.facts);
+      for (const [key, v] of Object.entries(s)) {
+        if (key === 'http_rps_32' || key === 'http_p95_ms_32')
+          expect(v, key).toBeNull(); // quick: 1 and 8
+        else {
+          expect(Number.isFinite(v), key).toBe(true);
+          expect(v as number, key).toBeGreaterThan(0);
+        }
+      }
+      expect(s.recall_p95_ms).toBeGreaterThanOrEqual(s.recall_p50_ms);
+      expect(s.recall_p99_ms).toBeGreaterThanOrEqual(s.recall_p95_ms);
+      expect(s.encode_p95_ms).toBeGreaterThanOrEqual(s.encode_p50_ms);
+      // The database step alone is part of a recall, which also embeds the query.
+      expect(s.recall_db_p50_ms).toBeLessThan(s.recall_p50_ms);
+      expect(s.vector_recall_at_10).toBeLessThanOrEqual(1);
+      expect(s.rss_bench_mb).toBeGreaterThan(30);
+      expect(s.rss_embedder_mb).toBeGreaterThan(30);
+      expect(s.db_bytes_per_fact).toBeGreaterThan(100);
+      // A fresh process answered a hybrid recall over the built database.
+      expect(result.coldStart!.mode).toBe('hybrid');
+      expect(result.coldStart!.results).toBeGreaterThan(0);
+      // The import measured only the last slice, on top of a base memory built first.
+      expect(result.import.facts + result.import.baseFacts!).toBe(result.config.facts);
+      expect(size.targets.map((t) => t.key)).toContain('http_rps_8');
+      expect(size.pass).toBe(size.targets.every((t) => t.pass));
+      expect(suite.quality!.scifact_queries).toBe(300);
+      expect(suite.quality!.scifact_ndcg10_text).toBeGreaterThan(0.5);
+      expect(suite.quality!.scifact_ndcg10_hybrid).toBeNull();
+      const md = fs.readFileSync(mdFile, 'utf8');
+      expect(md).toContain(`| figure | ${result.config.facts} |`);
+      expect(md).toContain('| recall_db_p50_ms |');
+      expect(md).toMatch(/\| (PASS|FAIL) \|/);
       expect(result.config.quick).toBe(true);
       expect(result.recall.n).toBe(result.config.recalls);
       expect(result.recallFiltered.n).toBe(result.config.filteredRecalls);
       expect(result.recallTextOnly.n).toBe(result.config.textOnlyRecalls);
       expect(result.encode.n).toBe(result.config.encodes);
       expect(result.import.created + result.import.duplicate + result.import.merged).toBe(
-        result.config.facts,
+        result.import.facts,
       );
       // Every fact imported, plus the encodes (warm-up included), is in the memory.
       expect(result.db.facts).toBeGreaterThanOrEqual(result.import.created);
