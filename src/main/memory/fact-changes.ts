@@ -54,6 +54,16 @@ export class ChangeFollower {
     this.changes = new FactChanges(db);
   }
 
+  /** The log's head now: an index built from what is committed now is current up to it. */
+  head(): number {
+    return this.changes.head();
+  }
+
+  /** An index built elsewhere (in the background) is current up to `head`; later changes are re-read. */
+  adopt(head: number): void {
+    this.seen = head;
+  }
+
   /** `size` is the index's entry count, or null when there is no index yet. */
   catchUp(size: number | null, rebuild: () => void, reread: (ids: number[]) => void): void {
     const head = this.changes.head();

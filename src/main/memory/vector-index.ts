@@ -22,6 +22,12 @@ export interface IndexedVector extends FactColumnValues {
 /** Filters applied during the scan. */
 export type VectorFilters = ColumnFilters;
 
+/** Where a search's time went, for profiling (scripts/perf/recall-profile.ts). */
+export interface SearchTiming {
+  firstPassMs: number;
+  rescoreMs: number;
+}
+
 export interface VectorHit {
   id: number;
   /** Cosine distance (1 - cosine similarity), as sqlite-vec reports it. */
@@ -95,21 +101,36 @@ export class VectorIndex {
   /** Adds the vector, or replaces the one stored under the same id. */
   upsert(v: IndexedVector): void {
     if (this.dim === 0) this.setDimensions(v.vector.length);
-    if (v.vector.length !== this.dim) {
-      throw new Error(`vector of ${v.vector.length} dimensions in an index of ${this.dim}`);
-    }
-    let slot = this.slotOf.get(v.id);
+    this.upsertFrom(v.id, v.vector, 0, v.vector.length, v);
+  }
+
+  /**
+   * upsert() of the `dim` floats at `from` in `source` (a whole sqlite-vec chunk of vectors, say),
+   * copied straight into the index's own storage: no array per vector.
+   */
+  upsertFrom(id: number, source: Float32Array, from: number, dim: number, columns: FactColumnValues): void {
+    if (this.dim === 0) this.setDimensions(dim);
+    if (dim !== this.dim) throw new Error(`vector of ${dim} dimensions in an index of ${this.dim}`);
+    let slot = this.slotOf.get(id);
     if (slot === undefined) {
       if (this.count === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
       slot = this.count++;
-      this.slotOf.set(v.id, slot);
+      this.slotOf.set(id, slot);
     }
-    this.ids[slot] = v.id;
-    this.vectors.set(v.vector, slot * this.dim);
-    if (this.kernel) {
-      this.codeScales[slot] = quantize(v.vector, this.codes.subarray(slot * this.dim, (slot + 1) * this.dim));
-    }
-    this.columns.set(slot, v);
+    this.ids[slot] = id;
+    const at = slot * dim;
+    this.vectors.set(from === 0 && source.length === dim ? source : source.subarray(from, from + dim), at);
+    if (this.kernel) this.codeScales[slot] = quantize(this.vectors, at, dim, this.codes, at);
+    this.columns.set(slot, columns);
+  }
+
+  /**
+   * Makes room for `total` vectors of `dim` dimensions at once (a load knows its size), so
+   * loading never doubles and copies the arrays, nor leaves up to half of them unused.
+   */
+  reserve(total: number, dim: number): void {
+    if (this.dim === 0) this.setDimensions(dim);
+    if (total > this.capacity) this.grow(total);
   }
 
   remove(id: number): void {
@@ -121,7 +142,13 @@ export class VectorIndex {
   }
 
   /** The k nearest vectors of the space that pass the filters, closest first; ties by id. */
-  search(space: string, query: Float32Array, k: number, filters: VectorFilters = {}): VectorHit[] {
+  search(
+    space: string,
+    query: Float32Array,
+    k: number,
+    filters: VectorFilters = {},
+    timing?: SearchTiming,
+  ): VectorHit[] {
     if (k <= 0 || this.count === 0) return [];
     if (query.length !== this.dim) {
       throw new Error(`query of ${query.length} dimensions in an index of ${this.dim}`);
@@ -133,14 +160,23 @@ export class VectorIndex {
       return this.best(k, resolved, this.scores);
     }
     // First pass: approximate scores of every vector; keep the best few hundred that pass.
-    const queryScale = quantize(query, this.queryCode);
+    const started = timing ? performance.now() : 0;
+    const queryScale = quantize(query, 0, this.dim, this.queryCode, 0);
     this.kernel.dots_i8(0, this.codesAt, this.count, this.dim, this.codesAt + this.capacity * this.dim);
     const depth = Math.max(RESCORE_MIN, k * RESCORE_PER_RESULT);
     const candidates = this.closestApprox(depth, queryScale, resolved);
+    const rescoring = timing ? performance.now() : 0;
     // Second pass: exact scores of those.
     for (const slot of candidates) this.scores[slot] = this.exactDot(slot, query);
     candidates.sort((a, b) => this.scores[b]! - this.scores[a]! || this.ids[a]! - this.ids[b]!);
-    return candidates.slice(0, k).map((slot) => ({ id: this.ids[slot]!, rank: 1 - this.scores[slot]! }));
+    const hits = candidates
+      .slice(0, k)
+      .map((slot) => ({ id: this.ids[slot]!, rank: 1 - this.scores[slot]! }));
+    if (timing) {
+      timing.firstPassMs = rescoring - started;
+      timing.rescoreMs = performance.now() - rescoring;
+    }
+    return hits;
   }
 
   /**
@@ -298,15 +334,23 @@ export class VectorIndex {
   }
 }
 
-/** Writes v as int8 (symmetric, per vector) into `into`; returns the float value of one step. */
-function quantize(v: Float32Array, into: Int8Array): number {
+/**
+ * Writes the `dim` floats of v at `from` as int8 (symmetric, per vector) into `into` at `to`;
+ * returns the float value of one step.
+ */
+function quantize(v: Float32Array, from: number, dim: number, into: Int8Array, to: number): number {
   let max = 0;
-  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]!));
+  const end = from + dim;
+  for (let i = from; i < end; i++) {
+    const a = v[i]!;
+    if (a > max) max = a;
+    else if (-a > max) max = -a;
+  }
   if (max === 0) {
-    into.fill(0);
+    into.fill(0, to, to + dim);
     return 0;
   }
-  const scale = max / 127;
-  for (let i = 0; i < v.length; i++) into[i] = Math.round(v[i]! / scale);
-  return scale;
+  const inverse = 127 / max;
+  for (let i = 0; i < dim; i++) into[to + i] = Math.round(v[from + i]! * inverse);
+  return max / 127;
 }
