@@ -126,7 +126,11 @@ export function formatReport(r: BenchResult): string {
   const table = renderTable(['ms', 'n', 'P50', 'P95', 'max', 'P50 x floor', 'P95 x floor', ''], rows);
   const imp = r.import;
   const importLine =
-    `import: ${imp.facts.toLocaleString('en-US')} facts in ${imp.seconds.toFixed(1)} s = ` +
+    `import: ${imp.facts.toLocaleString('en-US')} facts` +
+    (imp.baseFacts
+      ? ` onto ${imp.baseFacts.toLocaleString('en-US')} (${imp.baseCached ? 'cached' : 'built unmeasured'})`
+      : '') +
+    ` in ${imp.seconds.toFixed(1)} s = ` +
     `${imp.factsPerSec.toFixed(0)} facts/s (${ms(imp.msPerFact)} ms/fact = ${times(r.ratios.importMsPerFact)} ` +
     `the batch embedding floor of ${ms(b.embedBatchPerText.p50)} ms/text; encodeMany chunks of ${cfg.chunk}: ` +
     `P50 ${ms(imp.chunkMs.p50)} ms; facts average ${imp.tokensPerFact.mean.toFixed(0)} tokens; ` +
@@ -168,9 +172,38 @@ export function formatReport(r: BenchResult): string {
     importLine,
     drift,
     ...steps,
+    ...suiteLines(r),
     ...(r.http ? ['', formatHttp(r.http)] : []),
     '',
     renderTable(['target', 'measured', 'goal', ''], targetRows),
     verdict,
   ].join('\n');
+}
+
+/** The suite's extra per-size figures (absent in results from before the suite). */
+function suiteLines(r: BenchResult): string[] {
+  const out: string[] = [];
+  if (r.dbStep) {
+    out.push(
+      `database step alone (word + vector search at recall's depth, rows): P50 ${ms(r.dbStep.p50)} / P95 ${ms(r.dbStep.p95)} ms`,
+    );
+  }
+  if (r.embedCeiling) {
+    const c = r.embedCeiling;
+    out.push(
+      `embedding ceilings: ${c.textsPerSec.toFixed(0)} texts/s batched, ${c.queriesPerSec.toFixed(0)} queries/s at ${c.concurrency} in flight`,
+    );
+  }
+  if (r.coldStart) {
+    const c = r.coldStart;
+    out.push(
+      `cold start: ${ms(c.totalMs)} ms to the first ${c.mode} recall in a fresh process (boot ${ms(c.bootMs)}, open ${ms(c.openMs)}, first recall ${ms(c.firstRecallMs)})`,
+    );
+  }
+  if (r.rss) {
+    out.push(
+      `peak RSS: bench process ${r.rss.benchMb.toFixed(0)} MB, embedder worker ${r.rss.embedderMb === null ? 'unknown' : `${r.rss.embedderMb.toFixed(0)} MB`}; database ${(r.db.bytes / r.db.facts).toFixed(0)} bytes/fact`,
+    );
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSizes } from '../../../bench/lib/bench-options';
+import { formatReport } from '../../../bench/lib/format-report';
 import type { BenchResult } from '../../../bench/lib/bench-result';
 import { ndcgAt, parseQrels, pickDoc } from '../../../bench/lib/scifact-quality';
 import { summarize } from '../../../bench/lib/stats';
@@ -190,5 +191,16 @@ describe('SciFact scoring', () => {
     expect(() => parseQrels('query-id\tcorpus-id\tscore\n1\t\n')).toThrow(/qrels line 2/);
     expect(pickDoc({ _id: '7', title: 'T.', text: 'Body.' })).toEqual({ id: '7', content: 'T. Body.' });
     expect(pickDoc({ _id: '7', text: 3 })).toBeNull();
+  });
+});
+
+describe("formatReport's suite lines", () => {
+  it('prints the database step, the ceilings, the cold start and peak RSS when the result has them', () => {
+    const text = formatReport(detail(10_000));
+    expect(text).toContain('database step alone (word + vector search at recall');
+    expect(text).toContain('embedding ceilings: 250 texts/s batched, 300 queries/s at 8 in flight');
+    expect(text).toContain('cold start: 1200 ms to the first hybrid recall');
+    expect(text).toContain('peak RSS: bench process 300 MB, embedder worker 200 MB');
+    expect(formatReport(sampleResult())).not.toContain('cold start');
   });
 });
