@@ -16,21 +16,41 @@ interface FactMetaRow {
 
 /** Query words whose term is remembered; the cache starts over when full. */
 const WORD_CACHE_SIZE = 20_000;
+/** A background load gives the thread back after this long, so requests keep flowing meanwhile. */
+const LOAD_SLICE_MS = 8;
+/** Facts read per query while loading. */
+const DOCS_PER_READ = 2000;
+
+/** Where a load is: documents read up to an id, then terms up to a term (in FTS5's order). */
+interface LoadState {
+  index: TextIndex;
+  /** The change log's head when the load began: what changed after it is re-read once it ends. */
+  head: number;
+  afterId: number;
+  /** null while documents are still being read. */
+  afterTerm: string | null;
+  cancelled: boolean;
+}
 
 /**
  * Keeps an in-memory TextIndex equal to facts_fts (every fact, live or not, as FTS5 holds them),
  * built from FTS5's own index (fts5vocab). Before each search it reads the fact_changes log and
  * re-reads and re-tokenizes the facts changed since it last looked, on any connection; a
  * rolled-back transaction never shows.
+ *
+ * The index can be loaded in the background (startLoading): meanwhile current() answers null and
+ * searches go to FTS5, so no request waits for the load.
  */
 export class LiveText {
   private index: TextIndex | null = null;
+  private loading: (LoadState & { done: Promise<void> }) | null = null;
   private tokenizer: FtsTokenizer | null = null;
   private readonly follower: ChangeFollower;
   /** A query word's FTS5 term (null: not exactly one term); tokenizing is a few SQLite calls. */
   private readonly termOfWord = new Map<string, string | null>();
   private readonly factStmt: Statement<[number], FactMetaRow & { content: string }>;
-  private readonly allStmt: Statement<[], FactMetaRow>;
+  private readonly docsStmt: Statement<[number, number], FactMetaRow>;
+  private termsStmt: Statement<[string], [string, number]> | null = null;
 
   constructor(private readonly db: Db) {
     this.follower = new ChangeFollower(db);
@@ -39,21 +59,58 @@ export class LiveText {
     this.factStmt = db.prepare<[number], FactMetaRow & { content: string }>(
       `SELECT ${columns}, content FROM facts WHERE id = ?`,
     );
-    this.allStmt = db.prepare<[], FactMetaRow>(`SELECT ${columns} FROM facts`);
+    this.docsStmt = db.prepare<[number, number], FactMetaRow>(
+      `SELECT ${columns} FROM facts WHERE id > ? ORDER BY id LIMIT ?`,
+    );
   }
 
   /**
    * The index, equal to what is committed; null inside a transaction, where uncommitted rows
-   * count and the caller must ask SQLite itself.
+   * count, and while a background load runs: the caller must then ask SQLite itself.
    */
   current(): TextIndex | null {
-    if (this.db.inTransaction) return null;
+    if (this.db.inTransaction || this.loading) return null;
     this.follower.catchUp(
       this.index?.size ?? null,
       () => this.load(),
       (ids) => this.refresh(ids),
     );
     return this.index;
+  }
+
+  /** True once the index is built (searches are then served from memory). */
+  get loaded(): boolean {
+    return this.index !== null && this.loading === null;
+  }
+
+  /**
+   * Builds the index in slices of a few milliseconds between other work; resolves when it is
+   * built (or the load was cancelled). Writes meanwhile are caught up from the change log when it
+   * ends.
+   */
+  startLoading(sliceMs = LOAD_SLICE_MS): Promise<void> {
+    if (this.loading) return this.loading.done;
+    if (this.index || this.db.inTransaction) return Promise.resolve();
+    let finish!: () => void;
+    const state = { ...this.newLoad(), done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.loading = state;
+    const step = (): void => {
+      if (state.cancelled) return finish();
+      try {
+        if (!this.loadSlice(state, performance.now() + sliceMs)) {
+          setImmediate(step);
+          return;
+        }
+        this.index = state.index;
+        this.follower.adopt(state.head);
+      } catch {
+        // The next search loads the index the ordinary way.
+      }
+      this.loading = null;
+      finish();
+    };
+    setImmediate(step);
+    return state.done;
   }
 
   /**
@@ -78,6 +135,8 @@ export class LiveText {
   }
 
   release(): void {
+    if (this.loading) this.loading.cancelled = true;
+    this.loading = null;
     this.index = null;
   }
 
@@ -88,32 +147,83 @@ export class LiveText {
 
   /** Reads every fact and FTS5's terms. */
   private load(): void {
-    const index = new TextIndex();
-    for (const row of this.allStmt.iterate()) index.addDocument(toMeta(row));
-    // FTS5's own index, term by term: (term, doc) repeats once per occurrence.
-    this.tokens();
-    this.db.exec(
-      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hippo_facts_terms USING fts5vocab(main, 'facts_fts', 'instance')",
-    );
-    const rows = this.db
-      .prepare<[], [string, number]>('SELECT term, doc FROM temp.hippo_facts_terms')
-      .raw()
-      .iterate();
+    const state = this.newLoad();
+    while (!this.loadSlice(state, Number.POSITIVE_INFINITY));
+    this.index = state.index;
+  }
+
+  private newLoad(): LoadState {
+    return {
+      index: new TextIndex(),
+      head: this.follower.head(),
+      afterId: 0,
+      afterTerm: null,
+      cancelled: false,
+    };
+  }
+
+  /**
+   * Loads until `deadline` (at least one step); true when the index is complete. Documents come
+   * first, by id; then FTS5's own index term by term, where (term, doc) repeats once per
+   * occurrence. A slice ends between two terms, and the next starts after the last term read.
+   * Facts written meanwhile may be read half old, half new: the change log has them re-read.
+   */
+  private loadSlice(state: LoadState, deadline: number): boolean {
+    const { index } = state;
+    if (state.afterTerm === null) {
+      do {
+        const rows = this.docsStmt.all(state.afterId, DOCS_PER_READ);
+        for (const row of rows) index.addDocument(toMeta(row));
+        if (rows.length < DOCS_PER_READ) {
+          state.afterTerm = '';
+          break;
+        }
+        state.afterId = rows[rows.length - 1]!.id;
+      } while (performance.now() < deadline);
+      if (state.afterTerm === null) return false;
+    }
+    const rows = this.terms().iterate(state.afterTerm);
     let term = '';
+    let termId = -1;
     let doc = -1;
     let count = 0;
+    const flush = (): void => {
+      if (count > 0 && index.has(doc)) index.addPosting(termId, doc, count);
+    };
     for (const [t, d] of rows) {
       if (t === term && d === doc) {
         count++;
         continue;
       }
-      if (count > 0 && index.has(doc)) index.addTerm(doc, term, count);
-      term = t;
+      flush();
+      if (t !== term) {
+        if (term !== '' && performance.now() >= deadline) {
+          // Stop between terms: `term` is complete.
+          state.afterTerm = term;
+          rows.return?.();
+          return false;
+        }
+        term = t;
+        termId = index.termIdOf(t);
+      }
       doc = d;
       count = 1;
     }
-    if (count > 0 && index.has(doc)) index.addTerm(doc, term, count);
-    this.index = index;
+    flush();
+    return true;
+  }
+
+  private terms(): Statement<[string], [string, number]> {
+    if (!this.termsStmt) {
+      this.tokens();
+      this.db.exec(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hippo_facts_terms USING fts5vocab(main, 'facts_fts', 'instance')",
+      );
+      this.termsStmt = this.db
+        .prepare<[string], [string, number]>('SELECT term, doc FROM temp.hippo_facts_terms WHERE term > ?')
+        .raw();
+    }
+    return this.termsStmt;
   }
 
   private refresh(ids: number[]): void {

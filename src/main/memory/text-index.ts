@@ -117,14 +117,24 @@ export class TextIndex {
 
   /** Records that a document holds `count` occurrences of a term (once per term and document). */
   addTerm(id: number, term: string, count: number): void {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) throw new Error(`no document ${id} in the text index`);
+    this.addPosting(this.termIdOf(term), id, count);
+  }
+
+  /** The number a term is stored under (a new one for a new term): a load looks it up once per term. */
+  termIdOf(term: string): number {
     let termId = this.termIds.get(term);
     if (termId === undefined) {
       termId = this.postings.length;
       this.termIds.set(term, termId);
       this.postings.push(new PostingList());
     }
+    return termId;
+  }
+
+  /** addTerm() of the term numbered `termId`. */
+  addPosting(termId: number, id: number, count: number): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) throw new Error(`no document ${id} in the text index`);
     this.postings[termId]!.add(slot, count);
     this.docTerms[slot]!.push(termId);
     this.lengths[slot]! += count;
