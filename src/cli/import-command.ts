@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { Memory } from '../main/memory/memory';
 import type { EncodeResult, ImportSummary, RecallMode } from '../shared/contract';
 import { HippoError, toErrorPayload } from '../shared/errors';
 import { readInputFile, writeJson } from './cli-io';
@@ -65,11 +66,17 @@ export function importCommand(ctx: CommandContext): Command {
           let done = 0;
           try {
             // Each chunk is one transaction: an interrupt or a failure keeps whole chunks only.
-            while (done < records.length && !signal?.aborted) {
-              const results = await s.memory.importRecords(records.slice(done, done + chunkSize));
+            const onChunk = (results: EncodeResult[]) => {
               for (const r of results) counts[r.status]++;
               done += results.length;
               bar.update(done);
+            };
+            if (s.memory instanceof Memory) {
+              // SQLite embeds the next chunk while it writes this one.
+              await s.memory.importInChunks(records, { chunkSize, signal, onChunk });
+            } else {
+              while (done < records.length && !signal?.aborted)
+                onChunk(await s.memory.importRecords(records.slice(done, done + chunkSize)));
             }
           } catch (e) {
             if (done === 0) throw e;

@@ -32,6 +32,13 @@ export interface EmbedderClientOptions {
    * longer than maxBatchChars get this much time per maxBatchChars of text.
    */
   requestTimeoutMs?: number;
+  /**
+   * Worker requests allowed in flight while a full batch waits (bulk work): the worker then has
+   * the next request in its own queue while this process is busy (an import's write
+   * transaction) and cannot answer, instead of idling until it can. A lone request (a query)
+   * still goes one at a time, so later queries pile into the next one.
+   */
+  maxInFlight?: number;
   /** Time allowed for the worker to load the model. */
   initTimeoutMs?: number;
   /** After a model fails to load, calls fail fast with that error for this long before retrying. */
@@ -101,6 +108,7 @@ const DEFAULTS = {
   lruSize: 10_000,
   maxBatch: 32,
   maxBatchChars: 16_000,
+  maxInFlight: 2,
   requestTimeoutMs: 60_000,
   initTimeoutMs: 120_000,
   failureBackoffMs: 30_000,
@@ -127,7 +135,7 @@ export class EmbedderClient implements Embedder {
   private closed = false;
   private readonly pending = new Map<string, Job>();
   private queue: Job[] = [];
-  private inFlight: Batch | null = null;
+  private readonly inFlight = new Set<Batch>();
   private flushScheduled = false;
   private nextBatchId = 1;
   private readonly batchListeners = new Set<BatchTimingListener>();
@@ -150,6 +158,7 @@ export class EmbedderClient implements Embedder {
       lruSize: options.lruSize ?? DEFAULTS.lruSize,
       maxBatch: Math.max(1, options.maxBatch ?? DEFAULTS.maxBatch),
       maxBatchChars: Math.max(1, options.maxBatchChars ?? DEFAULTS.maxBatchChars),
+      maxInFlight: Math.max(1, options.maxInFlight ?? DEFAULTS.maxInFlight),
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
       initTimeoutMs: options.initTimeoutMs ?? DEFAULTS.initTimeoutMs,
       failureBackoffMs: options.failureBackoffMs ?? DEFAULTS.failureBackoffMs,
@@ -255,7 +264,7 @@ export class EmbedderClient implements Embedder {
     if (this.closed) return;
     this.closed = true;
     const closedError = new HippoError('MODEL_FAILED', 'the embedder was closed');
-    if (this.inFlight) this.failBatch(this.inFlight, closedError);
+    for (const batch of [...this.inFlight]) this.failBatch(batch, closedError);
     for (const job of this.queue) this.settle(job, closedError);
     this.queue = [];
     const worker = this.worker ?? (await this.starting?.catch(() => null)) ?? null;
@@ -303,7 +312,9 @@ export class EmbedderClient implements Embedder {
   }
 
   private pump(): void {
-    if (this.closed || this.inFlight || this.queue.length === 0) return;
+    if (this.closed || this.queue.length === 0) return;
+    if (this.inFlight.size > 0 && (this.inFlight.size >= this.opts.maxInFlight || !this.fullBatchWaits()))
+      return;
     // Every text of a batch is padded to its longest, so cut batches from texts of similar
     // length (shortest first, which also lets a short query overtake a long import).
     if (this.queue.length > this.opts.maxBatch) this.queue.sort((a, b) => a.text.length - b.text.length);
@@ -317,22 +328,33 @@ export class EmbedderClient implements Embedder {
     }
     const jobs = this.queue.splice(0, take);
     this.dispatch({ id: this.nextBatchId++, jobs, attempts: 1 });
+    this.pump();
+  }
+
+  private fullBatchWaits(): boolean {
+    if (this.queue.length >= this.opts.maxBatch) return true;
+    let chars = 0;
+    for (const job of this.queue) if ((chars += job.text.length) >= this.opts.maxBatchChars) return true;
+    return false;
   }
 
   private dispatch(batch: Batch): void {
-    this.inFlight = batch;
+    this.inFlight.add(batch);
     this.startWorker().then(
       (worker) => {
-        if (this.inFlight !== batch) return;
+        if (!this.inFlight.has(batch)) return;
         batch.worker = worker;
-        batch.timer = setTimeout(() => this.onTimeout(batch), this.timeoutFor(batch));
+        // The worker answers in order: a request behind others also waits for theirs.
+        let queued = 0;
+        for (const other of this.inFlight) if (other.worker === worker) queued += this.timeoutFor(other);
+        batch.timer = setTimeout(() => this.onTimeout(batch), queued);
         this.counters.workerBatches++;
         this.counters.workerTexts += batch.jobs.length;
         batch.sentAt = this.batchListeners.size > 0 ? performance.now() : undefined;
         worker.host.post({ type: 'embed', id: batch.id, texts: batch.jobs.map((j) => j.text) });
       },
       (e: unknown) => {
-        if (this.inFlight !== batch) return;
+        if (!this.inFlight.has(batch)) return;
         this.failBatch(batch, toHippoError(e));
         this.pump();
       },
@@ -345,13 +367,19 @@ export class EmbedderClient implements Embedder {
   }
 
   private onTimeout(batch: Batch): void {
-    if (this.inFlight !== batch || !batch.worker) return;
+    if (!this.inFlight.has(batch) || !batch.worker) return;
     const worker = batch.worker;
     // Forget the worker before killing it so its exit is not reported as a second crash.
     if (this.worker === worker) this.worker = null;
     this.counters.crashes++;
     worker.host.kill();
-    this.retryOrFail(batch, `the embedder worker did not answer within ${this.timeoutFor(batch)} ms`);
+    const why = `the embedder worker did not answer within ${this.timeoutFor(batch)} ms`;
+    // Requests queued behind it on the same worker are lost with it.
+    for (const b of this.batchesOn(worker)) this.retryOrFail(b, why);
+  }
+
+  private batchesOn(worker: LiveWorker): Batch[] {
+    return [...this.inFlight].filter((b) => b.worker === worker).sort((a, b) => a.id - b.id);
   }
 
   private retryOrFail(batch: Batch, why: string): void {
@@ -372,7 +400,7 @@ export class EmbedderClient implements Embedder {
 
   private failBatch(batch: Batch, error: HippoError): void {
     clearTimeout(batch.timer);
-    if (this.inFlight === batch) this.inFlight = null;
+    this.inFlight.delete(batch);
     this.error = error.toPayload();
     for (const job of batch.jobs) this.settle(job, error);
   }
@@ -384,11 +412,11 @@ export class EmbedderClient implements Embedder {
   }
 
   private onWorkerMessage(worker: LiveWorker, msg: FromWorker): void {
-    const batch = this.inFlight;
+    if (msg.type !== 'result' && msg.type !== 'error') return;
+    const batch = [...this.inFlight].find((b) => b.id === msg.id);
     if (!batch || batch.worker !== worker) return;
-    if ((msg.type !== 'result' && msg.type !== 'error') || msg.id !== batch.id) return;
     clearTimeout(batch.timer);
-    this.inFlight = null;
+    this.inFlight.delete(batch);
     if (msg.type === 'error') {
       this.failBatch(batch, fromErrorPayload(msg.error));
     } else if (msg.vectors.length !== batch.jobs.length) {
@@ -442,8 +470,7 @@ export class EmbedderClient implements Embedder {
     this.worker = null;
     if (this.closed) return;
     this.counters.crashes++;
-    const batch = this.inFlight;
-    if (batch && batch.worker === worker) {
+    for (const batch of this.batchesOn(worker)) {
       this.retryOrFail(batch, `the embedder worker exited (code ${code}, signal ${signal})`);
     }
   }

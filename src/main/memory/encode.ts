@@ -76,7 +76,33 @@ interface NearCandidate {
  * anything a concurrent call inserted), so the result is as if every item had searched there.
  */
 export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Promise<EncodeResult[]> {
-  const { facts, labels, tuning } = ctx;
+  return writeEncoded(ctx, await prepareEncode(ctx, items, await ctx.activeModel()));
+}
+
+/** A batch whose vectors and near-duplicate candidates are known, ready for its transaction. */
+export interface PreparedEncode {
+  items: EncodeItem[];
+  hashes: string[];
+  firstOfHash: Map<string, number>;
+  model: string | null;
+  vectors: Map<string, Float32Array>;
+  nearBefore: Map<number, NearCandidate | null>;
+  /** Facts above this id were written after the near-duplicate search began. */
+  searchedUpTo: number;
+}
+
+/**
+ * Embeds a batch and finds each item's nearest stored fact. Everything up to handing the texts
+ * to the embedder runs synchronously inside this call, so a caller can start the next batch and
+ * then write the previous one while the worker computes (see importInChunks). The id bound of the
+ * near-duplicate search is read when the first vectors are back, after any such write.
+ */
+export async function prepareEncode(
+  ctx: MemoryContext,
+  items: EncodeItem[],
+  model: string | null,
+): Promise<PreparedEncode> {
+  const { facts, labels } = ctx;
   const hashes = items.map((it) => contentHash(it.content));
   const firstOfHash = new Map<string, number>();
   items.forEach((it, i) => {
@@ -84,10 +110,9 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
     if (!firstOfHash.has(key)) firstOfHash.set(key, i);
   });
 
-  const model = await ctx.activeModel();
   const vectors = new Map<string, Float32Array>();
   const nearBefore = new Map<number, NearCandidate | null>();
-  const searchedUpTo = facts.maxId();
+  let searchedUpTo: number | null = null;
   if (model && ctx.embedder) {
     const embedder = ctx.embedder;
     const itemsOfText = new Map<string, number[]>();
@@ -113,6 +138,7 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
     try {
       for (let g = 0; g < groups.length; g++) {
         const out = await pending[g]!;
+        searchedUpTo ??= facts.maxId();
         start(g + 2);
         groups[g]!.forEach((text, j) => {
           vectors.set(text, out[j]!);
@@ -130,7 +156,21 @@ export async function encodeItems(ctx: MemoryContext, items: EncodeItem[]): Prom
       for (const p of pending) p?.catch(() => undefined);
     }
   }
+  return {
+    items,
+    hashes,
+    firstOfHash,
+    model,
+    vectors,
+    nearBefore,
+    searchedUpTo: searchedUpTo ?? facts.maxId(),
+  };
+}
 
+/** Writes a prepared batch in one transaction (see encodeItems). */
+export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): EncodeResult[] {
+  const { facts, labels, tuning } = ctx;
+  const { items, hashes, firstOfHash, model, vectors, nearBefore, searchedUpTo } = prepared;
   const now = ctx.now();
   const results: EncodeResult[] = new Array(items.length);
 

@@ -23,7 +23,15 @@ import { SpaceName } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
 import { EmbeddingCacheRepo } from './embedding-cache-repo';
-import { encodeItems, itemFromInput, itemsFromBatch, type EncodeItem } from './encode';
+import {
+  encodeItems,
+  itemFromInput,
+  itemsFromBatch,
+  prepareEncode,
+  writeEncoded,
+  type EncodeItem,
+  type PreparedEncode,
+} from './encode';
 import { FactsRepo, type FactFilters, type FactRow } from './facts-repo';
 import { LabelsRepo, type LabelRow } from './labels-repo';
 import {
@@ -219,6 +227,64 @@ export class Memory {
     const results = await encodeItems(this.ctx, items);
     this.afterWrite();
     return results;
+  }
+
+  /**
+   * Imports records in chunks of chunkSize, one transaction each, as importRecords would chunk
+   * by chunk, but pipelined: the next chunk goes to the embedder before the current one is
+   * written, so the worker computes while this thread writes (measured with
+   * scripts/perf/import-profile.ts). Each chunk is validated before it is embedded; a bad record,
+   * a failure or an abort (checked between chunks) keeps the chunks written before it, whole,
+   * and onChunk has seen each of them. Results come back in record order.
+   */
+  async importInChunks(
+    records: ExportedFact[],
+    opts: {
+      chunkSize: number;
+      space?: string;
+      signal?: AbortSignal;
+      onChunk?: (results: EncodeResult[], done: number) => void;
+    },
+  ): Promise<EncodeResult[]> {
+    this.assertOpen();
+    const space = this.spaceOf(opts.space);
+    const size = Math.max(1, Math.floor(opts.chunkSize));
+    const prepare = (from: number, model: string | null): Promise<PreparedEncode> => {
+      let prepared: Promise<PreparedEncode>;
+      try {
+        const items = records
+          .slice(from, from + size)
+          .map((r, i) => itemFromInput(parseInput(ExportedFact, r, `records[${from + i}]`), space));
+        prepared = prepareEncode(this.ctx, items, model);
+      } catch (e) {
+        prepared = Promise.reject(e);
+      }
+      // Observed at once: a chunk that fails while the previous one is written must not
+      // surface as an unhandled rejection; the loop still awaits it and throws.
+      prepared.catch(() => undefined);
+      return prepared;
+    };
+    const all: EncodeResult[] = [];
+    let next = records.length > 0 ? prepare(0, await this.activeModel()) : null;
+    while (next) {
+      const prepared = await next;
+      // Read once per chunk, right before it would be written.
+      if (opts.signal?.aborted) break;
+      const after = all.length + prepared.items.length;
+      next = null;
+      if (after < records.length) {
+        next = prepare(after, await this.activeModel());
+        // One macrotask, so the embedder client sends the next chunk's first requests before
+        // the synchronous write below holds this thread.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      this.assertOpen();
+      const results = writeEncoded(this.ctx, prepared);
+      for (const r of results) all.push(r);
+      this.afterWrite();
+      opts.onChunk?.(results, all.length);
+    }
+    return all;
   }
 
   /**
