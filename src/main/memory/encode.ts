@@ -9,6 +9,7 @@ import {
 } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { ExportedFact } from '../../shared/contract';
+import type { NewFact } from './facts-repo';
 import type { LabelRow } from './labels-repo';
 import { timed, type MemoryContext } from './memory-context';
 import { contentHash } from './normalize-content';
@@ -261,7 +262,7 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
         }
       }
 
-      const id = facts.insert({
+      const row: NewFact = {
         space: it.space,
         content: it.content,
         content_hash: hash,
@@ -273,9 +274,9 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
         updated_at: updated,
         deleted_at: it.deleted_at ?? null,
         superseded_by: null,
-      });
+      };
+      const id = vector && model ? facts.insertEmbedded(row, vector, model) : facts.insert(row);
       if (vector && model) {
-        facts.setEmbedding(id, vector, model);
         if (!it.deleted_at) written.set(id, { space: it.space, category, vector });
         if (label && it.label) foldIntoLabel(ctx, label, vector);
       }

@@ -144,6 +144,36 @@ export class FactsRepo {
     return Number(r.lastInsertRowid);
   }
 
+  /**
+   * A new fact and its vector together: the fact is written already embedded, so the import path
+   * skips setEmbedding's read-back and second UPDATE (and the second change-log row it triggers).
+   */
+  insertEmbedded(f: NewFact, vector: Float32Array, modelId: string): number {
+    const r = this.stmt(
+      `INSERT INTO facts (space, content, content_hash, category, confidence, label_id, source,
+         created_at, updated_at, deleted_at, superseded_by, embedded_model)
+       VALUES (@space, @content, @content_hash, @category, @confidence, @label_id, @source,
+         @created_at, @updated_at, @deleted_at, @superseded_by, @embedded_model)`,
+    ).run({ ...f, embedded_model: modelId });
+    const id = Number(r.lastInsertRowid);
+    // A purged fact's id can come back; its vector row went with it, but never trust that here.
+    this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    this.stmt(
+      `INSERT INTO vec_facts (fact_id, space, embedding, live, category, confidence, created_at, label_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      BigInt(id),
+      f.space,
+      vectorToBlob(vector),
+      BigInt(f.deleted_at === null && f.superseded_by === null ? 1 : 0),
+      f.category,
+      f.confidence,
+      BigInt(f.created_at),
+      BigInt(f.label_id ?? 0),
+    );
+    return id;
+  }
+
   update(id: number, patch: Partial<Omit<FactRow, 'id' | 'space'>>): void {
     const keys = Object.keys(patch);
     if (keys.length === 0) return;

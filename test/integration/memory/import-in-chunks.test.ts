@@ -51,6 +51,14 @@ describe('Memory.importInChunks', () => {
     expect(seen).toEqual([3, 6, 7].map((n) => records.slice(0, n).map((r) => r.content)));
     expect(results.map((r) => r.status)).toEqual(Array(7).fill('created'));
     expect(results.map((r) => env.memory.get(r.id).content)).toEqual(records.map((r) => r.content));
+    // Written with their vectors: nothing waits for embedding, one vector row per fact.
+    expect((await env.memory.stats()).pending_embeddings).toBe(0);
+    const db = new Database(env.dbPath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM vec_facts_rowids').get()).toEqual({ n: 7 });
+    } finally {
+      db.close();
+    }
   });
 
   it('merges and deduplicates within a chunk and against the chunk written just before it', async () => {
