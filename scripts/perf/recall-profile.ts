@@ -106,8 +106,8 @@ async function main(argv: string[]): Promise<void> {
         facts.vectors.current()!.search(space, vector, DEPTH, {}, timing),
       );
       (ms['  int8 first pass'] ??= []).push(timing.firstPassMs);
-      (ms['  float rescoring'] ??= []).push(timing.rescoreMs);
-      time('exact float scan, JS (baseline)', () => exact.search(space, vector, DEPTH));
+      (ms['  int16 rescoring'] ??= []).push(timing.rescoreMs);
+      time('full int16 scan, JS (baseline)', () => exact.search(space, vector, DEPTH));
       time('sqlite-vec exact KNN (baseline)', () => facts.nearestInSqlite(space, vector, DEPTH));
       const words = ftsTerms(viaSteps[i]!);
       let wordHits: RankedId[] = [];

@@ -46,8 +46,9 @@ function expectExact(index: VectorIndex, entries: IndexedVector[], q: Float32Arr
   expect(got).toHaveLength(k);
   got.forEach((h, i) => {
     const truth = dot(entries.find((e) => e.id === h.id)!.vector, q);
-    expect(1 - h.rank).toBeCloseTo(truth, 5);
-    expect(truth).toBeGreaterThanOrEqual(want[i]! - 1e-5);
+    // The second pass scores int16 copies: within about 1e-5 of the float cosine.
+    expect(1 - h.rank).toBeCloseTo(truth, 4);
+    expect(truth).toBeGreaterThanOrEqual(want[i]! - 5e-5);
   });
 }
 
@@ -90,8 +91,8 @@ describe.each([
     const q = vectors[42]!;
     const hits = index.search('default', q, 5);
     expect(hits[0]!.id).toBe(43);
-    expect(hits[0]!.rank).toBeCloseTo(0, 5);
-    for (const h of hits) expect(h.rank).toBeCloseTo(1 - dot(vectors[h.id - 1]!, q), 5);
+    expect(hits[0]!.rank).toBeCloseTo(0, 4);
+    for (const h of hits) expect(h.rank).toBeCloseTo(1 - dot(vectors[h.id - 1]!, q), 4);
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.rank).toBeGreaterThanOrEqual(hits[i - 1]!.rank);
   });
 
@@ -129,7 +130,10 @@ describe.each([
     vectors.forEach((v, i) => index.upsert(entry(i + 1, v)));
     index.upsert(entry(5, vectors[70]!));
     expect(index.size).toBe(100);
-    expect(index.vectorOf(5)).toEqual(vectors[70]);
+    const held = index.vectorOf(5)!;
+    // Held as int16 with a scale: each component within half a step of the float.
+    const step = Math.max(...vectors[70]!.map(Math.abs)) / 32767;
+    held.forEach((x, j) => expect(Math.abs(x - vectors[70]![j]!)).toBeLessThanOrEqual(step / 2 + 1e-9));
     index.remove(1);
     index.remove(1);
     expect(index.size).toBe(99);
