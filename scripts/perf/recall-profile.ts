@@ -127,6 +127,13 @@ async function main(argv: string[]): Promise<void> {
       time('access counting (10 rows)', () =>
         commitWithoutFsync(db, () => facts.recordAccess(new Map(fused.map((f) => [f.id, 1])), Date.now())),
       );
+      const step = (name: string): number => ms[name]![ms[name]!.length - 1]!;
+      (ms['database step (vector+words+fusion+rows)'] ??= []).push(
+        step('vector index (k=50)') +
+          (words.length > 0 ? step('word index') : 0) +
+          step('fusion') +
+          step('row fetch'),
+      );
       const got = facts.nearest(space, vector, K).map((h) => h.id);
       const want = new Set(facts.nearestInSqlite(space, vector, K).map((h) => h.id));
       recalls.push(got.filter((id) => want.has(id)).length / Math.max(1, want.size));

@@ -50,7 +50,7 @@ export class LiveText {
   private readonly termOfWord = new Map<string, string | null>();
   private readonly factStmt: Statement<[number], FactMetaRow & { content: string }>;
   private readonly docsStmt: Statement<[number, number], FactMetaRow>;
-  private termsStmt: Statement<[string], [string, number]> | null = null;
+  private termsStmt: Statement<[string], [string, string]> | null = null;
 
   constructor(private readonly db: Db) {
     this.follower = new ChangeFollower(db);
@@ -164,7 +164,7 @@ export class LiveText {
 
   /**
    * Loads until `deadline` (at least one step); true when the index is complete. Documents come
-   * first, by id; then FTS5's own index term by term, where (term, doc) repeats once per
+   * first, by id; then FTS5's own index term by term, where a document appears once per
    * occurrence. A slice ends between two terms, and the next starts after the last term read.
    * Facts written meanwhile may be read half old, half new: the change log has them re-read.
    */
@@ -182,45 +182,48 @@ export class LiveText {
       } while (performance.now() < deadline);
       if (state.afterTerm === null) return false;
     }
+    // One row per term with its documents joined ("3,3,17"): materializing a row per occurrence
+    // cost three quarters of the load (2.6 s against 0.4 s for 1M occurrences at 42k facts).
     const rows = this.terms().iterate(state.afterTerm);
-    let term = '';
-    let termId = -1;
-    let doc = -1;
-    let count = 0;
-    const flush = (): void => {
-      if (count > 0 && index.has(doc)) index.addPosting(termId, doc, count);
-    };
-    for (const [t, d] of rows) {
-      if (t === term && d === doc) {
-        count++;
-        continue;
-      }
-      flush();
-      if (t !== term) {
-        if (term !== '' && performance.now() >= deadline) {
-          // Stop between terms: `term` is complete.
-          state.afterTerm = term;
-          rows.return?.();
-          return false;
+    for (const [term, docs] of rows) {
+      const termId = index.termIdOf(term);
+      let doc = -1;
+      let count = 0;
+      let value = 0;
+      for (let i = 0; i <= docs.length; i++) {
+        const c = i < docs.length ? docs.charCodeAt(i) : 44;
+        if (c !== 44) {
+          value = value * 10 + (c - 48);
+          continue;
         }
-        term = t;
-        termId = index.termIdOf(t);
+        if (value === doc) count++;
+        else {
+          if (count > 0 && index.has(doc)) index.addPosting(termId, doc, count);
+          doc = value;
+          count = 1;
+        }
+        value = 0;
       }
-      doc = d;
-      count = 1;
+      if (count > 0 && index.has(doc)) index.addPosting(termId, doc, count);
+      if (performance.now() >= deadline) {
+        state.afterTerm = term;
+        rows.return?.();
+        return false;
+      }
     }
-    flush();
     return true;
   }
 
-  private terms(): Statement<[string], [string, number]> {
+  private terms(): Statement<[string], [string, string]> {
     if (!this.termsStmt) {
       this.tokens();
       this.db.exec(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hippo_facts_terms USING fts5vocab(main, 'facts_fts', 'instance')",
       );
       this.termsStmt = this.db
-        .prepare<[string], [string, number]>('SELECT term, doc FROM temp.hippo_facts_terms WHERE term > ?')
+        .prepare<[string], [string, string]>(
+          'SELECT term, group_concat(doc) FROM temp.hippo_facts_terms WHERE term > ? GROUP BY term',
+        )
         .raw();
     }
     return this.termsStmt;
