@@ -29,6 +29,8 @@ interface ChildReport {
   rssFileMb: number;
   heapMb: number;
   embedderReadyMs: number;
+  /** The first recall's database steps (sqlite-vec / FTS5 while the indexes load), ms. */
+  firstSteps: string;
   /** Wall clock (epoch ms) of the first answer. */
   firstRecallAt: number;
 }
@@ -44,7 +46,12 @@ async function child(dbPath: string, background: boolean, recalls: number, offse
   void embedder.ready().then(() => (embedderReadyMs = performance.now() - started));
   const memory = Memory.open({ dbPath, embedder, loadIndexes: background });
   const openMs = performance.now() - started;
+  const firstSteps: string[] = [];
+  const stopTiming = memory.onQueryTimed((type, seconds) =>
+    firstSteps.push(`${type} ${(seconds * 1000).toFixed(0)}`),
+  );
   await memory.recall(queries[0]!);
+  stopTiming();
   const firstRecallMs = performance.now() - started;
   const firstRecallAt = performance.timeOrigin + performance.now();
   await memory.indexesLoaded();
@@ -67,6 +74,7 @@ async function child(dbPath: string, background: boolean, recalls: number, offse
     rssAnonMb: statusKb('RssAnon') / 1024,
     rssFileMb: statusKb('RssFile') / 1024,
     embedderReadyMs,
+    firstSteps: firstSteps.join(', '),
     heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     firstRecallAt,
   };
@@ -144,7 +152,8 @@ async function main(argv: string[]): Promise<void> {
         console.log(
           `${background ? 'background load  ' : 'load at 1st recall'}  spawn to 1st recall ${r.spawnToFirstRecallMs.toFixed(0)}, ` +
             `script start to 1st recall ${r.firstRecallMs.toFixed(0)} ` +
-            `(open ${r.openMs.toFixed(0)}, embedder ready ${r.embedderReadyMs.toFixed(0)})  indexes ${r.indexesMs.toFixed(0)}  ` +
+            `(open ${r.openMs.toFixed(0)}, embedder ready ${r.embedderReadyMs.toFixed(0)}, steps ${r.firstSteps})  ` +
+            `indexes ${r.indexesMs.toFixed(0)}  ` +
             `then recall P50 ${r.recallP50.toFixed(1)} P95 ${r.recallP95.toFixed(1)}  RSS ${r.rssMb.toFixed(0)} MB ` +
             `(anonymous ${r.rssAnonMb.toFixed(0)}, file pages ${r.rssFileMb.toFixed(0)}, JS heap ${r.heapMb.toFixed(0)})`,
         );

@@ -122,10 +122,11 @@ export class Memory {
       queryListeners: new Set(),
     };
     if (opts.loadIndexes ?? true) {
-      // Vectors first: they cost the most to search without their index.
-      this.indexLoad = this.facts.vectors
-        .startLoading()
-        .then(() => (this.closed ? undefined : this.facts.text.startLoading()));
+      // Both at once, their slices taking turns: an index not loading yet would be built in one
+      // go by the first search that needs it.
+      this.indexLoad = Promise.all([this.facts.vectors.startLoading(), this.facts.text.startLoading()]).then(
+        () => undefined,
+      );
     }
   }
 
