@@ -1,5 +1,4 @@
 import { FactColumns, type ColumnFilters, type FactColumnValues, type ResolvedFilters } from './fact-columns';
-import { kthLargest } from './kth-largest';
 import { dotProductsWasm } from './wasm/dot-products.wasm';
 
 /**
@@ -84,9 +83,6 @@ export class VectorIndex {
   private approx = new Int32Array(0);
   /** Per vector: the float value of one int8 step. */
   private codeScales = new Float32Array(0);
-  /** Scratch of the first pass: each slot's approximate score (NaN: filtered out), and the passing ones. */
-  private approxScores = new Float64Array(0);
-  private gathered = new Float64Array(0);
 
   constructor(private readonly useSimd = true) {}
 
@@ -173,10 +169,11 @@ export class VectorIndex {
     }
     // First pass: approximate scores of every vector; keep the best few hundred that pass.
     const started = timing ? performance.now() : 0;
-    const queryScale = quantize(query, 0, this.dim, maxAbs(query, 0, this.dim), 127, this.queryCode, 0);
+    // The query's scale is the same for every vector: it does not change their order.
+    quantize(query, 0, this.dim, maxAbs(query, 0, this.dim), 127, this.queryCode, 0);
     this.kernel.dots_i8(0, this.codesAt, this.count, this.dim, this.codesAt + this.capacity * this.dim);
     const depth = Math.max(RESCORE_MIN, k * RESCORE_PER_RESULT);
-    const candidates = this.closestApprox(depth, queryScale, resolved);
+    const candidates = this.closestApprox(depth, resolved);
     const rescoring = timing ? performance.now() : 0;
     // Second pass: exact scores of those.
     for (const slot of candidates) this.scores[slot] = this.exactDot(slot, query);
@@ -193,37 +190,62 @@ export class VectorIndex {
 
   /**
    * The `depth` passing slots with the highest approximate scores (unordered; ties at the edge go
-   * to the earlier slots): the scores of the passing slots are gathered, a quickselect finds the
-   * depth-th highest, and the slots at or above it are taken.
+   * to the earlier slots), in one pass through a bounded min-heap: past the first few thousand
+   * slots almost every one loses to the heap's worst and costs a single comparison.
    */
-  private closestApprox(depth: number, queryScale: number, r: ResolvedFilters): number[] {
-    const { approx, codeScales, gathered, columns } = this;
+  private closestApprox(depth: number, r: ResolvedFilters): number[] {
+    const { approx, codeScales, columns } = this;
     const { spaces } = columns;
-    const approxScores = this.approxScores;
-    let n = 0;
+    const heapScores = new Float64Array(depth);
+    const heapSlots = new Int32Array(depth);
+    let size = 0;
+    let worst = Number.NEGATIVE_INFINITY;
     for (let slot = 0; slot < this.count; slot++) {
-      if (spaces[slot] !== r.spaceSym || (r.filtered && !columns.passesFilters(slot, r))) {
-        approxScores[slot] = Number.NaN;
+      if (spaces[slot] !== r.spaceSym) continue;
+      const score = approx[slot]! * codeScales[slot]!;
+      // Equal to the worst kept loses: the earlier slot stays.
+      if (size === depth && score <= worst) continue;
+      if (r.filtered && !columns.passesFilters(slot, r)) continue;
+      if (size < depth) {
+        // Sift up: parents hold lower scores (or equal ones of later slots).
+        let i = size++;
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          const ps = heapScores[p]!;
+          if (ps < score || (ps === score && heapSlots[p]! > slot)) break;
+          heapScores[i] = ps;
+          heapSlots[i] = heapSlots[p]!;
+          i = p;
+        }
+        heapScores[i] = score;
+        heapSlots[i] = slot;
+        if (size === depth) worst = heapScores[0]!;
         continue;
       }
-      const score = approx[slot]! * codeScales[slot]! * queryScale;
-      approxScores[slot] = score;
-      gathered[n++] = score;
+      // Replace the root and sift down.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        const rr = l + 1;
+        let m = l;
+        if (
+          rr < size &&
+          (heapScores[rr]! < heapScores[l]! ||
+            (heapScores[rr] === heapScores[l] && heapSlots[rr]! > heapSlots[l]!))
+        )
+          m = rr;
+        const ms = heapScores[m]!;
+        if (ms > score || (ms === score && heapSlots[m]! < slot)) break;
+        heapScores[i] = ms;
+        heapSlots[i] = heapSlots[m]!;
+        i = m;
+      }
+      heapScores[i] = score;
+      heapSlots[i] = slot;
+      worst = heapScores[0]!;
     }
-    const out: number[] = [];
-    if (n <= depth) {
-      for (let slot = 0; slot < this.count; slot++) if (!Number.isNaN(approxScores[slot])) out.push(slot);
-      return out;
-    }
-    const cut = kthLargest(gathered, n, depth);
-    const atCut: number[] = [];
-    for (let slot = 0; slot < this.count; slot++) {
-      const score = approxScores[slot]!;
-      if (score > cut) out.push(slot);
-      else if (score === cut) atCut.push(slot);
-    }
-    for (let i = 0; out.length < depth && i < atCut.length; i++) out.push(atCut[i]!);
-    return out;
+    return Array.from(heapSlots.subarray(0, size));
   }
 
   private exactDot(slot: number, query: Float32Array): number {
@@ -343,8 +365,6 @@ export class VectorIndex {
       const scales = new Float32Array(capacity);
       scales.set(this.codeScales);
       this.codeScales = scales;
-      this.approxScores = new Float64Array(capacity);
-      this.gathered = new Float64Array(capacity);
     }
     this.capacity = capacity;
   }
