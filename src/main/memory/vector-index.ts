@@ -175,7 +175,7 @@ export class VectorIndex {
     const depth = Math.max(RESCORE_MIN, k * RESCORE_PER_RESULT);
     const candidates = this.closestApprox(depth, resolved);
     const rescoring = timing ? performance.now() : 0;
-    // Second pass: exact scores of those.
+    // Second pass: those scored over int16 copies (cosines to about 1e-5).
     for (const slot of candidates) this.scores[slot] = this.exactDot(slot, query);
     candidates.sort((a, b) => this.scores[b]! - this.scores[a]! || this.ids[a]! - this.ids[b]!);
     const hits = candidates

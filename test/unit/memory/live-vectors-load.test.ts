@@ -4,6 +4,7 @@ import { openDb, type Db } from '../../../src/main/memory/open-db';
 import { FactsRepo } from '../../../src/main/memory/facts-repo';
 import { normalize } from '../../../src/main/memory/vector';
 import type { VectorIndex } from '../../../src/main/memory/vector-index';
+import { VecChunkReader } from '../../../src/main/memory/vec-chunk-reader';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const DIM = 384;
@@ -141,6 +142,16 @@ describe('LiveVectors loading (from sqlite-vec chunk tables, in the background)'
     expectSameAnswers(facts);
     other.update(ids[6]!, { deleted_at: 3 });
     expectEqualToSqlite(db, facts.vectors.current()!);
+    db.close();
+  });
+
+  it('reads no chunks where sqlite-vec keeps none in the layout it knows (the vec0 table is read instead)', () => {
+    const { db } = openDb(join(tmp.dir, 'd.db'));
+    const facts = new FactsRepo(db);
+    for (let i = 0; i < 20; i++) addFact(facts, i);
+    expect(VecChunkReader.open(db)).not.toBeNull();
+    db.exec('ALTER TABLE vec_facts_vector_chunks00 RENAME TO moved_vector_chunks');
+    expect(VecChunkReader.open(db)).toBeNull();
     db.close();
   });
 
