@@ -222,6 +222,8 @@ export const BenchResultSchema = z.strictObject({
       firstRecallMs: nonNegative,
       results: z.number().int().nonnegative(),
       mode: z.string(),
+      /** The probe's peak RSS, MB (absent in results from before it was recorded). */
+      rssMb: positive.optional(),
     })
     .optional(),
   /** Recall's two search steps alone (absent in results written before the in-memory indexes). */

@@ -25,6 +25,8 @@ async function probe(): Promise<void> {
         firstRecallMs: answered - opened,
         results: results.length,
         mode: memory.mode,
+        // The app's own peak RSS with this memory open and one recall answered (no bench data).
+        rssMb: process.resourceUsage().maxRSS / 1024,
       })}\n`,
     );
   } finally {

@@ -14,6 +14,8 @@ export interface ColdStart {
   firstRecallMs: number;
   results: number;
   mode: string;
+  /** The probe process's peak RSS, MB: an app with this memory open after its first recall. */
+  rssMb: number;
 }
 
 /**

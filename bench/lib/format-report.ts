@@ -197,7 +197,8 @@ function suiteLines(r: BenchResult): string[] {
   if (r.coldStart) {
     const c = r.coldStart;
     out.push(
-      `cold start: ${ms(c.totalMs)} ms to the first ${c.mode} recall in a fresh process (boot ${ms(c.bootMs)}, open ${ms(c.openMs)}, first recall ${ms(c.firstRecallMs)})`,
+      `cold start: ${ms(c.totalMs)} ms to the first ${c.mode} recall in a fresh process (boot ${ms(c.bootMs)}, open ${ms(c.openMs)}, first recall ${ms(c.firstRecallMs)})` +
+        (c.rssMb === undefined ? '' : `, its peak RSS ${c.rssMb.toFixed(0)} MB`),
     );
   }
   if (r.rss) {

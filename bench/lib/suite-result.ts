@@ -32,6 +32,8 @@ export const SizeSummarySchema = z.strictObject({
   vector_recall_at_10: finite,
   rss_bench_mb: finite,
   rss_embedder_mb: orNull,
+  /** Peak RSS of the cold-start process: the app with the memory open after one recall. */
+  rss_app_mb: orNull.optional(),
   db_bytes_per_fact: finite,
   cold_start_ms: finite,
 });
@@ -121,6 +123,7 @@ export function summarizeSize(r: BenchResult): SizeSummary {
     vector_recall_at_10: steps.vector.recallAtK,
     rss_bench_mb: rss.benchMb,
     rss_embedder_mb: rss.embedderMb,
+    rss_app_mb: r.coldStart?.rssMb ?? null,
     db_bytes_per_fact: r.db.bytes / r.db.facts,
     cold_start_ms: need(r.coldStart, 'coldStart').totalMs,
   };
@@ -154,7 +157,11 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
           },
           { key: 'http_p95_ms_8', op: '<=', target: 30 },
           { key: 'cold_start_ms', op: '<=', target: 1500 },
-          { key: 'rss_bench_mb', op: '<=', target: 350 },
+          // The app's RSS when measured; the bench process (which also holds the bench's data and a
+          // second copy of the indexes) stands in for older results only.
+          s.rss_app_mb !== undefined
+            ? { key: 'rss_app_mb', op: '<=', target: 350 }
+            : { key: 'rss_bench_mb', op: '<=', target: 350 },
           { key: 'rss_embedder_mb', op: '<=', target: 350 },
           { key: 'vector_recall_at_10', op: '>=', target: 0.99 },
         ]
@@ -168,7 +175,7 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
           { key: 'http_p95_ms_8', op: '<=', target: 50 },
         ];
   return goals.map((g) => {
-    const value = s[g.key];
+    const value = s[g.key] ?? null;
     // A figure that was not measured (--no-http, no /proc) is a miss, not a silent pass.
     const pass = value !== null && (g.op === '<=' ? value <= g.target : value >= g.target);
     return { key: g.key, op: g.op, target: g.target, note: g.note ?? '', value, pass };
@@ -200,7 +207,9 @@ export function suiteMarkdown(s: SuiteResult): string {
     '',
     row(['figure', ...sizes]),
     row(['---', ...sizes.map(() => '---:')]),
-    ...keys.filter((k) => k !== 'facts').map((k) => row([k, ...s.sizes.map((x) => fmt(x.summary[k]))])),
+    ...keys
+      .filter((k) => k !== 'facts')
+      .map((k) => row([k, ...s.sizes.map((x) => fmt(x.summary[k] ?? null))])),
     '',
     '## Targets',
     '',

@@ -63,6 +63,7 @@ describe('tsx bench/run.ts --quick', () => {
       expect(s.vector_recall_at_10).toBeLessThanOrEqual(1);
       expect(s.rss_bench_mb).toBeGreaterThan(30);
       expect(s.rss_embedder_mb).toBeGreaterThan(30);
+      expect(s.rss_app_mb).toBeGreaterThan(30);
       expect(s.db_bytes_per_fact).toBeGreaterThan(100);
       // A fresh process answered a hybrid recall over the built database.
       expect(result.coldStart!.mode).toBe('hybrid');

@@ -38,7 +38,15 @@ function detail(facts: number, over: Partial<BenchResult> = {}): BenchResult {
     dbStep: summarize([1.5, 2, 2.5]),
     embedCeiling: { concurrency: 8, queries: 400, queriesPerSec: 300, textsPerSec: 250 },
     rss: { benchMb: 300, embedderMb: 200 },
-    coldStart: { totalMs: 1200, bootMs: 600, openMs: 10, firstRecallMs: 590, results: 10, mode: 'hybrid' },
+    coldStart: {
+      totalMs: 1200,
+      bootMs: 600,
+      openMs: 10,
+      firstRecallMs: 590,
+      results: 10,
+      mode: 'hybrid',
+      rssMb: 180,
+    },
     ...over,
   };
 }
@@ -78,6 +86,7 @@ describe('summarizeSize', () => {
     expect(s.baseline_fts5_p50_ms).toBe(2.5);
     expect(s.db_bytes_per_fact).toBe(2000);
     expect(s.cold_start_ms).toBe(1200);
+    expect(s.rss_app_mb).toBe(180);
     expect(s.embed_ceiling_texts_per_s).toBe(250);
     expect(SizeSummarySchema.parse(s)).toEqual(s);
   });
@@ -101,6 +110,9 @@ describe('suiteTargets', () => {
     expect(byKey.import_facts_per_s?.pass).toBe(true); // 400 facts/s in the sample
     expect(byKey.http_rps_8?.target).toBe(240); // 80% of 300 queries/s
     expect(byKey.cold_start_ms?.pass).toBe(true);
+    // RSS: the app (the cold-start process), not the bench process that also holds the bench's data.
+    expect(byKey.rss_app_mb).toMatchObject({ value: 180, pass: true });
+    expect(byKey.rss_bench_mb).toBeUndefined();
     expect(byKey.http_p95_ms_8?.pass).toBe(false); // P95 of [25, 30, 45] > 30
   });
 
