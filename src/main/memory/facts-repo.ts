@@ -157,6 +157,19 @@ export class FactsRepo {
     ).run({ ...f, embedded_model: modelId });
     const id = Number(r.lastInsertRowid);
     // A purged fact's id can come back; its vector row went with it, but never trust that here.
+    this.writeVectorRow(id, f, vector);
+    return id;
+  }
+
+  /** Replaces the fact's vec_facts row: its vector with the filter columns KNN reads. */
+  private writeVectorRow(
+    id: number,
+    f: Pick<
+      FactRow,
+      'space' | 'deleted_at' | 'superseded_by' | 'category' | 'confidence' | 'created_at' | 'label_id'
+    >,
+    vector: Float32Array,
+  ): void {
     this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
     this.stmt(
       `INSERT INTO vec_facts (fact_id, space, embedding, live, category, confidence, created_at, label_id)
@@ -171,7 +184,6 @@ export class FactsRepo {
       BigInt(f.created_at),
       BigInt(f.label_id ?? 0),
     );
-    return id;
   }
 
   update(id: number, patch: Partial<Omit<FactRow, 'id' | 'space'>>): void {
@@ -204,20 +216,7 @@ export class FactsRepo {
   setEmbedding(id: number, vector: Float32Array, modelId: string): void {
     const f = this.stmt('SELECT * FROM facts WHERE id = ?').get(id) as FactRow | undefined;
     if (!f) return;
-    this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
-    this.stmt(
-      `INSERT INTO vec_facts (fact_id, space, embedding, live, category, confidence, created_at, label_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      BigInt(id),
-      f.space,
-      vectorToBlob(vector),
-      BigInt(f.deleted_at === null && f.superseded_by === null ? 1 : 0),
-      f.category,
-      f.confidence,
-      BigInt(f.created_at),
-      BigInt(f.label_id ?? 0),
-    );
+    this.writeVectorRow(id, f, vector);
     this.stmt('UPDATE facts SET embedded_model = ? WHERE id = ?').run(modelId, id);
   }
 
