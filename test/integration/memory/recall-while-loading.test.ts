@@ -74,8 +74,12 @@ describe('recall while the indexes load in the background', () => {
       tuning: { mergeThreshold: 1.01 },
     });
     try {
+      expect(memory.db.pragma('mmap_size', { simple: true })).toBeGreaterThan(0);
       const early = await recallAll(memory);
       await memory.indexesLoaded();
+      // The indexes hold everything now: the file's memory map is let go (RSS), and searches,
+      // writes and reads go on through SQLite's page cache.
+      expect(memory.db.pragma('mmap_size', { simple: true })).toBe(0);
       expectSameRecalls(await recallAll(memory), early);
       // A fact written after the load shows up.
       const { id } = await memory.encode({ content: 'green tea in toronto with honey, written late' });
