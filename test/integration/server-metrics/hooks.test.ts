@@ -52,8 +52,8 @@ describe('EmbedderClient observation hooks', () => {
     expect(calls).toEqual([1]);
   });
 
-  it('says how many texts wait behind the request in flight', async () => {
-    const hosts = faultyHosts({ onEmbed: (n) => (n === 1 ? 'drop' : 'pass') });
+  it('says how many texts wait behind the requests in flight', async () => {
+    const hosts = faultyHosts({ onEmbed: () => 'drop' });
     const c = new EmbedderClient({
       hostFactory: hosts.factory,
       resolveModelDir: () => LEXICAL_DIR,
@@ -63,11 +63,12 @@ describe('EmbedderClient observation hooks', () => {
     closers.push(() => c.close());
     expect(c.queueDepth()).toBe(0);
     await c.ready();
-    // The first request (8 texts) never gets an answer; the other 32 wait behind it.
+    // Bulk work keeps two requests (8 texts each) at the worker; neither gets an answer, and the
+    // other 24 texts wait behind them.
     const pending = c.embed(Array.from({ length: 40 }, (_, i) => `waiting text ${i}`));
     pending.catch(() => undefined);
-    await until(() => hosts.embeds() === 1);
-    expect(c.queueDepth()).toBe(32);
+    await until(() => hosts.embeds() === 2);
+    expect(c.queueDepth()).toBe(24);
     await c.close();
     expect(c.queueDepth()).toBe(0);
     await expect(pending).rejects.toMatchObject({ code: 'MODEL_FAILED' });
