@@ -7,7 +7,6 @@ import {
   LabelName,
   ListInput,
   RecallFilters,
-  RecallInput,
   parseInput,
   timestampToMs,
   type EncodeResult,
@@ -43,7 +42,7 @@ import {
 } from './memory-context';
 import { contentHash } from './normalize-content';
 import { commitWithoutFsync, openDb, type Db } from './open-db';
-import { recallFacts } from './recall';
+import { parseRecallArgs, recallFacts } from './recall';
 import { checkMergeIds, exportedRecord, factRecord, labelRecord, labelVersionRecord } from './stored-records';
 import { blend } from './vector';
 
@@ -310,12 +309,7 @@ export class Memory {
     options: RecallFilters & { trackAccess?: boolean } = {},
   ): Promise<SearchResult[]> {
     this.assertOpen();
-    const { trackAccess = true, ...filters } = options;
-    const input = parseInput(RecallInput, {
-      ...filters,
-      query,
-      ...(context === undefined ? {} : { context }),
-    });
+    const { input, trackAccess } = parseRecallArgs(query, context, options);
     const outcome = await recallFacts(this.ctx, {
       space: this.spaceOf(input.space),
       query: input.query,

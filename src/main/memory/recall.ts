@@ -1,10 +1,34 @@
-import type { RecallMode, SearchResult } from '../../shared/contract';
+import {
+  parseInput,
+  RecallInput,
+  type RecallFilters,
+  type RecallMode,
+  type SearchResult,
+} from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import type { FactFilters } from './facts-repo';
 import { fuseRanks, type RankedList } from './fuse-ranks';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
+
+/**
+ * recall(query, context, options) as both stores take it: checked with the contract's RecallInput,
+ * and whether to count the results as recalled (`trackAccess: false` only looks).
+ */
+export function parseRecallArgs(
+  query: string,
+  context: string | undefined,
+  options: RecallFilters & { trackAccess?: boolean },
+): { input: RecallInput; trackAccess: boolean } {
+  const { trackAccess = true, ...filters } = options;
+  const input = parseInput(RecallInput, {
+    ...filters,
+    query,
+    ...(context === undefined ? {} : { context }),
+  });
+  return { input, trackAccess };
+}
 
 export interface RecallRequest {
   space: string;

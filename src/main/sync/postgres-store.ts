@@ -26,6 +26,7 @@ import type { Embedder } from '../embedder/types';
 import type { EmbedPendingProgress } from '../memory/memory';
 import { itemFromInput, itemsFromBatch } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning, type QueryTimingListener } from '../memory/memory-context';
+import { parseRecallArgs } from '../memory/recall';
 import { Bm25Tokenizer } from './pg-bm25';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
@@ -197,12 +198,7 @@ export class PostgresStore {
     options: RecallFilters & { trackAccess?: boolean } = {},
   ): Promise<SearchResult[]> {
     this.assertOpen();
-    const { trackAccess = true, ...filters } = options;
-    const input = parseInput(RecallInput, {
-      ...filters,
-      query,
-      ...(context === undefined ? {} : { context }),
-    });
+    const { input, trackAccess } = parseRecallArgs(query, context, options);
     const space = input.space ?? this.space;
     const outcome = await pgRecall(this.deps(await this.activeModel()), {
       space,

@@ -3,6 +3,8 @@
  * uid, times in epoch ms, vectors as Float32Array. Both sides convert to and from these.
  */
 
+import type { LabelVersionRow } from '../memory/labels-repo';
+
 export interface SyncFact {
   uid: string;
   space: string;
@@ -41,20 +43,7 @@ export interface SyncLabel {
  * An earlier state of a label (label_versions): written once under its own uid, never changed,
  * so it travels by uid and a second push or pull of it adds nothing.
  */
-export interface SyncLabelVersion {
-  uid: string;
-  label_uid: string;
-  space: string;
-  name: string;
-  kind: string;
-  category: string | null;
-  version: number;
-  updated_at: number;
-  origin_device: string;
-  superseded_at: number;
-  reason: 'renamed' | 'conflict' | 'merged';
-  merged_into: string | null;
-}
+export type SyncLabelVersion = Omit<LabelVersionRow, 'id'>;
 
 /** A row as Postgres holds it, with the change_seq its last write took. */
 export type RemoteFact = SyncFact & { change_seq: number };
