@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { IMPORT_CHUNK_SIZE } from '../../src/cli/import-command';
 
 export interface BenchOptions {
   /** Facts imported before measuring (the first N lines of the fact stream). */
@@ -18,7 +19,7 @@ export interface BenchOptions {
   /** Samples of the embedding floor: single 16-token texts, and batches of 32 × 40-token texts. */
   embedOneSamples: number;
   embedBatchSamples: number;
-  /** Facts per memory.encodeMany call during the import. */
+  /** Facts per chunk (one transaction) of the import, measured through Memory.importInChunks as `hippo import` runs it. */
   chunk: number;
   /** onnxruntime intra-op threads in each embedder worker. */
   threads: number;
@@ -78,7 +79,8 @@ export const FULL_SIZES: Readonly<Sizes> = {
   warmup: 20,
   embedOneSamples: 200,
   embedBatchSamples: 10,
-  chunk: 256,
+  // As `hippo import` chunks a file: the measured import is its pipelined path.
+  chunk: IMPORT_CHUNK_SIZE,
   httpSeconds: 15,
   httpWarmupSeconds: 3,
   httpConnections: [1, 8, 32],
@@ -99,7 +101,8 @@ export const QUICK_SIZES: Readonly<Sizes> = {
   warmup: 3,
   embedOneSamples: 20,
   embedBatchSamples: 2,
-  chunk: 128,
+  // Several chunks even in the quick slice of 128 facts, so the pipeline runs.
+  chunk: 32,
   httpSeconds: 2,
   httpWarmupSeconds: 1,
   httpConnections: [1, 8],
@@ -125,7 +128,7 @@ twin MiniLM model and measures import, recall and encode against the raw embeddi
   --warmup N          unmeasured calls before each phase (default ${FULL_SIZES.warmup})
   --embed-one N       embedding-floor samples, one 16-token text (default ${FULL_SIZES.embedOneSamples})
   --embed-batch N     embedding-floor samples, 32 texts of 40 tokens (default ${FULL_SIZES.embedBatchSamples})
-  --chunk N           facts per encodeMany call (default ${FULL_SIZES.chunk})
+  --chunk N           facts per import chunk, one transaction each (default ${FULL_SIZES.chunk}, as hippo import)
   --workers N         embedder worker processes (default 1, as hippo serve runs)
   --threads N         onnxruntime threads per worker (default 2)
   --limit N           results per recall (default 10)
@@ -158,7 +161,8 @@ const INT_FLAGS = {
 } as const satisfies Record<string, keyof BenchOptions>;
 
 /** Smallest value each size flag accepts (a phase of zero samples has no percentiles). */
-const MIN: Partial<Record<keyof BenchOptions, number>> = { warmup: 0 };
+// The batch floor is sampled before and after the import: at least one sample each side.
+const MIN: Partial<Record<keyof BenchOptions, number>> = { warmup: 0, embedBatchSamples: 2 };
 
 /** Parses bench flags; throws an Error naming the bad flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {

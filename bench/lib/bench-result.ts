@@ -170,7 +170,16 @@ export const BenchResultSchema = z.strictObject({
     seconds: positive,
     factsPerSec: positive,
     msPerFact: positive,
+    /**
+     * 'importInChunks': one pipelined Memory.importInChunks call, as `hippo import` runs
+     * (absent in older results: encodeMany chunk by chunk, floor samples between the chunks).
+     */
+    method: z.enum(['importInChunks']).optional(),
+    /** Wall time per chunk (for importInChunks, between the ends of consecutive chunks' writes). */
     chunkMs: LatencySummarySchema,
+    /** The batch floor per text sampled right before and right after the import (importInChunks). */
+    floorBefore: LatencySummarySchema.optional(),
+    floorAfter: LatencySummarySchema.optional(),
     /** Model tokens per imported fact, [CLS] and [SEP] included: compare with the 40-token batch floor. */
     tokensPerFact: z.strictObject({ mean: positive, p50: positive, p95: positive }),
     created: z.number().int().nonnegative(),

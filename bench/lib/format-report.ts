@@ -132,7 +132,11 @@ export function formatReport(r: BenchResult): string {
       : '') +
     ` in ${imp.seconds.toFixed(1)} s = ` +
     `${imp.factsPerSec.toFixed(0)} facts/s (${ms(imp.msPerFact)} ms/fact = ${times(r.ratios.importMsPerFact)} ` +
-    `the batch embedding floor of ${ms(b.embedBatchPerText.p50)} ms/text; encodeMany chunks of ${cfg.chunk}: ` +
+    `the batch embedding floor of ${ms(b.embedBatchPerText.p50)} ms/text` +
+    (imp.floorBefore && imp.floorAfter
+      ? ` (${ms(imp.floorBefore.p50)} before, ${ms(imp.floorAfter.p50)} after)`
+      : '') +
+    `; ${imp.method === 'importInChunks' ? 'importInChunks, pipelined' : 'encodeMany'} chunks of ${cfg.chunk}: ` +
     `P50 ${ms(imp.chunkMs.p50)} ms; facts average ${imp.tokensPerFact.mean.toFixed(0)} tokens; ` +
     `${imp.created} created, ${imp.duplicate} duplicate, ${imp.merged} merged)`;
   const drift =

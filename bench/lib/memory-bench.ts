@@ -103,8 +103,8 @@ const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) =
 
 /**
  * Builds a memory of real sentences with the twin MiniLM model in a temp database on disk, then
- * measures, one call at a time: bulk import (with the batch embedding floor sampled between its
- * chunks), then hybrid / filtered / text-only recall, single encodes and the one-text embedding
+ * measures, one call at a time: bulk import as `hippo import` runs it (pipelined chunks, the batch
+ * embedding floor sampled right before and after), then hybrid / filtered / text-only recall, single encodes and the one-text embedding
  * floor, interleaved so each figure and its floor share the machine's load. Every embedded text is
  * new to the client, so no figure is a cache hit.
  */
@@ -211,7 +211,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     await floorBatch(batches[0]!);
 
     // --- the memory: an unmeasured base of all but the last facts (cached across runs), then the
-    // measured slice imported on top of it, with the batch floor sampled between its chunks ---
+    // measured slice imported on top of it, with the batch floor sampled right before and after ---
     const items = importFacts.map((f) => ({
       content: f.content,
       source: f.source,
@@ -240,18 +240,20 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       const base = Memory.open({ dbPath, embedder: client, tuning: BENCH_TUNING });
       cache.target = base.embeddingCache;
       try {
-        const baseParts = chunks(baseItems, opts.chunk);
-        const every = Math.max(1, Math.ceil(baseParts.length / 20));
+        const chunkCount = Math.ceil(baseItems.length / opts.chunk);
+        const every = Math.max(1, Math.ceil(chunkCount / 20));
+        let chunk = 0;
         const t = performance.now();
-        for (const [i, part] of baseParts.entries()) {
-          await base.encodeMany(part);
-          if ((i + 1) % every === 0 || i === baseParts.length - 1) {
-            const done = Math.min((i + 1) * opts.chunk, baseItems.length);
-            log(
-              `base ${done}/${baseItems.length} (unmeasured, ${(done / ((performance.now() - t) / 1000)).toFixed(0)} facts/s)`,
-            );
-          }
-        }
+        await base.importInChunks(baseItems, {
+          chunkSize: opts.chunk,
+          onChunk: (_results, done) => {
+            if (++chunk % every === 0 || done === baseItems.length) {
+              log(
+                `base ${done}/${baseItems.length} (unmeasured, ${(done / ((performance.now() - t) / 1000)).toFixed(0)} facts/s)`,
+              );
+            }
+          },
+        });
       } finally {
         cache.target = null;
         await base.close();
@@ -271,33 +273,45 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     memory = Memory.open({ dbPath, embedder: client, tuning: BENCH_TUNING });
     cache.target = memory.embeddingCache;
     const mem = memory;
-    // The first recall builds the in-memory indexes from SQLite: done before the import's clock.
+    // Memory.open loads the in-memory indexes in the background; until they are in, the import's
+    // near-duplicate checks fall back to sqlite-vec's exact scan. A user's import starts long after
+    // the app opened, so the clock starts once they are loaded (and one recall has run).
+    await mem.indexesLoaded();
     await mem.recall(recallWarmup[recallWarmup.length - 1]!, undefined, { limit: opts.limit });
+    // The import as `hippo import` runs it: one Memory.importInChunks call over the slice, the next
+    // chunk embedded while the current one is written. Interleaving floor samples between chunks
+    // would break that pipeline, so the batch floor is sampled right before and right after it.
     const statuses = { created: 0, duplicate: 0, merged: 0 };
-    const parts = chunks(sliceItems, opts.chunk);
-    let imported = 0;
-    let importMs = 0;
-    const logEvery = Math.max(1, Math.ceil(parts.length / 10));
-    const importPhase = await measured(() =>
-      interleave({
-        chunk: {
-          count: parts.length,
-          run: async (i) => {
-            const started = performance.now();
-            for (const r of await mem.encodeMany(parts[i]!)) statuses[r.status]++;
-            importMs += performance.now() - started;
-            imported += parts[i]!.length;
-            if ((i + 1) % logEvery === 0 || i === parts.length - 1) {
-              log(
-                `import ${imported}/${sliceItems.length} (${(imported / (importMs / 1000)).toFixed(0)} facts/s)`,
-              );
-            }
-          },
+    const floorSamples = opts.embedBatchSamples;
+    const floorBeforeCount = Math.ceil(floorSamples / 2);
+    const floorRun = (from: number, count: number): Promise<number[]> =>
+      timeEach(batches.slice(1 + from, 1 + from + count), floorBatch);
+    const chunkCount = Math.ceil(sliceItems.length / opts.chunk);
+    const logEvery = Math.max(1, Math.ceil(chunkCount / 10));
+    const chunkMs: number[] = [];
+    const importPhase = await measured(async () => {
+      const before = await floorRun(0, floorBeforeCount);
+      let chunk = 0;
+      const t0 = performance.now();
+      let last = t0;
+      await mem.importInChunks(sliceItems, {
+        chunkSize: opts.chunk,
+        onChunk: (results, done) => {
+          const now = performance.now();
+          chunkMs.push(now - last);
+          last = now;
+          for (const r of results) statuses[r.status]++;
+          if (++chunk % logEvery === 0 || done === sliceItems.length) {
+            log(`import ${done}/${sliceItems.length} (${(done / ((now - t0) / 1000)).toFixed(0)} facts/s)`);
+          }
         },
-        floorBatch: { count: opts.embedBatchSamples, run: (i) => floorBatch(batches[1 + i]!) },
-      }),
-    );
-    const importSeconds = importMs / 1000;
+      });
+      const importMs = performance.now() - t0;
+      const after = await floorRun(floorBeforeCount, floorSamples - floorBeforeCount);
+      return { importMs, before, after };
+    });
+    const importSeconds = importPhase.importMs / 1000;
+    const floorBatchSamples = [...importPhase.before, ...importPhase.after];
 
     // --- recall (hybrid, filtered, text only), encode and the one-text floor, interleaved ---
     textMemory = Memory.open({ dbPath, embedder: null });
@@ -446,7 +460,8 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
 
     // --- summary ---
     const embedOne = summarize(phase.floorOne);
-    const embedBatchPerText = summarize(importPhase.floorBatch.map((t) => t / EMBED_BATCH_SIZE));
+    const perText = (samples: number[]) => summarize(samples.map((t) => t / EMBED_BATCH_SIZE));
+    const embedBatchPerText = perText(floorBatchSamples);
     const half = Math.ceil(phase.floorOne.length / 2);
     const recall = summarize(phase.recall);
     const recallFiltered = summarize(phase.filtered);
@@ -511,7 +526,10 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         seconds: importSeconds,
         factsPerSec,
         msPerFact,
-        chunkMs: summarize(importPhase.chunk),
+        method: 'importInChunks',
+        chunkMs: summarize(chunkMs),
+        floorBefore: perText(importPhase.before),
+        floorAfter: perText(importPhase.after),
         tokensPerFact: { mean: factTokens.mean, p50: factTokens.p50, p95: factTokens.p95 },
         ...statuses,
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FULL_SIZES, parseBenchArgs, QUICK_SIZES } from '../../../bench/lib/bench-options';
+import { IMPORT_CHUNK_SIZE } from '../../../src/cli/import-command';
 
 describe('parseBenchArgs', () => {
   it('defaults to the full sizes: 10,000 facts, 200 recalls, 100 encodes, disk cache on', () => {
@@ -87,8 +88,14 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--recalls', '0'])).toThrow(/--recalls: expected an integer >= 1/);
     expect(() => parseBenchArgs(['--limit', '101'])).toThrow(/--limit/);
     expect(() => parseBenchArgs(['--chunk', '20000'])).toThrow(/--chunk/);
+    // The batch floor is sampled before and after the import: one sample would leave a side empty.
+    expect(() => parseBenchArgs(['--embed-batch', '1'])).toThrow(/--embed-batch: expected an integer >= 2/);
     expect(() => parseBenchArgs(['--name', '../escape'])).toThrow(/--name/);
     expect(() => parseBenchArgs(['stray'])).toThrow();
+  });
+
+  it('imports in chunks of `hippo import` by default', () => {
+    expect(parseBenchArgs([]).chunk).toBe(IMPORT_CHUNK_SIZE);
   });
 
   it('HTTP phases: 15 s at 1, 8, 32 connections by default; quick 2 s at 1, 8; --no-http skips them', () => {

@@ -44,6 +44,20 @@ describe('formatReport', () => {
     expect(text).toContain('3 target(s) missed');
   });
 
+  it('says how the import ran, with the batch floor before and after a pipelined one', () => {
+    const r = sampleResult();
+    expect(formatReport(r)).toContain('encodeMany chunks of 256');
+    const floorBefore = { ...r.baseline.embedBatchPerText, p50: 2.1 };
+    const floorAfter = { ...r.baseline.embedBatchPerText, p50: 2.4 };
+    const text = formatReport({
+      ...r,
+      import: { ...r.import, method: 'importInChunks', floorBefore, floorAfter },
+    });
+    expect(text).toContain(
+      'floor of 2.25 ms/text (2.10 before, 2.40 after); importInChunks, pipelined chunks of 256',
+    );
+  });
+
   it('warns when measured calls hit the embedding cache', () => {
     expect(formatReport({ ...sampleResult(), measuredCacheHits: 3 })).toContain(
       'WARNING: 3 embedding-cache hits',
