@@ -82,6 +82,9 @@ export class TextIndex {
   private scores = new Float64Array(0);
   private stamps = new Uint32Array(0);
   private stamp = 0;
+  /** Scratch of a search: the slots it scored, and their scores for the top-k cut. */
+  private touched = new Int32Array(0);
+  private cut = new Float64Array(0);
 
   /** Documents held (live or not): FTS5's row count. */
   get size(): number {
@@ -163,48 +166,60 @@ export class TextIndex {
     const n = this.docCount;
     const avgLength = this.totalLength / n;
     const stamp = this.nextStamp();
-    const { scores, stamps, lengths } = this;
-    const touched: number[] = [];
+    const { scores, stamps, lengths, lives, touched } = this;
+    const spaces = this.columns.spaces;
+    const { spaceSym, filtered } = resolved;
+    let touchedCount = 0;
     for (const term of terms) {
       const termId = this.termIds.get(term);
       if (termId === undefined) continue;
       const list = this.postings[termId]!;
-      if (list.length === 0) continue;
-      let idf = Math.log((n - list.length + 0.5) / (list.length + 0.5));
+      const length = list.length;
+      if (length === 0) continue;
+      let idf = Math.log((n - length + 0.5) / (length + 0.5));
       if (idf <= 0) idf = 1e-6;
-      for (let i = 0; i < list.length; i++) {
-        const slot = list.slots[i]!;
+      const { slots, counts } = list;
+      for (let i = 0; i < length; i++) {
+        const slot = slots[i]!;
         if (stamps[slot] !== stamp) {
           stamps[slot] = stamp;
-          if (this.lives[slot] !== 1 || !this.columns.passes(slot, resolved)) {
-            scores[slot] = Number.NaN;
+          // A score below zero marks a document the filters exclude (BM25 scores are positive).
+          if (
+            lives[slot] !== 1 ||
+            spaces[slot] !== spaceSym ||
+            (filtered && !this.columns.passesFilters(slot, resolved))
+          ) {
+            scores[slot] = -1;
             continue;
           }
           scores[slot] = 0;
-          touched.push(slot);
-        } else if (Number.isNaN(scores[slot])) continue;
-        const tf = list.counts[i]!;
-        scores[slot]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[slot]!) / avgLength));
+          touched[touchedCount++] = slot;
+        } else if (scores[slot]! < 0) continue;
+        // FTS5's own expression (fts5_bm25), so the sums round as FTS5's do.
+        const tf = counts[i]!;
+        scores[slot]! += idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[slot]!) / avgLength)));
       }
     }
-    const best = this.topK(touched, k);
+    const best = this.topK(touchedCount, k);
     const out: TextHit[] = new Array(best.length);
     for (let i = 0; i < best.length; i++) out[i] = { id: this.ids[best[i]!]!, rank: -scores[best[i]!]! };
     return out;
   }
 
-  /** The k best-scored slots, best first (a quickselect finds the cut, then only those are ordered). */
-  private topK(slots: number[], k: number): number[] {
-    const { scores, ids } = this;
-    let chosen = slots;
-    if (slots.length > k * 4) {
-      const cut = kthLargest(
-        Float64Array.from(slots, (slot) => scores[slot]!),
-        slots.length,
-        k,
-      );
-      chosen = slots.filter((slot) => scores[slot]! >= cut);
-    }
+  /**
+   * The k best-scored of the first `count` touched slots, best first (a quickselect finds the
+   * cut, then only those are ordered).
+   */
+  private topK(count: number, k: number): number[] {
+    const { scores, ids, touched } = this;
+    let chosen: number[];
+    if (count > k * 4) {
+      const values = this.cut;
+      for (let i = 0; i < count; i++) values[i] = scores[touched[i]!]!;
+      const cut = kthLargest(values, count, k);
+      chosen = [];
+      for (let i = 0; i < count; i++) if (scores[touched[i]!]! >= cut) chosen.push(touched[i]!);
+    } else chosen = Array.from(touched.subarray(0, count));
     chosen.sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!);
     return chosen.length > k ? chosen.slice(0, k) : chosen;
   }
@@ -228,6 +243,8 @@ export class TextIndex {
     this.lives = copy(this.lives, new Uint8Array(capacity));
     this.columns.grow(capacity);
     this.scores = new Float64Array(capacity);
+    this.touched = new Int32Array(capacity);
+    this.cut = new Float64Array(capacity);
     this.stamps = new Uint32Array(capacity);
     this.stamp = 0;
     this.capacity = capacity;
