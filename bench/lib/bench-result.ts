@@ -220,9 +220,17 @@ export const BenchResultSchema = z.strictObject({
       textsPerSec: positive,
     })
     .optional(),
-  /** Peak RSS (MB) of the bench process and of the embedder worker (null where /proc is missing). */
+  /**
+   * Peak RSS (MB) of the bench process (memory, server, bench data: informational) and of its
+   * embedder worker after all the bench's load (null where /proc is missing).
+   */
   rss: z.strictObject({ benchMb: positive, embedderMb: positive.nullable() }).optional(),
-  /** A fresh process opening the database and answering its first hybrid recall, ms. */
+  /**
+   * A fresh process opening the database and answering its first hybrid recall, ms; then, once its
+   * indexes loaded and it answered `rss.steadyRecalls` more recalls, its RSS and its embedder
+   * worker's, MB: the app with the memory open and none of the bench's data. `runner` and `rss` are
+   * absent in results from before they were recorded (the probe then ran under tsx).
+   */
   coldStart: z
     .strictObject({
       totalMs: positive,
@@ -231,8 +239,17 @@ export const BenchResultSchema = z.strictObject({
       firstRecallMs: nonNegative,
       results: z.number().int().nonnegative(),
       mode: z.string(),
-      /** The probe's peak RSS, MB (absent in results from before it was recorded). */
-      rssMb: positive.optional(),
+      /** 'bundled': plain JavaScript bundled as the CLI is; 'tsx': TypeScript under the tsx loader. */
+      runner: z.enum(['bundled', 'tsx']).optional(),
+      rss: z
+        .strictObject({
+          steadyRecalls: z.number().int().nonnegative(),
+          appPeakMb: positive,
+          appMb: positive.nullable(),
+          workerPeakMb: positive.nullable(),
+          workerMb: positive.nullable(),
+        })
+        .optional(),
     })
     .optional(),
   /** Recall's two search steps alone (absent in results written before the in-memory indexes). */

@@ -198,16 +198,25 @@ function suiteLines(r: BenchResult): string[] {
       `embedding ceilings: ${c.textsPerSec.toFixed(0)} texts/s batched, ${c.queriesPerSec.toFixed(0)} queries/s at ${c.concurrency} in flight`,
     );
   }
+  const mb = (v: number | null): string => (v === null ? 'unknown' : `${v.toFixed(0)} MB`);
   if (r.coldStart) {
     const c = r.coldStart;
     out.push(
-      `cold start: ${ms(c.totalMs)} ms to the first ${c.mode} recall in a fresh process (boot ${ms(c.bootMs)}, open ${ms(c.openMs)}, first recall ${ms(c.firstRecallMs)})` +
-        (c.rssMb === undefined ? '' : `, its peak RSS ${c.rssMb.toFixed(0)} MB`),
+      `cold start: ${ms(c.totalMs)} ms to the first ${c.mode} recall in a fresh process` +
+        `${c.runner ? ` (${c.runner === 'bundled' ? 'bundled JavaScript' : 'tsx loader'})` : ''} ` +
+        `(boot ${ms(c.bootMs)}, open ${ms(c.openMs)}, first recall ${ms(c.firstRecallMs)})`,
     );
+    if (c.rss) {
+      out.push(
+        `app RSS (that process once its indexes loaded, after ${c.rss.steadyRecalls} more recalls): ` +
+          `${mb(c.rss.appMb)} (peak ${mb(c.rss.appPeakMb)}); its embedder worker ${mb(c.rss.workerMb)} (peak ${mb(c.rss.workerPeakMb)})`,
+      );
+    }
   }
   if (r.rss) {
     out.push(
-      `peak RSS: bench process ${r.rss.benchMb.toFixed(0)} MB, embedder worker ${r.rss.embedderMb === null ? 'unknown' : `${r.rss.embedderMb.toFixed(0)} MB`}; database ${(r.db.bytes / r.db.facts).toFixed(0)} bytes/fact`,
+      `peak RSS of the bench itself: bench process ${mb(r.rss.benchMb)} (memories, server and bench data: not an app figure), ` +
+        `embedder worker ${mb(r.rss.embedderMb)}; database ${(r.db.bytes / r.db.facts).toFixed(0)} bytes/fact`,
     );
   }
   return out;

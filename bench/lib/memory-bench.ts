@@ -36,13 +36,15 @@ import { interleave } from './interleave';
 import { summarize, timeEach } from './stats';
 import { SwitchableCache } from './switchable-cache';
 import { runSearchStepBench } from './search-step-bench';
-import { measureColdStart } from './cold-start';
+import { bundleColdStartProbe, measureColdStart } from './cold-start';
 import { childPids, ownPeakRssMb, peakRssMb } from './proc-rss';
 
 /** Facts of the measured import slice: the last ones imported, on top of a (cached) memory of the rest. */
 export const IMPORT_SLICE = 5000;
 /** Concurrent single-text embed calls of the query ceiling (the HTTP target's 8 connections). */
 export const CEILING_CONCURRENCY = 8;
+/** Recalls the cold-start process answers after its indexes loaded, before its RSS is read. */
+export const COLD_STEADY_RECALLS = 30;
 
 /** The measured slice of an import of `facts`: IMPORT_SLICE, or half of a smaller memory. */
 export function importSliceOf(facts: number): number {
@@ -142,6 +144,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const filteredQueries = unique.take(queryPool, opts.filteredRecalls, 'filtered recalls');
   const recallWarmup = unique.take(freshTexts, opts.warmup * 2 + 1, 'recall warm-up');
   const coldQuery = unique.take(freshTexts, 1, 'cold-start query')[0]!;
+  const steadyQueries = unique.take(freshTexts, COLD_STEADY_RECALLS, 'cold-start steady queries');
   // Query-like texts (the first words of a sentence, as the HTTP queries) for the query ceiling.
   const ceilingTexts = unique.take(
     (function* () {
@@ -443,11 +446,14 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     await mem.close();
     memory = null;
 
-    // --- a fresh process opening this database and answering its first recall ---
-    const coldStart = await measureColdStart(dbPath, modelDir, coldQuery);
+    // --- a fresh process opening this database and answering its first recall, then its RSS ---
+    const probe = await bundleColdStartProbe(benv.repoRoot, log);
+    const coldStart = await measureColdStart(dbPath, modelDir, coldQuery, steadyQueries, probe);
+    const mb = (v: number | null): string => (v === null ? '?' : `${v.toFixed(0)} MB`);
     log(
-      `cold start ${coldStart.totalMs.toFixed(0)} ms (boot ${coldStart.bootMs.toFixed(0)}, open ${coldStart.openMs.toFixed(0)}, ` +
-        `first recall ${coldStart.firstRecallMs.toFixed(0)}, ${coldStart.mode})`,
+      `cold start ${coldStart.totalMs.toFixed(0)} ms (${coldStart.runner}: boot ${coldStart.bootMs.toFixed(0)}, open ${coldStart.openMs.toFixed(0)}, ` +
+        `first recall ${coldStart.firstRecallMs.toFixed(0)}, ${coldStart.mode}); after ${coldStart.rss.steadyRecalls} more recalls ` +
+        `app RSS ${mb(coldStart.rss.appMb)} (peak ${mb(coldStart.rss.appPeakMb)}), its worker ${mb(coldStart.rss.workerMb)} (peak ${mb(coldStart.rss.workerPeakMb)})`,
     );
     // Peak RSS: the embedder worker(s) are this process's only children left.
     const workerRss = childPids(process.pid)

@@ -1,17 +1,29 @@
 import fs from 'node:fs';
 
 /**
- * Peak resident set size of a process in MB, from Linux's /proc/<pid>/status (VmHWM, the
- * high-water mark the kernel keeps); null where /proc is missing or the process is gone.
+ * Resident set size of a process in MB from Linux's /proc/<pid>/status: `peakMb` is VmHWM (the
+ * high-water mark the kernel keeps), `nowMb` VmRSS (resident now); null where /proc is missing or
+ * the process is gone.
  */
-export function peakRssMb(pid: number): number | null {
+export function procRssMb(pid: number): { peakMb: number; nowMb: number } | null {
+  let status: string;
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = status.match(/^VmHWM:\s+(\d+)\s+kB/m)?.[1];
-    return kb === undefined ? null : Number(kb) / 1024;
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
+  const mb = (field: string): number | undefined => {
+    const kb = status.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  };
+  const peakMb = mb('VmHWM');
+  const nowMb = mb('VmRSS');
+  return peakMb === undefined || nowMb === undefined ? null : { peakMb, nowMb };
+}
+
+/** Peak resident set size of a process in MB (VmHWM); null where /proc is missing or the process is gone. */
+export function peakRssMb(pid: number): number | null {
+  return procRssMb(pid)?.peakMb ?? null;
 }
 
 /**

@@ -30,10 +30,19 @@ export const SizeSummarySchema = z.strictObject({
   baseline_exact_knn_p50_ms: finite,
   baseline_fts5_p50_ms: finite,
   vector_recall_at_10: finite,
+  /** Peak RSS of the bench process (two memories, the server, the bench's data): informational. */
   rss_bench_mb: finite,
+  /** Peak RSS of the bench's embedder worker after all the bench's load (HTTP phases included). */
   rss_embedder_mb: orNull,
-  /** Peak RSS of the cold-start process: the app with the memory open after one recall. */
-  rss_app_mb: orNull.optional(),
+  /**
+   * The app: the cold-start process (the memory open, nothing of the bench's) once its indexes
+   * loaded and it answered 30 more recalls. Its RSS then (VmRSS, the RSS target), its peak
+   * (VmHWM, the index load included) and its embedder worker's peak. Null where not measured
+   * (no /proc, results from before the probe recorded them).
+   */
+  rss_app_mb: orNull,
+  rss_app_peak_mb: orNull,
+  rss_app_worker_mb: orNull,
   db_bytes_per_fact: finite,
   cold_start_ms: finite,
 });
@@ -123,7 +132,9 @@ export function summarizeSize(r: BenchResult): SizeSummary {
     vector_recall_at_10: steps.vector.recallAtK,
     rss_bench_mb: rss.benchMb,
     rss_embedder_mb: rss.embedderMb,
-    rss_app_mb: r.coldStart?.rssMb ?? null,
+    rss_app_mb: r.coldStart?.rss?.appMb ?? null,
+    rss_app_peak_mb: r.coldStart?.rss?.appPeakMb ?? null,
+    rss_app_worker_mb: r.coldStart?.rss?.workerPeakMb ?? null,
     db_bytes_per_fact: r.db.bytes / r.db.facts,
     cold_start_ms: need(r.coldStart, 'coldStart').totalMs,
   };
@@ -157,11 +168,14 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
           },
           { key: 'http_p95_ms_8', op: '<=', target: 30 },
           { key: 'cold_start_ms', op: '<=', target: 1500 },
-          // The app's RSS when measured; the bench process (which also holds the bench's data and a
-          // second copy of the indexes) stands in for older results only.
-          s.rss_app_mb !== undefined
-            ? { key: 'rss_app_mb', op: '<=', target: 350 }
-            : { key: 'rss_bench_mb', op: '<=', target: 350 },
+          // The app's resident set with the memory open and its indexes loaded, not the bench
+          // process's (which also holds the bench's data and more copies of the indexes).
+          {
+            key: 'rss_app_mb',
+            op: '<=',
+            target: 350,
+            note: `steady; peak ${fmt(s.rss_app_peak_mb)} MB`,
+          },
           { key: 'rss_embedder_mb', op: '<=', target: 350 },
           { key: 'vector_recall_at_10', op: '>=', target: 0.99 },
         ]

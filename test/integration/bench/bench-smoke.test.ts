@@ -64,10 +64,20 @@ describe('tsx bench/run.ts --quick', () => {
       expect(s.rss_bench_mb).toBeGreaterThan(30);
       expect(s.rss_embedder_mb).toBeGreaterThan(30);
       expect(s.rss_app_mb).toBeGreaterThan(30);
+      expect(s.rss_app_peak_mb).toBeGreaterThanOrEqual(s.rss_app_mb!);
+      expect(s.rss_app_worker_mb).toBeGreaterThan(30);
       expect(s.db_bytes_per_fact).toBeGreaterThan(100);
       // A fresh process answered a hybrid recall over the built database.
       expect(result.coldStart!.mode).toBe('hybrid');
       expect(result.coldStart!.results).toBeGreaterThan(0);
+      // As the installed app runs: bundled JavaScript, not TypeScript under a loader.
+      expect(result.coldStart!.runner).toBe('bundled');
+      expect(result.coldStart!.rss!.steadyRecalls).toBe(30);
+      // The import as `hippo import` runs it, the batch floor sampled on both sides of it.
+      expect(result.import.method).toBe('importInChunks');
+      expect(result.import.floorBefore!.n + result.import.floorAfter!.n).toBe(
+        result.baseline.embedBatchPerText.n,
+      );
       // The import measured only the last slice, on top of a base memory built first.
       expect(result.import.facts + result.import.baseFacts!).toBe(result.config.facts);
       expect(size.targets.map((t) => t.key)).toContain('http_rps_8');

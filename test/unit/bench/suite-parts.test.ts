@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseCacheFile, importSliceOf, IMPORT_SLICE } from '../../../bench/lib/memory-bench';
-import { childPids, ownPeakRssMb, peakRssMb } from '../../../bench/lib/proc-rss';
+import { childPids, ownPeakRssMb, peakRssMb, procRssMb } from '../../../bench/lib/proc-rss';
 
 describe('the import slice', () => {
   it('is the last 5,000 facts, or half of a smaller memory', () => {
@@ -35,6 +35,9 @@ describe.runIf(process.platform === 'linux')('proc-rss', () => {
   it('reads peak RSS of this process and finds a child by its parent pid', async () => {
     expect(peakRssMb(process.pid)).toBeGreaterThan(10);
     expect(ownPeakRssMb()).toBeGreaterThan(10);
+    const own = procRssMb(process.pid)!;
+    expect(own.nowMb).toBeGreaterThan(10);
+    expect(own.peakMb).toBeGreaterThanOrEqual(own.nowMb);
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)'], { stdio: 'ignore' });
     try {
       await new Promise((resolve) => child.once('spawn', resolve));
@@ -45,5 +48,6 @@ describe.runIf(process.platform === 'linux')('proc-rss', () => {
     }
     await new Promise((resolve) => child.once('exit', resolve));
     expect(peakRssMb(child.pid!)).toBeNull();
+    expect(procRssMb(child.pid!)).toBeNull();
   });
 });

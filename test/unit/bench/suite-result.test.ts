@@ -45,7 +45,8 @@ function detail(facts: number, over: Partial<BenchResult> = {}): BenchResult {
       firstRecallMs: 590,
       results: 10,
       mode: 'hybrid',
-      rssMb: 180,
+      runner: 'bundled',
+      rss: { steadyRecalls: 30, appPeakMb: 420, appMb: 180, workerPeakMb: 150, workerMb: 140 },
     },
     ...over,
   };
@@ -86,7 +87,11 @@ describe('summarizeSize', () => {
     expect(s.baseline_fts5_p50_ms).toBe(2.5);
     expect(s.db_bytes_per_fact).toBe(2000);
     expect(s.cold_start_ms).toBe(1200);
+    // The app's figures come from the cold-start process, not the bench process (300 MB here).
     expect(s.rss_app_mb).toBe(180);
+    expect(s.rss_app_peak_mb).toBe(420);
+    expect(s.rss_app_worker_mb).toBe(150);
+    expect(s.rss_bench_mb).toBe(300);
     expect(s.embed_ceiling_texts_per_s).toBe(250);
     expect(SizeSummarySchema.parse(s)).toEqual(s);
   });
@@ -97,6 +102,18 @@ describe('summarizeSize', () => {
     expect(summarizeSize(noHttp).http_rps_8).toBeNull();
     const { coldStart: _c, ...noCold } = d;
     expect(() => summarizeSize(noCold)).toThrow(/coldStart/);
+  });
+
+  it('gives null app RSS for a result from before the probe measured it', () => {
+    const d = detail(100_000);
+    const { rss: _r, runner: _u, ...oldCold } = d.coldStart!;
+    const s = summarizeSize({ ...d, coldStart: oldCold });
+    expect([s.rss_app_mb, s.rss_app_peak_mb, s.rss_app_worker_mb]).toEqual([null, null, null]);
+    expect(SizeSummarySchema.parse(s)).toEqual(s);
+    // Not measured is a miss, and the bench process does not stand in for the app.
+    const t = suiteTargets(s);
+    expect(t.find((x) => x.key === 'rss_app_mb')).toMatchObject({ value: null, pass: false });
+    expect(t.find((x) => x.key === 'rss_bench_mb')).toBeUndefined();
   });
 });
 
@@ -110,9 +127,17 @@ describe('suiteTargets', () => {
     expect(byKey.import_facts_per_s?.pass).toBe(true); // 400 facts/s in the sample
     expect(byKey.http_rps_8?.target).toBe(240); // 80% of 300 queries/s
     expect(byKey.cold_start_ms?.pass).toBe(true);
-    // RSS: the app (the cold-start process), not the bench process that also holds the bench's data.
-    expect(byKey.rss_app_mb).toMatchObject({ value: 180, pass: true });
+    // RSS: the app's steady RSS (the cold-start process), its peak beside it; the bench process,
+    // which also holds the bench's data, has no target.
+    expect(byKey.rss_app_mb).toMatchObject({
+      value: 180,
+      target: 350,
+      pass: true,
+      note: 'steady; peak 420.0 MB',
+    });
+    expect(byKey.rss_app_peak_mb).toBeUndefined();
     expect(byKey.rss_bench_mb).toBeUndefined();
+    expect(byKey.rss_embedder_mb).toMatchObject({ value: 200, pass: true });
     expect(byKey.http_p95_ms_8?.pass).toBe(false); // P95 of [25, 30, 45] > 30
   });
 
@@ -148,6 +173,8 @@ describe('suiteMarkdown', () => {
     }
     expect(lines).toContain('| recall_db_p50_ms | 2.00 | 2.00 |');
     expect(lines).toContain('| cold_start_ms | 1200 | 1200 |');
+    expect(lines).toContain('| rss_app_mb | 180.0 | 180.0 |');
+    expect(lines).toContain('| rss_app_peak_mb | 420.0 | 420.0 |');
   });
 
   it('lists every target with PASS or FAIL, and says how a relative goal was set', () => {
@@ -157,6 +184,7 @@ describe('suiteMarkdown', () => {
       '| 100,000 | import_facts_per_s | 400.0 | >= 200.0 (80% of embed_ceiling_texts_per_s) | PASS |',
     );
     expect(lines).toContain('| 100,000 | http_p95_ms_8 | 43.50 | <= 30.00 | FAIL |');
+    expect(lines).toContain('| 100,000 | rss_app_mb | 180.0 | <= 350.0 (steady; peak 420.0 MB) | PASS |');
   });
 
   it('names the machine, the model and the quality figures, and the verdict', () => {
@@ -211,8 +239,14 @@ describe("formatReport's suite lines", () => {
     const text = formatReport(detail(10_000));
     expect(text).toContain('database step alone (word + vector search at recall');
     expect(text).toContain('embedding ceilings: 250 texts/s batched, 300 queries/s at 8 in flight');
-    expect(text).toContain('cold start: 1200 ms to the first hybrid recall');
-    expect(text).toContain('peak RSS: bench process 300 MB, embedder worker 200 MB');
+    expect(text).toContain(
+      'cold start: 1200 ms to the first hybrid recall in a fresh process (bundled JavaScript)',
+    );
+    expect(text).toContain(
+      'app RSS (that process once its indexes loaded, after 30 more recalls): 180 MB (peak 420 MB); its embedder worker 140 MB (peak 150 MB)',
+    );
+    expect(text).toContain('peak RSS of the bench itself: bench process 300 MB');
+    expect(text).toContain('embedder worker 200 MB');
     expect(formatReport(sampleResult())).not.toContain('cold start');
   });
 });
