@@ -10,9 +10,10 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src',
 
 export async function compileWat(source, name) {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat(name, source, { simd: true });
+  const features = { simd: true, threads: true };
+  const mod = wabt.parseWat(name, source, features);
   try {
-    mod.validate();
+    mod.validate(features);
     return Buffer.from(mod.toBinary({}).buffer);
   } finally {
     mod.destroy();

@@ -113,7 +113,10 @@ export class LiveVectors {
     };
     this.loading = load;
     const step = (): void => {
-      if (load.cancelled) return finish();
+      if (load.cancelled) {
+        index.close();
+        return finish();
+      }
       try {
         const until = performance.now() + sliceMs;
         let more = true;
@@ -131,10 +134,11 @@ export class LiveVectors {
           setImmediate(step);
           return;
         }
-        this.index = index;
+        this.use(index);
         this.follower.adopt(head);
       } catch {
         // The next search loads the index the ordinary way.
+        index.close();
         this.chunks = null;
       }
       this.loading = null;
@@ -148,7 +152,13 @@ export class LiveVectors {
   release(): void {
     if (this.loading) this.loading.cancelled = true;
     this.loading = null;
-    this.index = null;
+    this.use(null);
+  }
+
+  /** Makes `index` the current one, stopping the helper threads of the one it replaces. */
+  private use(index: VectorIndex | null): void {
+    if (this.index && this.index !== index) this.index.close();
+    this.index = index;
   }
 
   private chunkReader(): VecChunkReader | null {
@@ -170,14 +180,15 @@ export class LiveVectors {
         }
       }
       if (complete) {
-        this.index = index;
+        this.use(index);
         return;
       }
+      index.close();
       this.chunks = null;
     }
     const index = new VectorIndex();
     for (const row of this.allStmt.iterate()) if (row.live === 1) index.upsert(toIndexed(row));
-    this.index = index;
+    this.use(index);
   }
 
   /**

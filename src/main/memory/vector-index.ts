@@ -1,4 +1,5 @@
 import { FactColumns, type ColumnFilters, type FactColumnValues, type ResolvedFilters } from './fact-columns';
+import { ParallelScan, type ScanPart } from './parallel-scan';
 import { dotProductsWasm } from './wasm/dot-products.wasm';
 
 /**
@@ -8,7 +9,10 @@ import { dotProductsWasm } from './wasm/dot-products.wasm';
  * filters are scored again over int16 copies (half the memory of floats), so the similarities
  * reported are the cosines to about 1e-5 (all vectors are L2-normalized). The int8 error (about 0.002 in cosine) is far smaller than the gap
  * between the k-th and the RESCORE_PER_RESULT·k-th neighbour, so the exact top k survive the
- * first pass; the bench checks recall@10 against sqlite-vec's exact scan on every run.
+ * first pass; the bench checks recall@10 against sqlite-vec's exact scan on every run. From
+ * PARALLEL_MIN vectors on, the first pass is split between this thread and helper threads over the
+ * same shared WebAssembly memory (parallel-scan.ts): at 100k facts it is bound by memory
+ * bandwidth and one core's widening, and a second core halves it.
  *
  * Pure data structure: it knows nothing of SQLite (LiveVectors keeps it equal to vec_facts).
  */
@@ -23,7 +27,9 @@ export type VectorFilters = ColumnFilters;
 
 /** Where a search's time went, for profiling (scripts/perf/recall-profile.ts). */
 export interface SearchTiming {
+  /** The first pass: the kernel's scan, then choosing the candidates (selectMs of it). */
   firstPassMs: number;
+  selectMs?: number;
   rescoreMs: number;
 }
 
@@ -36,6 +42,21 @@ export interface VectorHit {
 interface DotKernel {
   memory: WebAssembly.Memory;
   dots_i8(query: number, base: number, n: number, dim: number, out: number): void;
+}
+
+/** The kernel's memory may grow to 4 GiB (11 million vectors of 384 dimensions). */
+const MAX_PAGES = 65536;
+
+/** Indexes of at least this many vectors split their first pass across cores. */
+export const PARALLEL_MIN = 16384;
+
+export interface VectorIndexOptions {
+  /** Use the WebAssembly SIMD kernel (default true); false scores every vector in plain JS. */
+  simd?: boolean;
+  /** Vectors from which the first pass is split across helper threads (default PARALLEL_MIN). */
+  parallelMin?: number;
+  /** Helper threads for that (default: cores - 1, at most 3; 0 turns them off). */
+  helpers?: number;
 }
 
 /** Candidates scored exactly per result asked for, and at least this many. */
@@ -51,8 +72,16 @@ function newKernel(): DotKernel | null {
     kernelModule = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   if (!kernelModule) return null;
-  const exports = new WebAssembly.Instance(kernelModule, {}).exports as unknown as DotKernel;
-  return exports;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  } catch {
+    return null;
+  }
+  const exports = new WebAssembly.Instance(kernelModule, { env: { memory } }).exports as {
+    dots_i8: DotKernel['dots_i8'];
+  };
+  return { memory, dots_i8: exports.dots_i8 };
 }
 
 const PAGE = 65536;
@@ -83,8 +112,29 @@ export class VectorIndex {
   private approx = new Int32Array(0);
   /** Per vector: the float value of one int8 step. */
   private codeScales = new Float32Array(0);
+  /** Helper threads of the first pass: undefined until the index first needs them. */
+  private scan: ParallelScan | null | undefined;
+  private readonly useSimd: boolean;
+  private readonly parallelMin: number;
+  private readonly helpers: number | undefined;
 
-  constructor(private readonly useSimd = true) {}
+  constructor(opts: VectorIndexOptions | boolean = {}) {
+    const o = typeof opts === 'boolean' ? { simd: opts } : opts;
+    this.useSimd = o.simd ?? true;
+    this.parallelMin = o.parallelMin ?? PARALLEL_MIN;
+    this.helpers = o.helpers;
+  }
+
+  /** Helper threads ready to take part of the first pass (none before the index first needs them). */
+  get helperThreads(): number {
+    return this.scan ? this.scan.readyCount : 0;
+  }
+
+  /** Stops the helper threads (if any); the index still answers, on the calling thread alone. */
+  close(): void {
+    this.scan?.close();
+    this.scan = null;
+  }
 
   get size(): number {
     return this.count;
@@ -171,7 +221,8 @@ export class VectorIndex {
     const started = timing ? performance.now() : 0;
     // The query's scale is the same for every vector: it does not change their order.
     quantize(query, 0, this.dim, maxAbs(query, 0, this.dim), 127, this.queryCode, 0);
-    this.kernel.dots_i8(0, this.codesAt, this.count, this.dim, this.codesAt + this.capacity * this.dim);
+    this.firstPass(this.kernel);
+    const selecting = timing ? performance.now() : 0;
     const depth = Math.max(RESCORE_MIN, k * RESCORE_PER_RESULT);
     const candidates = this.closestApprox(depth, resolved);
     const rescoring = timing ? performance.now() : 0;
@@ -183,9 +234,31 @@ export class VectorIndex {
       .map((slot) => ({ id: this.ids[slot]!, rank: 1 - this.scores[slot]! }));
     if (timing) {
       timing.firstPassMs = rescoring - started;
+      timing.selectMs = rescoring - selecting;
       timing.rescoreMs = performance.now() - rescoring;
     }
     return hits;
+  }
+
+  /** approx[slot] = the int8 dot product of the query code with every vector's code. */
+  private firstPass(kernel: DotKernel): void {
+    const { dim, count, codesAt } = this;
+    const out = codesAt + this.capacity * dim;
+    if (this.scan === undefined && count >= this.parallelMin && kernelModule) {
+      this.scan = this.helpers === 0 ? null : ParallelScan.start(kernelModule, kernel.memory, this.helpers);
+    }
+    const helpers = count >= this.parallelMin && this.scan ? this.scan.readyCount : 0;
+    if (helpers === 0) {
+      kernel.dots_i8(0, codesAt, count, dim, out);
+      return;
+    }
+    // Even row counts per part: the kernel takes rows two at a time.
+    const rows = Math.ceil(count / (helpers + 1) / 2) * 2;
+    const parts: ScanPart[] = [];
+    for (let from = 0; from < count; from += rows) {
+      parts.push({ base: codesAt + from * dim, n: Math.min(rows, count - from), out: out + from * 4 });
+    }
+    this.scan!.run((q, base, n, d, o) => kernel.dots_i8(q, base, n, d, o), 0, dim, parts);
   }
 
   /**
@@ -358,6 +431,7 @@ export class VectorIndex {
       const memory = this.kernel.memory;
       const bytes = capacity * this.dim;
       const need = this.codesAt + bytes + capacity * 4;
+      if (need > MAX_PAGES * PAGE) throw new Error(`${capacity} vectors of ${this.dim} dimensions exceed the index's 4 GiB`);
       if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
       this.queryCode = new Int8Array(memory.buffer, 0, this.dim);
       this.codes = new Int8Array(memory.buffer, this.codesAt, bytes);

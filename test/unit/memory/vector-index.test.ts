@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { VectorIndex, type IndexedVector } from '../../../src/main/memory/vector-index';
 import { dot, normalize } from '../../../src/main/memory/vector';
 import { mulberry32 } from '../../../scripts/model-gen/prng';
@@ -152,5 +152,61 @@ describe.each([
     index.upsert(entry(1, new Float32Array([1, 0, 0])));
     expect(() => index.upsert(entry(2, new Float32Array([1, 0])))).toThrow(/2 dimensions in an index of 3/);
     expect(() => index.search('default', new Float32Array(4), 1)).toThrow(/4 dimensions/);
+  });
+});
+
+describe('VectorIndex with helper threads', () => {
+  const ids = (hits: { id: number; rank: number }[]) => hits.map((h) => `${h.id}:${h.rank.toFixed(6)}`);
+
+  it('answers exactly as one thread does, through growth, removals, updates and filters', async () => {
+    const vectors = makeVectors(4000, 384, 21);
+    // A split from 64 vectors on, so a small index exercises it.
+    const split = new VectorIndex({ parallelMin: 64, helpers: 1 });
+    const alone = new VectorIndex({ helpers: 0 });
+    const both = (e: IndexedVector) => {
+      split.upsert(e);
+      alone.upsert(e);
+    };
+    const category = (i: number) => (i % 3 === 0 ? 'work' : 'home');
+    vectors.slice(0, 1500).forEach((v, i) => both(entry(i + 1, v, { category: category(i) })));
+    const queries = makeVectors(12, 384, 123, 21);
+    // The first search starts the helper; the scan is the caller's alone until it is ready.
+    expect(ids(split.search('default', queries[0]!, 10))).toEqual(ids(alone.search('default', queries[0]!, 10)));
+    await vi.waitFor(() => expect(split.helperThreads).toBe(1), { timeout: 10_000 });
+    const compare = () => {
+      for (const q of queries) {
+        expect(ids(split.search('default', q, 50))).toEqual(ids(alone.search('default', q, 50)));
+        expect(ids(split.search('default', q, 10, { category: 'work' }))).toEqual(
+          ids(alone.search('default', q, 10, { category: 'work' })),
+        );
+      }
+    };
+    compare();
+    // Growth moves the arrays (and grows the shared memory) while the helper holds it.
+    vectors.slice(1500).forEach((v, i) => both(entry(1501 + i, v, { category: category(1500 + i) })));
+    for (let id = 1; id <= 4000; id += 7) {
+      split.remove(id);
+      alone.remove(id);
+    }
+    for (let id = 2; id <= 4000; id += 11) both(entry(id, vectors[(id * 13) % 4000]!, { category: 'work' }));
+    expect(split.helperThreads).toBe(1);
+    compare();
+    // An odd count splits unevenly: the last rows are still scanned.
+    split.remove(2);
+    alone.remove(2);
+    expect(split.size % 2).toBe(1);
+    compare();
+    split.close();
+    expect(split.helperThreads).toBe(0);
+    compare();
+    alone.close();
+  });
+
+  it('starts no thread below the size that splits', () => {
+    const index = new VectorIndex({ parallelMin: 10_000, helpers: 1 });
+    makeVectors(200, 64, 3).forEach((v, i) => index.upsert(entry(i + 1, v)));
+    index.search('default', makeVectors(1, 64, 4, 3)[0]!, 5);
+    expect(index.helperThreads).toBe(0);
+    index.close();
   });
 });

@@ -1,7 +1,9 @@
 ;; Dot products of one int8 query with many int8 vectors, sixteen lanes at a time (WebAssembly
 ;; SIMD). `dim` a multiple of 16, every pointer 16-byte aligned.
 (module
-  (memory (export "memory") 1)
+  ;; The memory is shared (imported), so helper threads running this same module can scan parts
+  ;; of the vectors at once (parallel-scan.ts).
+  (import "env" "memory" (memory 1 65536 shared))
   ;; out[i] = dot(query, base + i * dim) over int8 vectors, as i32: the approximate first pass.
   ;; `dim` bytes per vector, a multiple of 16. Rows go two at a time, so each 16 query bytes are
   ;; loaded and widened once for both (the scan is bound by loads and widening, not by the dots).

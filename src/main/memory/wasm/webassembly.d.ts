@@ -10,7 +10,9 @@ declare global {
       readonly exports: Record<string, unknown>;
     }
     class Memory {
-      readonly buffer: ArrayBuffer;
+      constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+      /** A SharedArrayBuffer when the memory is shared; a new object after each grow. */
+      readonly buffer: ArrayBuffer | SharedArrayBuffer;
       grow(pages: number): number;
     }
     function validate(bytes: Uint8Array): boolean;
