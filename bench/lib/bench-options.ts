@@ -23,6 +23,8 @@ export interface BenchOptions {
   chunk: number;
   /** onnxruntime intra-op threads in each embedder worker. */
   threads: number;
+  /** The generated model the memories are embedded with: a folder of test/.models (--model). */
+  model: BenchModel;
   /** Embedder worker processes (`hippo serve` runs one; more form an EmbedderPool). */
   workers: number;
   /** Results per recall. */
@@ -131,6 +133,8 @@ twin MiniLM model and measures import, recall and encode against the raw embeddi
   --chunk N           facts per import chunk, one transaction each (default ${FULL_SIZES.chunk}, as hippo import)
   --workers N         embedder worker processes (default 1, as hippo serve runs)
   --threads N         onnxruntime threads per worker (default 2)
+  --model NAME        twin (fp32, the default) or twin-int8 (the int8-quantized twin, as
+                      \`hippo model fetch --int8\` gives users): test/.models/NAME
   --limit N           results per recall (default 10)
   --http-seconds N    length of each HTTP recall load phase (default ${FULL_SIZES.httpSeconds}; quick ${QUICK_SIZES.httpSeconds})
   --http-connections LIST
@@ -177,6 +181,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'no-cache': { type: 'boolean' },
       'no-quality': { type: 'boolean' },
       cache: { type: 'string' },
+      model: { type: 'string' },
       sizes: { type: 'string' },
       'http-connections': { type: 'string' },
       quick: { type: 'boolean' },
@@ -190,6 +195,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const opts: BenchOptions = {
     ...(quick ? QUICK_SIZES : FULL_SIZES),
     threads: 2,
+    model: parseModel(values.model),
     workers: 1,
     limit: 10,
     diskCache: values['no-disk-cache'] !== true,
@@ -230,6 +236,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     );
   }
   return opts;
+}
+
+/** The generated models the bench can run with (`npm run models` builds both). */
+export const BENCH_MODELS = ['twin', 'twin-int8'] as const;
+export type BenchModel = (typeof BENCH_MODELS)[number];
+
+function parseModel(raw: unknown): BenchModel {
+  if (raw === undefined) return 'twin';
+  const found = BENCH_MODELS.find((m) => m === raw);
+  if (!found) throw new Error(`--model: one of ${BENCH_MODELS.join(', ')}, got ${JSON.stringify(raw)}`);
+  return found;
 }
 
 /** "1,8,32" → [1, 8, 32]: distinct integers from 1 to 1024, in the order given. */

@@ -115,9 +115,9 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const env = benv.env ?? process.env;
   const started = (benv.now ?? (() => new Date()))();
   const data = resolveDataFiles(benv.repoRoot, env);
-  const modelDir = path.join(benv.repoRoot, 'test', '.models', 'twin');
-  if (!fs.existsSync(path.join(modelDir, 'onnx', 'model.onnx'))) {
-    throw new Error(`twin model not found in ${modelDir}: run \`npm run models\` first`);
+  const modelDir = path.join(benv.repoRoot, 'test', '.models', opts.model);
+  if (!['model.onnx', 'model_quantized.onnx'].some((f) => fs.existsSync(path.join(modelDir, 'onnx', f)))) {
+    throw new Error(`${opts.model} model not found in ${modelDir}: run \`npm run models\` first`);
   }
 
   // --- texts: every measured call gets one nobody embedded before ---
@@ -511,7 +511,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         limit: opts.limit,
         diskCache: opts.diskCache,
         mergeThreshold: BENCH_TUNING.mergeThreshold,
-        model: 'twin',
+        model: opts.model,
         cacheDir: opts.cacheDir,
         modelId: client.modelId ?? 'unknown',
         dataDir: data.dir,

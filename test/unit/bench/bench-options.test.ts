@@ -19,6 +19,12 @@ describe('parseBenchArgs', () => {
     expect(o.encodes).toBe(100);
   });
 
+  it('--model picks the fp32 twin by default or the int8 twin, and names the choices on a bad one', () => {
+    expect(parseBenchArgs([]).model).toBe('twin');
+    expect(parseBenchArgs(['--model', 'twin-int8']).model).toBe('twin-int8');
+    expect(() => parseBenchArgs(['--model', 'minilm'])).toThrow('--model: one of twin, twin-int8, got "minilm"');
+  });
+
   it('--quick picks the small sizes, and explicit size flags win in any order', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ ...QUICK_SIZES, quick: true });
     expect(parseBenchArgs(['--facts', '1000', '--quick'])).toMatchObject({

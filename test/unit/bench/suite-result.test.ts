@@ -155,6 +155,17 @@ describe('suiteTargets', () => {
     ]);
     expect(t.find((x) => x.key === 'http_rps_8')).toMatchObject({ value: null, pass: false });
   });
+
+  it('holds a run with the int8 twin to 500 facts/s of import at every size, as issue 7 asks of the int8 option', () => {
+    const d = detail(10_000);
+    const int8 = (facts: number) =>
+      suiteTargets(summarizeSize({ ...detail(facts), config: { ...d.config, facts, model: 'twin-int8' } }));
+    const small = int8(10_000).filter((x) => x.key === 'import_facts_per_s');
+    expect(small).toEqual([expect.objectContaining({ target: 500, note: 'int8 model', value: 400, pass: false })]);
+    const large = int8(100_000).filter((x) => x.key === 'import_facts_per_s');
+    expect(large.map((x) => x.target)).toEqual([200, 500]);
+    expect(summarizeSize(detail(10_000)).model).toBe(d.config.model);
+  });
 });
 
 describe('suiteMarkdown', () => {
