@@ -106,7 +106,10 @@ export async function main(argv: string[]): Promise<number> {
       timestamp: started.toISOString(),
       command,
       machine,
-      model: { id: sizes[0]?.detail.config.modelId ?? 'unknown', kind: 'twin' },
+      model: {
+        id: sizes[0]?.detail.config.modelId ?? 'unknown',
+        kind: (sizes[0]?.detail.config.model ?? opts.models[0]) === 'real' ? 'real' : 'twin',
+      },
       quality,
       sizes,
       pass: sizes.every((s) => s.pass),
@@ -116,18 +119,19 @@ export async function main(argv: string[]): Promise<number> {
     for (const file of files.json) writeText(file, `${JSON.stringify(result, null, 2)}\n`);
     writeText(files.md, suiteMarkdown(result));
   };
-  for (const facts of opts.sizes) {
-    log(`=== ${facts} facts ===`);
-    const sizeOpts: BenchOptions = { ...opts, facts };
-    const detail = await runMemoryBench(sizeOpts, { repoRoot, log, command });
-    console.log(formatReport(detail));
-    console.log('');
-    const summary = summarizeSize(detail);
-    const targets = suiteTargets(summary);
-    sizes.push({ summary, targets, pass: targets.every((t) => t.pass), detail });
-    // Written after every size, so a long run stopped halfway keeps what it measured.
-    write(assemble(null));
-  }
+  for (const model of opts.models)
+    for (const facts of opts.sizes) {
+      log(`=== ${facts} facts, ${model} model ===`);
+      const sizeOpts: BenchOptions = { ...opts, facts, model };
+      const detail = await runMemoryBench(sizeOpts, { repoRoot, log, command });
+      console.log(formatReport(detail));
+      console.log('');
+      const summary = summarizeSize(detail);
+      const targets = suiteTargets(summary);
+      sizes.push({ summary, targets, pass: targets.every((t) => t.pass), detail });
+      // Written after every size, so a long run stopped halfway keeps what it measured.
+      write(assemble(null));
+    }
   const result = assemble(opts.quality ? await runQuality(log, process.env) : null);
   write(result);
   console.log(suiteMarkdown(result));

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,8 +24,14 @@ export interface BenchOptions {
   chunk: number;
   /** onnxruntime intra-op threads in each embedder worker. */
   threads: number;
-  /** The generated model the memories are embedded with: a folder of test/.models (--model). */
+  /** The model of this run (one of `models`; the suite runs each size with each). */
   model: BenchModel;
+  /**
+   * The models the suite runs every size with (--model LIST): the generated twins of
+   * test/.models, and `real`, the model in HIPPO_MODEL_DIR. By default the fp32 twin, and the
+   * real model too whenever HIPPO_MODEL_DIR holds one.
+   */
+  models: BenchModel[];
   /** Embedder worker processes (`hippo serve` runs one; more form an EmbedderPool). */
   workers: number;
   /** Results per recall. */
@@ -133,8 +140,10 @@ twin MiniLM model and measures import, recall and encode against the raw embeddi
   --chunk N           facts per import chunk, one transaction each (default ${FULL_SIZES.chunk}, as hippo import)
   --workers N         embedder worker processes (default 1, as hippo serve runs)
   --threads N         onnxruntime threads per worker (default 2)
-  --model NAME        twin (fp32, the default) or twin-int8 (the int8-quantized twin, as
-                      \`hippo model fetch --int8\` gives users): test/.models/NAME
+  --model LIST        models to run every size with, comma-separated: twin (fp32 twin),
+                      twin-int8 (the int8-quantized twin, as \`hippo model fetch --int8\` gives
+                      users) or real (the model in HIPPO_MODEL_DIR); default twin, plus real
+                      whenever HIPPO_MODEL_DIR holds a model
   --limit N           results per recall (default 10)
   --http-seconds N    length of each HTTP recall load phase (default ${FULL_SIZES.httpSeconds}; quick ${QUICK_SIZES.httpSeconds})
   --http-connections LIST
@@ -169,7 +178,7 @@ const INT_FLAGS = {
 const MIN: Partial<Record<keyof BenchOptions, number>> = { warmup: 0, embedBatchSamples: 2 };
 
 /** Parses bench flags; throws an Error naming the bad flag. */
-export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -195,7 +204,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const opts: BenchOptions = {
     ...(quick ? QUICK_SIZES : FULL_SIZES),
     threads: 2,
-    model: parseModel(values.model),
+    ...parseModels(values.model, env),
     workers: 1,
     limit: 10,
     diskCache: values['no-disk-cache'] !== true,
@@ -238,15 +247,53 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   return opts;
 }
 
-/** The generated models the bench can run with (`npm run models` builds both). */
-export const BENCH_MODELS = ['twin', 'twin-int8'] as const;
+/** The models the bench can run with: the generated twins (`npm run models`) and the real one. */
+export const BENCH_MODELS = ['twin', 'twin-int8', 'real'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];
 
-function parseModel(raw: unknown): BenchModel {
-  if (raw === undefined) return 'twin';
-  const found = BENCH_MODELS.find((m) => m === raw);
-  if (!found) throw new Error(`--model: one of ${BENCH_MODELS.join(', ')}, got ${JSON.stringify(raw)}`);
-  return found;
+const MODEL_FILES = ['model.onnx', 'model_quantized.onnx'];
+
+/** HIPPO_MODEL_DIR when it holds a model's weights, else null. */
+export function realModelDir(env: NodeJS.ProcessEnv): string | null {
+  const dir = env.HIPPO_MODEL_DIR?.trim();
+  return dir && MODEL_FILES.some((f) => fs.existsSync(path.join(dir, 'onnx', f))) ? dir : null;
+}
+
+/** The folder of a bench model; throws naming what is missing. */
+export function benchModelDir(model: BenchModel, repoRoot: string, env: NodeJS.ProcessEnv): string {
+  if (model === 'real') {
+    const dir = realModelDir(env);
+    if (!dir) {
+      throw new Error(
+        `--model real: HIPPO_MODEL_DIR (${JSON.stringify(env.HIPPO_MODEL_DIR ?? '')}) holds no onnx/model.onnx or onnx/model_quantized.onnx`,
+      );
+    }
+    return dir;
+  }
+  const dir = path.join(repoRoot, 'test', '.models', model);
+  if (!MODEL_FILES.some((f) => fs.existsSync(path.join(dir, 'onnx', f)))) {
+    throw new Error(`${model} model not found in ${dir}: run \`npm run models\` first`);
+  }
+  return dir;
+}
+
+function parseModels(raw: unknown, env: NodeJS.ProcessEnv): { model: BenchModel; models: BenchModel[] } {
+  if (raw === undefined) {
+    const models: BenchModel[] = realModelDir(env) ? ['twin', 'real'] : ['twin'];
+    return { model: models[0]!, models };
+  }
+  const models: BenchModel[] = [];
+  for (const part of String(raw)
+    .split(',')
+    .map((p) => p.trim())) {
+    const found = BENCH_MODELS.find((m) => m === part);
+    if (!found) throw new Error(`--model: one of ${BENCH_MODELS.join(', ')}, got ${JSON.stringify(part)}`);
+    if (found === 'real' && !realModelDir(env)) {
+      throw new Error('--model real: HIPPO_MODEL_DIR holds no onnx/model.onnx or onnx/model_quantized.onnx');
+    }
+    if (!models.includes(found)) models.push(found);
+  }
+  return { model: models[0]!, models };
 }
 
 /** "1,8,32" → [1, 8, 32]: distinct integers from 1 to 1024, in the order given. */

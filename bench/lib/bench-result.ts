@@ -180,6 +180,19 @@ export const BenchResultSchema = z.strictObject({
     /** The batch floor per text sampled right before and right after the import (importInChunks). */
     floorBefore: LatencySummarySchema.optional(),
     floorAfter: LatencySummarySchema.optional(),
+    /**
+     * Bare batched inference (batches of 32, sorted by length as the import groups them) of
+     * texts like the imported ones: the next facts of the stream, half before and half after
+     * the import. Absent in older results.
+     */
+    ceiling: z
+      .strictObject({
+        texts: z.number().int().positive(),
+        textsPerSec: positive,
+        beforePerSec: positive,
+        afterPerSec: positive,
+      })
+      .optional(),
     /** Model tokens per imported fact, [CLS] and [SEP] included: compare with the 40-token batch floor. */
     tokensPerFact: z.strictObject({ mean: positive, p50: positive, p95: positive }),
     created: z.number().int().nonnegative(),

@@ -138,7 +138,12 @@ export function formatReport(r: BenchResult): string {
       : '') +
     `; ${imp.method === 'importInChunks' ? 'importInChunks, pipelined' : 'encodeMany'} chunks of ${cfg.chunk}: ` +
     `P50 ${ms(imp.chunkMs.p50)} ms; facts average ${imp.tokensPerFact.mean.toFixed(0)} tokens; ` +
-    `${imp.created} created, ${imp.duplicate} duplicate, ${imp.merged} merged)`;
+    `${imp.created} created, ${imp.duplicate} duplicate, ${imp.merged} merged)` +
+    (imp.ceiling
+      ? `; bare batched inference of texts like these: ${imp.ceiling.textsPerSec.toFixed(0)} texts/s ` +
+        `(${imp.ceiling.beforePerSec.toFixed(0)} before, ${imp.ceiling.afterPerSec.toFixed(0)} after), ` +
+        `the import at ${((100 * imp.factsPerSec) / imp.ceiling.textsPerSec).toFixed(0)}% of it`
+      : '');
   const drift =
     `floor drift: embed-one P50 ${ms(b.embedOneEarly.p50)} ms in the first half, ${ms(b.embedOneLate.p50)} ms in the second` +
     (r.measuredCacheHits > 0

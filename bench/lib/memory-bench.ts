@@ -20,7 +20,7 @@ import {
   UniqueTexts,
   type FactLine,
 } from './bench-data';
-import type { BenchOptions } from './bench-options';
+import { benchModelDir, type BenchOptions } from './bench-options';
 import {
   BenchResultSchema,
   checkTargets,
@@ -77,6 +77,8 @@ export interface BenchEnv {
 const EMBED_ONE_TOKENS = 16;
 const EMBED_BATCH_SIZE = 32;
 const EMBED_BATCH_TOKENS = 40;
+/** Texts of the import's own ceiling (bare batched inference of texts like the imported ones). */
+const IMPORT_CEILING_TEXTS = 320;
 
 /**
  * The twin's random weights put every pair of texts near cosine 0.9, so the default near-duplicate
@@ -115,10 +117,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const env = benv.env ?? process.env;
   const started = (benv.now ?? (() => new Date()))();
   const data = resolveDataFiles(benv.repoRoot, env);
-  const modelDir = path.join(benv.repoRoot, 'test', '.models', opts.model);
-  if (!['model.onnx', 'model_quantized.onnx'].some((f) => fs.existsSync(path.join(modelDir, 'onnx', f)))) {
-    throw new Error(`${opts.model} model not found in ${modelDir}: run \`npm run models\` first`);
-  }
+  const modelDir = benchModelDir(opts.model, benv.repoRoot, env);
 
   // --- texts: every measured call gets one nobody embedded before ---
   const lines = readJsonl(data.facts, pickFact);
@@ -138,6 +137,11 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
   const freshTexts = (function* () {
     for (const f of fresh) yield f.content;
   })();
+  // The facts right after the import in the stream: texts like the imported ones (at 100k, pairs
+  // and triples of sentences, longer than the 40-token ceiling texts), for the import's own ceiling.
+  const importCeilingTexts = unique
+    .take<FactLine>(fresh, IMPORT_CEILING_TEXTS, 'import ceiling texts', (f) => f.content)
+    .map((f) => f.content);
   const encodeFacts = unique.take<FactLine>(fresh, opts.warmup + opts.encodes, 'encodes', (f) => f.content);
   const queryPool = chain(iterate(queries), freshTexts);
   const recallQueries = unique.take(queryPool, opts.recalls, 'recalls');
@@ -292,8 +296,21 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
     const chunkCount = Math.ceil(sliceItems.length / opts.chunk);
     const logEvery = Math.max(1, Math.ceil(chunkCount / 10));
     const chunkMs: number[] = [];
+    // Bare batched inference of texts like the imported ones, sorted by length as the import
+    // groups them (so both pad alike), half before and half after the import.
+    const sameTexts = [...importCeilingTexts].sort((a, b) => a.length - b.length);
+    const sameBatches = chunks(sameTexts, EMBED_BATCH_SIZE);
+    const sameRun = async (part: string[][]): Promise<{ texts: number; ms: number }> => {
+      const t = performance.now();
+      for (const b of part) await floorBatch(b);
+      return { texts: part.reduce((n, b) => n + b.length, 0), ms: performance.now() - t };
+    };
+    // Alternate halves so each side holds short and long texts alike.
+    const sameBefore = sameBatches.filter((_, i) => i % 2 === 0);
+    const sameAfter = sameBatches.filter((_, i) => i % 2 === 1);
     const importPhase = await measured(async () => {
       const before = await floorRun(0, floorBeforeCount);
+      const ceilingBefore = await sameRun(sameBefore);
       let chunk = 0;
       const t0 = performance.now();
       let last = t0;
@@ -311,8 +328,21 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
       });
       const importMs = performance.now() - t0;
       const after = await floorRun(floorBeforeCount, floorSamples - floorBeforeCount);
-      return { importMs, before, after };
+      const ceilingAfter = await sameRun(sameAfter);
+      return { importMs, before, after, ceilingBefore, ceilingAfter };
     });
+    const importCeiling = {
+      texts: importPhase.ceilingBefore.texts + importPhase.ceilingAfter.texts,
+      textsPerSec:
+        (importPhase.ceilingBefore.texts + importPhase.ceilingAfter.texts) /
+        ((importPhase.ceilingBefore.ms + importPhase.ceilingAfter.ms) / 1000),
+      beforePerSec: importPhase.ceilingBefore.texts / (importPhase.ceilingBefore.ms / 1000),
+      afterPerSec: importPhase.ceilingAfter.texts / (importPhase.ceilingAfter.ms / 1000),
+    };
+    log(
+      `import ceiling on texts like the imported ones: ${importCeiling.textsPerSec.toFixed(0)} texts/s ` +
+        `(${importCeiling.beforePerSec.toFixed(0)} before, ${importCeiling.afterPerSec.toFixed(0)} after)`,
+    );
     const importSeconds = importPhase.importMs / 1000;
     const floorBatchSamples = [...importPhase.before, ...importPhase.after];
 
@@ -536,6 +566,7 @@ export async function runMemoryBench(opts: BenchOptions, benv: BenchEnv): Promis
         chunkMs: summarize(chunkMs),
         floorBefore: perText(importPhase.before),
         floorAfter: perText(importPhase.after),
+        ceiling: importCeiling,
         tokensPerFact: { mean: factTokens.mean, p50: factTokens.p50, p95: factTokens.p95 },
         ...statuses,
       },

@@ -21,6 +21,8 @@ export const SizeSummarySchema = z.strictObject({
   embed_batch32_ms_per_text: finite,
   embed_ceiling_texts_per_s: finite,
   embed_ceiling_queries_per_s: finite,
+  /** Bare batched inference of texts like the imported ones (null in older results). */
+  import_ceiling_texts_per_s: orNull.optional(),
   http_rps_1: orNull,
   http_rps_8: orNull,
   http_rps_32: orNull,
@@ -123,6 +125,7 @@ export function summarizeSize(r: BenchResult): SizeSummary {
     embed_batch32_ms_per_text: r.baseline.embedBatchPerText.p50,
     embed_ceiling_texts_per_s: ceiling.textsPerSec,
     embed_ceiling_queries_per_s: ceiling.queriesPerSec,
+    import_ceiling_texts_per_s: r.import.ceiling?.textsPerSec ?? null,
     http_rps_1: phase(1)?.reqPerSec ?? null,
     http_rps_8: phase(8)?.reqPerSec ?? null,
     http_rps_32: phase(32)?.reqPerSec ?? null,
@@ -146,7 +149,14 @@ export function summarizeSize(r: BenchResult): SizeSummary {
 /** From this size on, issue 7's targets apply; below it, the earlier 10k targets of bench/README.md. */
 export const ISSUE7_TARGET_SIZE = 100_000;
 
-type Goal = { key: keyof SizeSummary; op: '<=' | '>='; target: number; note?: string };
+type Goal = {
+  key: Exclude<keyof SizeSummary, 'model'>;
+  op: '<=' | '>=';
+  target: number;
+  note?: string;
+  /** The target's own reference was not measured: a miss. */
+  unmeasured?: boolean;
+};
 
 /** The targets a memory of `s.facts` facts is held to, checked against its summary. */
 export function suiteTargets(s: SizeSummary): SuiteTarget[] {
@@ -162,6 +172,15 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
             op: '>=',
             target: 0.8 * s.embed_ceiling_texts_per_s,
             note: '80% of embed_ceiling_texts_per_s',
+          },
+          // The same share of bare inference on texts like the imported ones: at 100k the facts
+          // are pairs and triples of sentences, longer than the ceiling's 40-token texts.
+          {
+            key: 'import_facts_per_s',
+            op: '>=',
+            target: 0.8 * (s.import_ceiling_texts_per_s ?? 0),
+            note: '80% of import_ceiling_texts_per_s (same kind of texts)',
+            unmeasured: s.import_ceiling_texts_per_s == null,
           },
           {
             key: 'http_rps_8',
@@ -191,13 +210,16 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
           { key: 'http_rps_8', op: '>=', target: 200 },
           { key: 'http_p95_ms_8', op: '<=', target: 50 },
         ]
-  ).filter((g) => !(g.key === 'import_facts_per_s' && s.model === 'twin-int8' && s.facts < ISSUE7_TARGET_SIZE));
+  ).filter(
+    (g) => !(g.key === 'import_facts_per_s' && s.model === 'twin-int8' && s.facts < ISSUE7_TARGET_SIZE),
+  );
   // Issue 7: with the int8 option, import at >= 500 facts/s (besides its share of the ceiling).
-  if (s.model === 'twin-int8') goals.push({ key: 'import_facts_per_s', op: '>=', target: 500, note: 'int8 model' });
+  if (s.model === 'twin-int8')
+    goals.push({ key: 'import_facts_per_s', op: '>=', target: 500, note: 'int8 model' });
   return goals.map((g) => {
     const value = s[g.key] ?? null;
     // A figure that was not measured (--no-http, no /proc) is a miss, not a silent pass.
-    const pass = value !== null && (g.op === '<=' ? value <= g.target : value >= g.target);
+    const pass = value !== null && !g.unmeasured && (g.op === '<=' ? value <= g.target : value >= g.target);
     return { key: g.key, op: g.op, target: g.target, note: g.note ?? '', value, pass };
   });
 }
@@ -218,20 +240,30 @@ export function suiteMarkdown(s: SuiteResult): string {
   const keys = Object.keys(SizeSummarySchema.shape) as Array<keyof SizeSummary>;
   const cell = (v: SizeSummary[keyof SizeSummary] | undefined): string =>
     typeof v === 'string' ? v : fmt(v ?? null);
-  const sizes = s.sizes.map((x) => x.summary.facts.toLocaleString('en-US'));
+  const models = [...new Set(s.sizes.map((x) => x.summary.model ?? 'twin'))];
+  const label = (x: SuiteResult['sizes'][number]): string =>
+    x.summary.facts.toLocaleString('en-US') + (models.length > 1 ? ` (${x.summary.model ?? 'twin'})` : '');
+  const sizes = s.sizes.map(label);
+  const modelLines =
+    models.length > 1
+      ? models.map((name) => {
+          const x = s.sizes.find((y) => (y.summary.model ?? 'twin') === name)!;
+          return `- model ${name}: ${x.detail.config.modelId}${name === 'real' ? ' (real weights)' : ' (MiniLM shapes and compute, random weights)'}`;
+        })
+      : [
+          `- model: ${s.model.id} (${s.model.kind === 'twin' ? `${s.sizes[0]?.summary.model ?? 'twin'}: MiniLM shapes and compute, random weights` : 'real weights'})`,
+        ];
   const m = s.machine;
   const out = [
     '# Hippo benchmark results',
     '',
     `- run: ${s.timestamp}, \`${s.command}\``,
     `- machine: ${m.cpuModel}, ${m.cores} cores, ${Math.round(m.totalMemMb / 1024)} GiB, Node ${m.node}, ${m.os}`,
-    `- model: ${s.model.id} (${s.model.kind === 'twin' ? `${s.sizes[0]?.summary.model ?? 'twin'}: MiniLM shapes and compute, random weights` : 'real weights'})`,
+    ...modelLines,
     '',
     row(['figure', ...sizes]),
     row(['---', ...sizes.map(() => '---:')]),
-    ...keys
-      .filter((k) => k !== 'facts')
-      .map((k) => row([k, ...s.sizes.map((x) => cell(x.summary[k]))])),
+    ...keys.filter((k) => k !== 'facts').map((k) => row([k, ...s.sizes.map((x) => cell(x.summary[k]))])),
     '',
     '## Targets',
     '',
@@ -242,7 +274,7 @@ export function suiteMarkdown(s: SuiteResult): string {
     for (const t of x.targets) {
       out.push(
         row([
-          x.summary.facts.toLocaleString('en-US'),
+          label(x),
           t.key,
           fmt(t.value),
           `${t.op} ${fmt(t.target)}${t.note ? ` (${t.note})` : ''}`,

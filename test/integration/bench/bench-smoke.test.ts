@@ -78,6 +78,9 @@ describe('tsx bench/run.ts --quick', () => {
       expect(result.import.floorBefore!.n + result.import.floorAfter!.n).toBe(
         result.baseline.embedBatchPerText.n,
       );
+      // Its own ceiling: bare batched inference of texts like the imported ones, on both sides.
+      expect(result.import.ceiling!.texts).toBeGreaterThan(0);
+      expect(size.summary.import_ceiling_texts_per_s).toBe(result.import.ceiling!.textsPerSec);
       // The import measured only the last slice, on top of a base memory built first.
       expect(result.import.facts + result.import.baseFacts!).toBe(result.config.facts);
       expect(size.targets.map((t) => t.key)).toContain('http_rps_8');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FULL_SIZES, parseBenchArgs, QUICK_SIZES } from '../../../bench/lib/bench-options';
+import path from 'node:path';
+import { benchModelDir, FULL_SIZES, parseBenchArgs, QUICK_SIZES } from '../../../bench/lib/bench-options';
 import { IMPORT_CHUNK_SIZE } from '../../../src/cli/import-command';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 
 describe('parseBenchArgs', () => {
   it('defaults to the full sizes: 10,000 facts, 200 recalls, 100 encodes, disk cache on', () => {
@@ -19,10 +22,26 @@ describe('parseBenchArgs', () => {
     expect(o.encodes).toBe(100);
   });
 
-  it('--model picks the fp32 twin by default or the int8 twin, and names the choices on a bad one', () => {
-    expect(parseBenchArgs([]).model).toBe('twin');
-    expect(parseBenchArgs(['--model', 'twin-int8']).model).toBe('twin-int8');
-    expect(() => parseBenchArgs(['--model', 'minilm'])).toThrow('--model: one of twin, twin-int8, got "minilm"');
+  it('--model: the fp32 twin by default, plus the real model whenever HIPPO_MODEL_DIR holds one', () => {
+    const none = {};
+    expect(parseBenchArgs([], none)).toMatchObject({ model: 'twin', models: ['twin'] });
+    expect(parseBenchArgs(['--model', 'twin-int8'], none).models).toEqual(['twin-int8']);
+    expect(parseBenchArgs(['--model', 'twin,twin-int8,twin'], none).models).toEqual(['twin', 'twin-int8']);
+    expect(() => parseBenchArgs(['--model', 'minilm'], none)).toThrow(
+      '--model: one of twin, twin-int8, real, got "minilm"',
+    );
+    expect(() => parseBenchArgs(['--model', 'real'], none)).toThrow(
+      /HIPPO_MODEL_DIR holds no onnx\/model.onnx/,
+    );
+    // A folder with weights (here the generated twin standing in for the real model).
+    const withModel = { HIPPO_MODEL_DIR: path.join(repoRoot, 'test', '.models', 'twin') };
+    expect(parseBenchArgs([], withModel).models).toEqual(['twin', 'real']);
+    expect(parseBenchArgs(['--model', 'real'], withModel).models).toEqual(['real']);
+    expect(benchModelDir('real', repoRoot, withModel)).toBe(withModel.HIPPO_MODEL_DIR);
+    expect(benchModelDir('twin-int8', repoRoot, none)).toBe(
+      path.join(repoRoot, 'test', '.models', 'twin-int8'),
+    );
+    expect(() => benchModelDir('twin', '/nowhere', none)).toThrow(/twin model not found in \/nowhere/);
   });
 
   it('--quick picks the small sizes, and explicit size flags win in any order', () => {
