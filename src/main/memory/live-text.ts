@@ -101,6 +101,7 @@ export class LiveText {
           setImmediate(step);
           return;
         }
+        state.index.compact();
         this.index = state.index;
         this.follower.adopt(state.head);
       } catch {
@@ -149,6 +150,7 @@ export class LiveText {
   private load(): void {
     const state = this.newLoad();
     while (!this.loadSlice(state, Number.POSITIVE_INFINITY));
+    state.index.compact();
     this.index = state.index;
   }
 
@@ -187,6 +189,10 @@ export class LiveText {
     const rows = this.terms().iterate(state.afterTerm);
     for (const [term, docs] of rows) {
       const termId = index.termIdOf(term);
+      // Its occurrences: the most documents it can add.
+      let occurrences = 1;
+      for (let i = 0; i < docs.length; i++) if (docs.charCodeAt(i) === 44) occurrences++;
+      index.reservePostings(termId, occurrences);
       let doc = -1;
       let count = 0;
       let value = 0;
@@ -198,13 +204,13 @@ export class LiveText {
         }
         if (value === doc) count++;
         else {
-          if (count > 0 && index.has(doc)) index.addPosting(termId, doc, count);
+          if (count > 0 && index.has(doc)) index.addLoadedPosting(termId, doc, count);
           doc = value;
           count = 1;
         }
         value = 0;
       }
-      if (count > 0 && index.has(doc)) index.addPosting(termId, doc, count);
+      if (count > 0 && index.has(doc)) index.addLoadedPosting(termId, doc, count);
       if (performance.now() >= deadline) {
         state.afterTerm = term;
         rows.return?.();

@@ -54,6 +54,24 @@ class PostingList {
     this.length++;
   }
 
+  /** Room for `n` entries in all, allocated once (a load knows a term's occurrences). */
+  reserve(n: number): void {
+    if (n <= this.slots.length) return;
+    const slots = new Int32Array(n);
+    slots.set(this.slots.subarray(0, this.length));
+    this.slots = slots;
+    const counts = new Uint32Array(n);
+    counts.set(this.counts.subarray(0, this.length));
+    this.counts = counts;
+  }
+
+  /** Frees room well beyond the entries (after a load: a list gains little afterwards). */
+  trim(): void {
+    if (this.slots.length - this.length <= this.length / 8) return;
+    this.slots = this.slots.slice(0, Math.max(1, this.length));
+    this.counts = this.counts.slice(0, Math.max(1, this.length));
+  }
+
   remove(slot: number): void {
     for (let i = 0; i < this.length; i++) {
       if (this.slots[i] !== slot) continue;
@@ -78,7 +96,14 @@ export class TextIndex {
   private lengths = new Uint32Array(0);
   private lives = new Uint8Array(0);
   private readonly columns = new FactColumns();
-  private docTerms: number[][] = [];
+  /**
+   * The term ids of each slot's document, for remove(): a JS array for documents added since the
+   * last compact(), null for those packed into packedTerms at [packedStart, packedEnd).
+   */
+  private docTerms: (number[] | null)[] = [];
+  private packedTerms = new Int32Array(0);
+  private packedStart = new Int32Array(0);
+  private packedEnd = new Int32Array(0);
   private scores = new Float64Array(0);
   private stamps = new Uint32Array(0);
   private stamp = 0;
@@ -134,12 +159,37 @@ export class TextIndex {
     return termId;
   }
 
+  /** Makes room for `n` more postings of a term at once (no doubling while a load adds them). */
+  reservePostings(termId: number, n: number): void {
+    const list = this.postings[termId]!;
+    list.reserve(list.length + n);
+  }
+
+  /**
+   * addPosting() for a load, which ends with compact(): the document's own term list is not kept
+   * (compact() rebuilds every list from the postings), so a load makes no array per document.
+   */
+  addLoadedPosting(termId: number, id: number, count: number): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) throw new Error(`no document ${id} in the text index`);
+    this.postings[termId]!.add(slot, count);
+    this.docTerms[slot] = null;
+    this.lengths[slot]! += count;
+    this.totalLength += count;
+  }
+
   /** addTerm() of the term numbered `termId`. */
   addPosting(termId: number, id: number, count: number): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) throw new Error(`no document ${id} in the text index`);
     this.postings[termId]!.add(slot, count);
-    this.docTerms[slot]!.push(termId);
+    let own = this.docTerms[slot];
+    if (!own) {
+      // A packed document gaining a term: back to an array of its own.
+      own = Array.from(this.packedTerms.subarray(this.packedStart[slot]!, this.packedEnd[slot]!));
+      this.docTerms[slot] = own;
+    }
+    own.push(termId);
     this.lengths[slot]! += count;
     this.totalLength += count;
   }
@@ -147,7 +197,13 @@ export class TextIndex {
   remove(id: number): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
-    for (const termId of this.docTerms[slot]!) this.postings[termId]!.remove(slot);
+    const own = this.docTerms[slot];
+    if (own) for (const termId of own) this.postings[termId]!.remove(slot);
+    else {
+      for (let i = this.packedStart[slot]!; i < this.packedEnd[slot]!; i++) {
+        this.postings[this.packedTerms[i]!]!.remove(slot);
+      }
+    }
     this.docTerms[slot] = [];
     this.slotOf.delete(id);
     this.freeSlots.push(slot);
@@ -207,6 +263,33 @@ export class TextIndex {
   }
 
   /**
+   * Gives back the room a load leaves unused: posting lists trimmed to their entries, and every
+   * document's term list packed into one typed array (see scripts/perf/index-memory.ts for what
+   * it saves). Later writes grow them again as needed.
+   */
+  compact(): void {
+    for (const list of this.postings) list.trim();
+    // The postings are the truth: each slot's terms are counted, then written, from them.
+    const start = new Int32Array(this.capacity);
+    const end = new Int32Array(this.capacity);
+    for (const list of this.postings) for (let i = 0; i < list.length; i++) end[list.slots[i]!]!++;
+    let total = 0;
+    for (let slot = 0; slot < this.used; slot++) {
+      start[slot] = total;
+      total += end[slot]!;
+      end[slot] = start[slot]!;
+    }
+    const packed = new Int32Array(total);
+    this.postings.forEach((list, termId) => {
+      for (let i = 0; i < list.length; i++) packed[end[list.slots[i]!]!++] = termId;
+    });
+    this.docTerms.fill(null);
+    this.packedTerms = packed;
+    this.packedStart = start;
+    this.packedEnd = end;
+  }
+
+  /**
    * The k best-scored of the first `count` touched slots, best first (a quickselect finds the
    * cut, then only those are ordered).
    */
@@ -234,7 +317,7 @@ export class TextIndex {
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, next: T): T => {
+    const copy = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(old: T, next: T): T => {
       next.set(old as never);
       return next;
     };
@@ -243,6 +326,8 @@ export class TextIndex {
     this.lives = copy(this.lives, new Uint8Array(capacity));
     this.columns.grow(capacity);
     this.scores = new Float64Array(capacity);
+    this.packedStart = copy(this.packedStart, new Int32Array(capacity));
+    this.packedEnd = copy(this.packedEnd, new Int32Array(capacity));
     this.touched = new Int32Array(capacity);
     this.cut = new Float64Array(capacity);
     this.stamps = new Uint32Array(capacity);

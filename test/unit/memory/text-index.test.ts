@@ -95,6 +95,52 @@ describe('TextIndex', () => {
     expect(index.search('personal', ['tea'], 10).map((h) => h.id)).toEqual([8]);
   });
 
+  it('after compact() (as a load ends), edits and removals still leave it as one built afresh', () => {
+    // Loaded as LiveText does: documents, then postings term by term with room reserved.
+    const loaded = new TextIndex();
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'tea', 'boat'];
+    const corpus = Array.from({ length: 300 }, (_, i) =>
+      doc(i + 1, words.filter((_, w) => (i * (w + 3)) % (w + 2) === 0).join(' ') || 'alone'),
+    );
+    for (const d of corpus) loaded.addDocument(d);
+    const byTerm = new Map<string, [number, number][]>();
+    for (const d of corpus) for (const [t, c] of d.terms) byTerm.set(t, [...(byTerm.get(t) ?? []), [d.id, c]]);
+    for (const [t, postings] of byTerm) {
+      const termId = loaded.termIdOf(t);
+      loaded.reservePostings(termId, postings.length + 2);
+      for (const [id, c] of postings) loaded.addLoadedPosting(termId, id, c);
+    }
+    loaded.compact();
+    const fresh = new TextIndex();
+    for (const d of corpus) fresh.upsert(d);
+    const same = () => {
+      for (const t of [...words, 'alone', 'new']) {
+        expect(loaded.search('personal', [t, 'tea'], 20), t).toEqual(fresh.search('personal', [t, 'tea'], 20));
+      }
+    };
+    same();
+    // Removals undo every posting of the packed documents; edits and new ones use their own lists.
+    for (let id = 1; id <= 300; id += 7) {
+      loaded.remove(id);
+      fresh.remove(id);
+    }
+    for (let id = 2; id <= 300; id += 11) {
+      loaded.upsert(doc(id, 'new tea words'));
+      fresh.upsert(doc(id, 'new tea words'));
+    }
+    same();
+    loaded.addTerm(3, 'gamma', 2);
+    fresh.addTerm(3, 'gamma', 2);
+    same();
+    // A second compact() keeps it so.
+    loaded.compact();
+    for (let id = 5; id <= 300; id += 13) {
+      loaded.remove(id);
+      fresh.remove(id);
+    }
+    same();
+  });
+
   it('breaks ties by id and handles more than a thousand documents', () => {
     const index = new TextIndex();
     for (let i = 3000; i >= 1; i--) index.upsert(doc(i, i % 3 === 0 ? 'common word' : 'common other'));
