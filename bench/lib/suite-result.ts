@@ -162,7 +162,7 @@ type Goal = {
 export function suiteTargets(s: SizeSummary): SuiteTarget[] {
   const goals: Goal[] = (
     s.facts >= ISSUE7_TARGET_SIZE
-      ? [
+      ? ([
           { key: 'recall_p50_ms', op: '<=', target: 10 },
           { key: 'recall_p95_ms', op: '<=', target: 25 },
           { key: 'recall_db_p50_ms', op: '<=', target: 3 },
@@ -200,8 +200,8 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
           },
           { key: 'rss_embedder_mb', op: '<=', target: 350 },
           { key: 'vector_recall_at_10', op: '>=', target: 0.99 },
-        ]
-      : [
+        ] satisfies Goal[])
+      : ([
           { key: 'recall_p50_ms', op: '<=', target: 15 },
           { key: 'recall_p95_ms', op: '<=', target: 40 },
           { key: 'encode_p50_ms', op: '<=', target: 25 },
@@ -209,7 +209,7 @@ export function suiteTargets(s: SizeSummary): SuiteTarget[] {
           { key: 'vector_recall_at_10', op: '>=', target: 0.99 },
           { key: 'http_rps_8', op: '>=', target: 200 },
           { key: 'http_p95_ms_8', op: '<=', target: 50 },
-        ]
+        ] satisfies Goal[])
   ).filter(
     (g) => !(g.key === 'import_facts_per_s' && s.model === 'twin-int8' && s.facts < ISSUE7_TARGET_SIZE),
   );

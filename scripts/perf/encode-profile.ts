@@ -44,7 +44,9 @@ async function main(argv: string[]): Promise<void> {
     }
     const line = (name: string, xs: number[]) => {
       const s = summarize(xs);
-      console.log(`${name.padEnd(28)} P50 ${s.p50.toFixed(2).padStart(7)}  P95 ${s.p95.toFixed(2).padStart(7)}`);
+      console.log(
+        `${name.padEnd(28)} P50 ${s.p50.toFixed(2).padStart(7)}  P95 ${s.p95.toFixed(2).padStart(7)}`,
+      );
     };
     console.log(`encode profile: ${path.basename(source)}, ${n} encodes, ms`);
     line('encode end to end', total);

@@ -17,7 +17,9 @@ const mb = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MB`.padStart(7);
 const line = (step: string): void => {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  console.log(`${step.padEnd(14)} heap ${mb(m.heapUsed)}  ArrayBuffers ${mb(m.arrayBuffers)}  RSS ${mb(m.rss)}`);
+  console.log(
+    `${step.padEnd(14)} heap ${mb(m.heapUsed)}  ArrayBuffers ${mb(m.arrayBuffers)}  RSS ${mb(m.rss)}`,
+  );
 };
 db.pragma('mmap_size = 0');
 line('opened');

@@ -18,7 +18,8 @@ const n = Number(values.vectors);
 const queries = Number(values.queries);
 const dim = 384;
 const next = mulberry32(7);
-const random = (): Float32Array => normalize(Float32Array.from({ length: dim }, () => next() / 4294967296 - 0.5));
+const random = (): Float32Array =>
+  normalize(Float32Array.from({ length: dim }, () => next() / 4294967296 - 0.5));
 const meta = { space: 'personal', category: 'general', confidence: 1, createdAt: 0, labelId: 0 };
 
 async function main(): Promise<void> {
@@ -35,7 +36,12 @@ async function main(): Promise<void> {
   const until = Date.now() + 10_000;
   while (split.helperThreads === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   if (split.helperThreads === 0) throw new Error('no helper thread became ready (one core only?)');
-  const ms = { alone: [] as number[], split: [] as number[], aloneFirst: [] as number[], splitFirst: [] as number[] };
+  const ms = {
+    alone: [] as number[],
+    split: [] as number[],
+    aloneFirst: [] as number[],
+    splitFirst: [] as number[],
+  };
   const timing: SearchTiming = { firstPassMs: 0, rescoreMs: 0 };
   let same = 0;
   for (const q of qs) {

@@ -107,9 +107,10 @@ export class VectorIndex {
   /** WebAssembly memory: the int8 query at 0, int8 vectors from codesAt, i32 dot products after. */
   private kernel: DotKernel | null = null;
   private codesAt = 0;
-  private codes = new Int8Array(0);
-  private queryCode = new Int8Array(0);
-  private approx = new Int32Array(0);
+  // Views of the (shared) WebAssembly memory.
+  private codes: Int8Array<ArrayBufferLike> = new Int8Array(0);
+  private queryCode: Int8Array<ArrayBufferLike> = new Int8Array(0);
+  private approx: Int32Array<ArrayBufferLike> = new Int32Array(0);
   /** Per vector: the float value of one int8 step. */
   private codeScales = new Float32Array(0);
   /** Helper threads of the first pass: undefined until the index first needs them. */
@@ -431,7 +432,8 @@ export class VectorIndex {
       const memory = this.kernel.memory;
       const bytes = capacity * this.dim;
       const need = this.codesAt + bytes + capacity * 4;
-      if (need > MAX_PAGES * PAGE) throw new Error(`${capacity} vectors of ${this.dim} dimensions exceed the index's 4 GiB`);
+      if (need > MAX_PAGES * PAGE)
+        throw new Error(`${capacity} vectors of ${this.dim} dimensions exceed the index's 4 GiB`);
       if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
       this.queryCode = new Int8Array(memory.buffer, 0, this.dim);
       this.codes = new Int8Array(memory.buffer, this.codesAt, bytes);

@@ -104,7 +104,8 @@ describe('TextIndex', () => {
     );
     for (const d of corpus) loaded.addDocument(d);
     const byTerm = new Map<string, [number, number][]>();
-    for (const d of corpus) for (const [t, c] of d.terms) byTerm.set(t, [...(byTerm.get(t) ?? []), [d.id, c]]);
+    for (const d of corpus)
+      for (const [t, c] of d.terms) byTerm.set(t, [...(byTerm.get(t) ?? []), [d.id, c]]);
     for (const [t, postings] of byTerm) {
       const termId = loaded.termIdOf(t);
       loaded.reservePostings(termId, postings.length + 2);
@@ -115,7 +116,9 @@ describe('TextIndex', () => {
     for (const d of corpus) fresh.upsert(d);
     const same = () => {
       for (const t of [...words, 'alone', 'new']) {
-        expect(loaded.search('personal', [t, 'tea'], 20), t).toEqual(fresh.search('personal', [t, 'tea'], 20));
+        expect(loaded.search('personal', [t, 'tea'], 20), t).toEqual(
+          fresh.search('personal', [t, 'tea'], 20),
+        );
       }
     };
     same();

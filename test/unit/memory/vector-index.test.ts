@@ -171,7 +171,9 @@ describe('VectorIndex with helper threads', () => {
     vectors.slice(0, 1500).forEach((v, i) => both(entry(i + 1, v, { category: category(i) })));
     const queries = makeVectors(12, 384, 123, 21);
     // The first search starts the helper; the scan is the caller's alone until it is ready.
-    expect(ids(split.search('default', queries[0]!, 10))).toEqual(ids(alone.search('default', queries[0]!, 10)));
+    expect(ids(split.search('default', queries[0]!, 10))).toEqual(
+      ids(alone.search('default', queries[0]!, 10)),
+    );
     await vi.waitFor(() => expect(split.helperThreads).toBe(1), { timeout: 10_000 });
     const compare = () => {
       for (const q of queries) {
