@@ -50,6 +50,7 @@ describe('tsx bench/run.ts --quick', () => {
       for (const [key, v] of Object.entries(s)) {
         if (key === 'http_rps_32' || key === 'http_p95_ms_32')
           expect(v, key).toBeNull(); // quick: 1 and 8
+        else if (key === 'model') expect(v).toBe('twin');
         else {
           expect(Number.isFinite(v), key).toBe(true);
           expect(v as number, key).toBeGreaterThan(0);
