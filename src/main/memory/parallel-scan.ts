@@ -139,8 +139,10 @@ export class ParallelScan {
 
   /**
    * Runs the kernel over `parts` (dots of the int8 query at `query` with `dim` bytes per row): the
-   * first part on this thread, the others on ready helpers, which must number parts.length - 1.
-   * Returns when every part is written; a part whose helper failed is scanned here.
+   * first part on this thread, the others on ready helpers (parts beyond them are scanned here
+   * too). Returns when every part is written; a part whose helper failed is scanned here. A helper
+   * that hung past the timeout is terminated; until it is gone it could still write its part's
+   * first-pass scores once more, which at worst changes which candidates one later search rescores.
    */
   run(
     kernel: (query: number, base: number, n: number, dim: number, out: number) => void,
