@@ -7,7 +7,7 @@ import {
 } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import type { FactFilters } from './facts-repo';
-import { fuseRanks, type RankedList } from './fuse-ranks';
+import { fuseRecall } from './fuse-ranks';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
@@ -77,7 +77,6 @@ export function embedQuery(
 export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promise<RecallOutcome> {
   const { facts, tuning } = ctx;
   const depth = recallDepth(tuning, req.limit);
-  const lists: RankedList[] = [];
 
   const model = await ctx.activeModel();
   // The query's embedding is computed in the worker process; search the words meanwhile.
@@ -87,41 +86,36 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   // search below takes the thread.
   if (embedding) await new Promise((resolve) => setImmediate(resolve));
 
-  const textLists: RankedList[] = [];
-  const textIds = new Set<number>();
   const words = ftsTerms(req.query);
-  if (words.length > 0) {
-    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, words, depth, req.filters));
-    for (const h of hits) textIds.add(h.id);
-    textLists.push({ ids: hits.map((h) => h.id), weight: tuning.textWeight });
-  }
+  const wordHits =
+    words.length > 0 ? timed(ctx, 'fts', () => facts.searchText(req.space, words, depth, req.filters)) : [];
+  // The context's words count too, at the context's weight (see fuseRecall).
   const contextWords = req.context ? ftsTerms(req.context) : [];
-  if (contextWords.length > 0) {
-    // The context's words count too, at the context's weight, so they can break a tie
-    // between facts the query alone ranks alike.
-    const hits = timed(ctx, 'fts', () => facts.searchText(req.space, contextWords, depth, req.filters));
-    for (const h of hits) textIds.add(h.id);
-    textLists.push({ ids: hits.map((h) => h.id), weight: tuning.contextWeight });
-  }
+  const contextHits =
+    contextWords.length > 0
+      ? timed(ctx, 'fts', () => facts.searchText(req.space, contextWords, depth, req.filters))
+      : [];
 
   let queryVector: Float32Array | undefined;
-  const distances = new Map<number, number>();
+  let vectorHits: { id: number; distance: number }[] | null = null;
   if (embedding) {
     const vector = await embedding;
     queryVector = vector;
-    const hits = timed(ctx, 'knn', () => facts.nearest(req.space, vector, depth, req.filters));
-    for (const h of hits) distances.set(h.id, h.rank);
-    lists.push({ ids: hits.map((h) => h.id), weight: tuning.vectorWeight });
+    vectorHits = timed(ctx, 'knn', () => facts.nearest(req.space, vector, depth, req.filters)).map((h) => ({
+      id: h.id,
+      distance: h.rank,
+    }));
   }
-  if (lists[0] && queryVector) {
-    // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
-    lists[0].ids = lists[0].ids.filter(
-      (id) => textIds.has(id) || similarityFromDistance(distances.get(id)!) >= tuning.minVectorSimilarity,
-    );
-  }
-
-  lists.push(...textLists);
-  const fused = fuseRanks(lists).slice(0, req.limit);
+  const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
+  const fused = fuseRecall(
+    {
+      vector: vectorHits,
+      words: wordHits.map((h) => h.id),
+      contextWords: contextHits.map((h) => h.id),
+    },
+    tuning,
+    req.limit,
+  );
   const rows = facts.getMany(fused.map((f) => f.id));
   const results: SearchResult[] = [];
   for (const { id, score } of fused) {

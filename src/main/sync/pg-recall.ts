@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import { ftsTerms } from '../memory/fts-query';
-import { fuseRanks, type RankedList } from '../memory/fuse-ranks';
+import { fuseRecall } from '../memory/fuse-ranks';
 import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
 import { embedQuery, recallDepth } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
@@ -186,9 +186,9 @@ const COUNTED_RESULTS_SQL = `
 /**
  * The same recall as SQLite's recall.ts, with Postgres doing the scans: the nearest facts by
  * embedding (HNSW), the best by words (FTS5's bm25 over FTS5's terms, see pg-bm25.ts), the
- * context's words at the context's weight, weak vector-only neighbours dropped, and the lists
- * fused by fuse-ranks.ts with SQLite's depth and weights. The results are counted as recalled
- * (fact_access) unless req.trackAccess is false.
+ * context's words, then fuseRecall (fuse-ranks.ts) ranks them exactly as it does SQLite's, with
+ * the same depth and weights. The results are counted as recalled (fact_access) unless
+ * req.trackAccess is false.
  */
 export async function pgRecall(
   deps: PgRecallDeps,
@@ -208,27 +208,22 @@ export async function pgRecall(
   const { fused, rows, queryVector, distances } = await inPgTransaction(
     deps.pool,
     async (client) => {
-      const textLists: RankedList[] = [];
-      const textIds = new Set<number>();
-      const wordStep = async (words: string[], weight: number) => {
+      const wordStep = async (words: string[]): Promise<number[]> => {
         const step = wordStepSql(deps, words);
-        if (step.first.length === 0) return;
+        if (step.first.length === 0) return [];
         const params: unknown[] = [step.first, req.space];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         const rows = await timedPg(deps.queryListeners, 'fts', () =>
           client.query<{ id: string }>(named(client, step.sql(where, params.length), params)),
         );
-        const ids = rows.rows.map((r) => Number(r.id));
-        for (const id of ids) textIds.add(id);
-        textLists.push({ ids, weight });
+        return rows.rows.map((r) => Number(r.id));
       };
-      await wordStep(ftsTerms(req.query), tuning.textWeight);
-      if (req.context) await wordStep(ftsTerms(req.context), tuning.contextWeight);
+      const words = await wordStep(ftsTerms(req.query));
+      const contextWords = req.context ? await wordStep(ftsTerms(req.context)) : [];
 
-      const lists: RankedList[] = [];
       let queryVector: Float32Array | undefined;
-      const distances = new Map<number, number>();
+      let vectorHits: { id: number; distance: number }[] | null = null;
       if (embedding) {
         queryVector = await embedding;
         await applyVectorSettings(client, deps, depth);
@@ -240,20 +235,10 @@ export async function pgRecall(
             named(client, vectorSql(where, params.length), params),
           ),
         );
-        for (const r of rows.rows) distances.set(Number(r.id), r.distance);
-        // Drop weak vector-only neighbours; a fact the words found stays whatever its similarity.
-        lists.push({
-          ids: rows.rows
-            .map((r) => Number(r.id))
-            .filter(
-              (id) =>
-                textIds.has(id) || similarityFromDistance(distances.get(id)!) >= tuning.minVectorSimilarity,
-            ),
-          weight: tuning.vectorWeight,
-        });
+        vectorHits = rows.rows.map((r) => ({ id: Number(r.id), distance: r.distance }));
       }
-      lists.push(...textLists);
-      const fused = fuseRanks(lists).slice(0, req.limit);
+      const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
+      const fused = fuseRecall({ vector: vectorHits, words, contextWords }, tuning, req.limit);
       const params = [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model];
       const rows = await client.query<ResultRow>(
         named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
