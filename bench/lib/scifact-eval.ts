@@ -6,8 +6,7 @@ import type { ManagedEmbedder } from '../../src/main/embedder/embedder-pool';
 import { FactsRepo } from '../../src/main/memory/facts-repo';
 import { Memory } from '../../src/main/memory/memory';
 import { openDb } from '../../src/main/memory/open-db';
-import { readJsonl } from './bench-data';
-import { ndcgAt, parseQrels, pickDoc, pickScifactQuery, type Qrels } from './scifact-quality';
+import { loadScifact, ndcgAt, scifactDocIds, SOURCE_PREFIX } from './scifact-quality';
 
 /** The three rankings `npm run eval` grades (issue 8's quality harness). */
 export type EvalConfig = 'text' | 'vector' | 'hybrid';
@@ -49,7 +48,6 @@ export function recallAt(
   return wanted.filter((id) => top.has(id)).length / wanted.length;
 }
 
-const SOURCE_PREFIX = 'scifact-doc:';
 const DEPTH = 100;
 
 /**
@@ -65,12 +63,10 @@ export async function runScifactEval(
   opts: EvalOptions = {},
   log: (line: string) => void = () => undefined,
 ): Promise<ScifactEval> {
-  const dir = path.join(dataDir, 'scifact');
-  const allDocs = readJsonl(path.join(dir, 'corpus.jsonl'), pickDoc);
-  const queries = readJsonl(path.join(dir, 'queries.jsonl'), pickScifactQuery);
-  const qrels: Qrels = parseQrels(fs.readFileSync(path.join(dir, 'qrels_test.tsv'), 'utf8'));
-  const tested = queries.filter((q) => qrels.has(q.id)).slice(0, opts.maxQueries);
-  if (tested.length === 0) throw new Error(`no query of ${dir}/queries.jsonl is in qrels_test.tsv`);
+  const data = loadScifact(dataDir);
+  const { qrels } = data;
+  const allDocs = data.docs;
+  const tested = data.tested.slice(0, opts.maxQueries);
   const relevantDocs = new Set(tested.flatMap((q) => [...qrels.get(q.id)!.keys()]));
   const docs =
     opts.maxDocs === undefined
@@ -97,10 +93,7 @@ export async function runScifactEval(
     const facts = new FactsRepo(db);
     const docOf = (ids: number[]): string[] => {
       const rows = facts.getMany(ids);
-      return ids
-        .map((id) => rows.get(id)?.source ?? '')
-        .filter((s) => s.startsWith(SOURCE_PREFIX))
-        .map((s) => s.slice(SOURCE_PREFIX.length));
+      return scifactDocIds(ids.map((id) => rows.get(id)?.source));
     };
     const sums: Record<EvalConfig, EvalScores> = {
       text: { queries: 0, ndcgAt10: 0, recallAt10: 0, recallAt100: 0 },
@@ -114,7 +107,9 @@ export async function runScifactEval(
       s.recallAt10 += recallAt(10, ranked, relevant);
       s.recallAt100 += recallAt(DEPTH, ranked, relevant);
     };
-    const sourcesOf = (results: { fact_id: number }[]): string[] => docOf(results.map((r) => r.fact_id));
+    // Recall's results carry their source: no second read.
+    const sourcesOf = (results: { source: string | null }[]): string[] =>
+      scifactDocIds(results.map((r) => r.source));
     for (const [i, q] of tested.entries()) {
       const relevant = qrels.get(q.id)!;
       const recallOpts = { limit: DEPTH, trackAccess: false };

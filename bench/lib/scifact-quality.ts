@@ -71,7 +71,34 @@ export interface ScifactQuality {
   modelId: string | null;
 }
 
-const SOURCE_PREFIX = 'scifact-doc:';
+/** Each abstract is stored with this source and its id, so a result names its document. */
+export const SOURCE_PREFIX = 'scifact-doc:';
+
+/** The document ids of results, in order (results of other sources skipped). */
+export function scifactDocIds(sources: readonly (string | null | undefined)[]): string[] {
+  return sources
+    .map((s) => s ?? '')
+    .filter((s) => s.startsWith(SOURCE_PREFIX))
+    .map((s) => s.slice(SOURCE_PREFIX.length));
+}
+
+export interface ScifactData {
+  docs: ScifactDoc[];
+  /** The queries judged in qrels_test.tsv, in file order. */
+  tested: ScifactQuery[];
+  qrels: Qrels;
+}
+
+/** The corpus, the test queries and their judgements from `<dataDir>/scifact`. */
+export function loadScifact(dataDir: string): ScifactData {
+  const dir = path.join(dataDir, 'scifact');
+  const docs = readJsonl(path.join(dir, 'corpus.jsonl'), pickDoc);
+  const queries = readJsonl(path.join(dir, 'queries.jsonl'), pickScifactQuery);
+  const qrels = parseQrels(fs.readFileSync(path.join(dir, 'qrels_test.tsv'), 'utf8'));
+  const tested = queries.filter((q) => qrels.has(q.id));
+  if (tested.length === 0) throw new Error(`no query of ${dir}/queries.jsonl is in qrels_test.tsv`);
+  return { docs, tested, qrels };
+}
 
 /**
  * SciFact nDCG@10 of Memory.recall over the corpus (5,183 abstracts) for the test queries in
@@ -82,12 +109,7 @@ export async function scifactNdcg(
   embedder: ManagedEmbedder | null,
   log: (line: string) => void = () => undefined,
 ): Promise<ScifactQuality> {
-  const dir = path.join(dataDir, 'scifact');
-  const docs = readJsonl(path.join(dir, 'corpus.jsonl'), pickDoc);
-  const queries = readJsonl(path.join(dir, 'queries.jsonl'), pickScifactQuery);
-  const qrels = parseQrels(fs.readFileSync(path.join(dir, 'qrels_test.tsv'), 'utf8'));
-  const tested = queries.filter((q) => qrels.has(q.id));
-  if (tested.length === 0) throw new Error(`no query of ${dir}/queries.jsonl is in qrels_test.tsv`);
+  const { docs, tested, qrels } = loadScifact(dataDir);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hippo-bench-scifact-'));
   // Abstracts are distinct documents: merging near-duplicates would hide some from the ranking.
   const memory = Memory.open({
@@ -105,10 +127,7 @@ export async function scifactNdcg(
     let sum = 0;
     for (const q of tested) {
       const results = await memory.recall(q.text, undefined, { limit: 10, trackAccess: false });
-      const ranked = results
-        .map((r) => r.source ?? '')
-        .filter((s) => s.startsWith(SOURCE_PREFIX))
-        .map((s) => s.slice(SOURCE_PREFIX.length));
+      const ranked = scifactDocIds(results.map((r) => r.source));
       sum += ndcgAt(10, ranked, qrels.get(q.id)!);
     }
     return {

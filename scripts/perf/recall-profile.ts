@@ -16,10 +16,11 @@ import { DEFAULT_SPACE } from '../../src/shared/contract';
 import { createNodeEmbedderPool } from '../../src/main/embedder/embedder-client';
 import { FactsRepo, type RankedId } from '../../src/main/memory/facts-repo';
 import { ftsTerms } from '../../src/main/memory/fts-query';
-import { fuseRanks } from '../../src/main/memory/fuse-ranks';
+import { fuseRecall } from '../../src/main/memory/fuse-ranks';
+import { toIndexed, type VecRow } from '../../src/main/memory/live-vectors';
 import { Memory } from '../../src/main/memory/memory';
+import { DEFAULT_TUNING } from '../../src/main/memory/memory-context';
 import { commitWithoutFsync, openDb } from '../../src/main/memory/open-db';
-import { vectorFromBlob } from '../../src/main/memory/vector';
 import { VectorIndex, type SearchTiming } from '../../src/main/memory/vector-index';
 import { fixturePath, PERF_DIR, twinModelDir } from './recall-fixture';
 import { perfQueries } from './recall-queries';
@@ -61,24 +62,8 @@ async function main(argv: string[]): Promise<void> {
     facts.text.current();
     const textLoadMs = performance.now() - t;
     const exact = new VectorIndex(false);
-    for (const row of db.prepare('SELECT * FROM vec_facts WHERE live = 1').iterate() as Iterable<{
-      fact_id: number;
-      space: string;
-      embedding: Buffer;
-      category: string;
-      confidence: number;
-      created_at: number;
-      label_id: number;
-    }>) {
-      exact.upsert({
-        id: Number(row.fact_id),
-        space: row.space,
-        vector: vectorFromBlob(row.embedding),
-        category: row.category,
-        confidence: row.confidence,
-        createdAt: Number(row.created_at),
-        labelId: Number(row.label_id),
-      });
+    for (const row of db.prepare<[], VecRow>('SELECT * FROM vec_facts WHERE live = 1').iterate()) {
+      exact.upsert(toIndexed(row));
     }
 
     const space = DEFAULT_SPACE;
@@ -118,10 +103,15 @@ async function main(argv: string[]): Promise<void> {
         if (wordHits.map((h) => h.id).join() === fts.map((h) => h.id).join()) identicalWords++;
       }
       const fused = time('fusion', () =>
-        fuseRanks([
-          { ids: hits.map((h) => h.id), weight: 1 },
-          { ids: wordHits.map((h) => h.id), weight: 1 },
-        ]).slice(0, K),
+        fuseRecall(
+          {
+            vector: hits.map((h) => ({ id: h.id, distance: h.rank })),
+            words: wordHits.map((h) => h.id),
+            contextWords: [],
+          },
+          DEFAULT_TUNING,
+          K,
+        ),
       );
       time('row fetch', () => facts.getMany(fused.map((f) => f.id)));
       time('access counting (10 rows)', () =>

@@ -4,9 +4,10 @@ import type { FactColumnValues } from './fact-columns';
 import type { Db } from './open-db';
 import { VecChunkReader, type VecChunk } from './vec-chunk-reader';
 import { vectorFromBlob } from './vector';
-import { VectorIndex } from './vector-index';
+import { VectorIndex, type IndexedVector } from './vector-index';
 
-interface VecRow {
+/** A row of vec_facts, as the index reads it. */
+export interface VecRow {
   fact_id: number;
   space: string;
   embedding: Buffer;
@@ -231,7 +232,8 @@ export class LiveVectors {
   }
 }
 
-function toIndexed(row: VecRow) {
+/** A vec_facts row as the index holds it. */
+export function toIndexed(row: VecRow): IndexedVector {
   return {
     id: Number(row.fact_id),
     space: row.space,
