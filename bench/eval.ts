@@ -60,7 +60,7 @@ export function evalMarkdown(r: EvalResult): string {
   const f = (v: number): string => v.toFixed(4);
   const rows = (['text', 'vector', 'hybrid'] as EvalConfig[]).map((c) => {
     const s = r.scores[c];
-    const name = { text: 'word path alone (FTS5 bm25)', vector: 'vector path alone', hybrid: 'hybrid' }[c];
+    const name = { text: 'word path alone (BM25 + proximity)', vector: 'vector path alone', hybrid: 'hybrid' }[c];
     return s
       ? `| ${name} | ${f(s.ndcgAt10)} | ${f(s.recallAt10)} | ${f(s.recallAt100)} |`
       : `| ${name} | - | - | - |`;

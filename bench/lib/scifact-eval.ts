@@ -90,6 +90,7 @@ export async function runScifactEval(
     );
     await memory.indexesLoaded();
     textMemory = Memory.open({ dbPath, embedder: null, tuning });
+    await textMemory.indexesLoaded();
     const facts = new FactsRepo(db);
     const docOf = (ids: number[]): string[] => {
       const rows = facts.getMany(ids);

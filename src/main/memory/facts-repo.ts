@@ -3,6 +3,7 @@ import { FACT_CHANGES_KEPT } from './fact-changes';
 import { LiveText } from './live-text';
 import { LiveVectors } from './live-vectors';
 import { toFtsMatch } from './fts-query';
+import { bm25Idf } from './text-index';
 import type { Db } from './open-db';
 import { vectorFromBlob, vectorToBlob } from './vector';
 
@@ -112,6 +113,17 @@ export class FactsRepo {
        WHERE f.id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as Array<FactRow & { label_name: string | null }>;
     for (const r of rows) out.set(r.id, r);
+    return out;
+  }
+
+  /** The content of each of these facts that exists. */
+  contents(ids: readonly number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    if (ids.length === 0) return out;
+    const rows = this.stmt('SELECT id, content FROM facts WHERE id IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(ids),
+    ) as Array<{ id: number; content: string }>;
+    for (const r of rows) out.set(r.id, r.content);
     return out;
   }
 
@@ -321,6 +333,26 @@ export class FactsRepo {
     const index = terms && this.text.current();
     if (terms && index) return index.search(space, terms, k, filters);
     return this.searchTextInSqlite(space, words, k, filters);
+  }
+
+  /**
+   * BM25's idf of each word (0 for a word no fact holds, or one that is not a single FTS5 term),
+   * as searchText weighs it: from the in-memory text index, else from FTS5's own counts.
+   */
+  wordIdfs(words: readonly string[]): number[] {
+    const index = this.db.inTransaction ? null : this.text.current();
+    if (index) return words.map((w) => this.text.queryTerms([w])?.[0]).map((t) => (t ? index.idf(t) : 0));
+    // FTS5 holds a row for every fact (live or not), as the index does.
+    const documents = (this.stmt('SELECT count(*) AS n FROM facts').get() as { n: number }).n;
+    this.db.exec(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hippo_fts_rows USING fts5vocab('main', 'facts_fts', 'row')",
+    );
+    const df = this.db.prepare('SELECT doc FROM temp.hippo_fts_rows WHERE term = ?');
+    return words.map((w) => {
+      const tokens = this.text.tokensOf(w);
+      const row = tokens.length === 1 ? (df.get(tokens[0]) as { doc: number } | undefined) : undefined;
+      return row ? bm25Idf(documents, row.doc) : 0;
+    });
   }
 
   /** FTS5's own ranking of the same OR query: the reference the index is measured against. */

@@ -135,6 +135,11 @@ export class LiveText {
     return terms;
   }
 
+  /** The terms FTS5 makes of a word (usually one; none for a word of punctuation). */
+  tokensOf(word: string): string[] {
+    return this.tokens().tokens(word);
+  }
+
   release(): void {
     if (this.loading) this.loading.cancelled = true;
     this.loading = null;

@@ -6,11 +6,12 @@ import {
   type SearchResult,
 } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
-import type { FactFilters } from './facts-repo';
+import type { FactFilters, FactsRepo } from './facts-repo';
 import { fuseRecall } from './fuse-ranks';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
+import { rerankByProximity, type ProximityHit } from './word-proximity';
 
 /**
  * recall(query, context, options) as both stores take it: checked with the contract's RecallInput,
@@ -50,7 +51,7 @@ export function recallDepth(tuning: Pick<MemoryTuning, 'candidateDepth'>, limit:
 
 /**
  * Hybrid recall: the nearest facts by embedding (sqlite-vec KNN, filters applied during the
- * scan) and the best by words (FTS5 bm25), fused by reciprocal rank. Without a model it runs on
+ * scan) and the best by words (BM25 with the proximity bonus), fused by reciprocal rank. Without a model it runs on
  * words alone and says so. A context, when given, nudges the query vector toward it.
  */
 /**
@@ -74,6 +75,19 @@ export function embedQuery(
   );
 }
 
+/**
+ * The query's best facts by words: BM25 (searchText), then re-ranked with the bonus for query
+ * words that stand close together in a fact (word-proximity.ts).
+ */
+function searchWords(facts: FactsRepo, req: RecallRequest, words: string[], depth: number): ProximityHit[] {
+  const hits = facts
+    .searchText(req.space, words, depth, req.filters)
+    .map((h) => ({ id: h.id, score: -h.rank }));
+  if (words.length < 2 || hits.length === 0) return hits.map((h) => ({ ...h, proximity: 0 }));
+  const contents = facts.contents(hits.map((h) => h.id));
+  return rerankByProximity(hits, words, facts.wordIdfs(words), (id) => contents.get(id));
+}
+
 export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promise<RecallOutcome> {
   const { facts, tuning } = ctx;
   const depth = recallDepth(tuning, req.limit);
@@ -87,8 +101,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   if (embedding) await new Promise((resolve) => setImmediate(resolve));
 
   const words = ftsTerms(req.query);
-  const wordHits =
-    words.length > 0 ? timed(ctx, 'fts', () => facts.searchText(req.space, words, depth, req.filters)) : [];
+  const wordHits = words.length > 0 ? timed(ctx, 'fts', () => searchWords(facts, req, words, depth)) : [];
   // The context's words count too, at the context's weight (see fuseRecall).
   const contextWords = req.context ? ftsTerms(req.context) : [];
   const contextHits =

@@ -35,6 +35,12 @@ export interface TextHit {
 const K1 = 1.2;
 const B = 0.75;
 
+/** FTS5's idf: ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6 for terms in over half the documents. */
+export function bm25Idf(documents: number, holding: number): number {
+  const idf = Math.log((documents - holding + 0.5) / (holding + 0.5));
+  return idf <= 0 ? 1e-6 : idf;
+}
+
 class PostingList {
   slots = new Int32Array(4);
   counts = new Uint32Array(4);
@@ -118,6 +124,13 @@ export class TextIndex {
 
   has(id: number): boolean {
     return this.slotOf.has(id);
+  }
+
+  /** BM25's idf of a term as search() weighs it (0 for a term no document holds). */
+  idf(term: string): number {
+    const termId = this.termIds.get(term);
+    const df = termId === undefined ? 0 : this.postings[termId]!.length;
+    return df === 0 ? 0 : bm25Idf(this.docCount, df);
   }
 
   /** Adds the document, or replaces the one stored under the same id. */
@@ -232,8 +245,7 @@ export class TextIndex {
       const list = this.postings[termId]!;
       const length = list.length;
       if (length === 0) continue;
-      let idf = Math.log((n - length + 0.5) / (length + 0.5));
-      if (idf <= 0) idf = 1e-6;
+      const idf = bm25Idf(n, length);
       const { slots, counts } = list;
       for (let i = 0; i < length; i++) {
         const slot = slots[i]!;

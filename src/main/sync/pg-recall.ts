@@ -6,6 +6,7 @@ import { fuseRecall } from '../memory/fuse-ranks';
 import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
 import { embedQuery, recallDepth } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
+import { rerankByProximity } from '../memory/word-proximity';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
@@ -208,19 +209,26 @@ export async function pgRecall(
   const { fused, rows, queryVector, distances } = await inPgTransaction(
     deps.pool,
     async (client) => {
-      const wordStep = async (words: string[]): Promise<number[]> => {
+      const wordStep = async (words: string[], byProximity: boolean): Promise<number[]> => {
         const step = wordStepSql(deps, words);
         if (step.first.length === 0) return [];
         const params: unknown[] = [step.first, req.space];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        const rows = await timedPg(deps.queryListeners, 'fts', () =>
-          client.query<{ id: string }>(named(client, step.sql(where, params.length), params)),
-        );
-        return rows.rows.map((r) => Number(r.id));
+        return timedPg(deps.queryListeners, 'fts', async () => {
+          const rows = await client.query<{ id: string; score: number }>(
+            named(client, step.sql(where, params.length), params),
+          );
+          const hits = rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+          // As SQLite's recall does (recall.ts searchWords): BM25, then the proximity bonus.
+          if (!byProximity || deps.wordRanking === 'ts_rank_cd' || words.length < 2 || hits.length === 0)
+            return hits.map((h) => h.id);
+          const { idfs, contents } = await proximityInputs(client, deps.tokenizer, words, hits);
+          return rerankByProximity(hits, words, idfs, (id) => contents.get(id)).map((h) => h.id);
+        });
       };
-      const words = await wordStep(ftsTerms(req.query));
-      const contextWords = req.context ? await wordStep(ftsTerms(req.context)) : [];
+      const words = await wordStep(ftsTerms(req.query), true);
+      const contextWords = req.context ? await wordStep(ftsTerms(req.context), false) : [];
 
       let queryVector: Float32Array | undefined;
       let vectorHits: { id: number; distance: number }[] | null = null;
@@ -267,6 +275,33 @@ export async function pgRecall(
   }
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
 }
+
+/** BM25's idf of each query word (as bm25Sql weighs it; 0 when no fact holds it) and the hits' contents. */
+async function proximityInputs(
+  client: pg.ClientBase,
+  tokenizer: Bm25Tokenizer,
+  words: readonly string[],
+  hits: readonly { id: number }[],
+): Promise<{ idfs: number[]; contents: Map<number, string> }> {
+  const terms = words.map((w) => {
+    const t = tokenizer.queryTerms([w]);
+    return t.length === 1 ? t[0]! : null;
+  });
+  const idfRows = await client.query<{ i: string; idf: number }>(named(client, PROXIMITY_IDF_SQL, [terms]));
+  const idfs = words.map(() => 0);
+  for (const r of idfRows.rows) idfs[Number(r.i) - 1] = Number(r.idf);
+  const contentRows = await client.query<{ id: string; content: string }>(
+    named(client, 'SELECT id, content FROM facts WHERE id = ANY($1::bigint[])', [hits.map((h) => h.id)]),
+  );
+  return { idfs, contents: new Map(contentRows.rows.map((r) => [Number(r.id), r.content])) };
+}
+
+const PROXIMITY_IDF_SQL = `
+  WITH s AS (SELECT greatest(docs, 1)::float8 AS n FROM bm25_state)
+  SELECT q.i, greatest(ln((s.n - c.df + 0.5) / (c.df + 0.5)), 1e-6) AS idf
+    FROM unnest($1::text[]) WITH ORDINALITY AS q(term, i)
+    JOIN term_doc_counts c ON c.term = q.term AND c.df > 0
+    CROSS JOIN s`;
 
 /**
  * Rows written by someone else (sync, another device) get their terms before they are searched.

@@ -48,7 +48,7 @@ describe('eval results', () => {
       targets: [{ config: 'text', target: 0.69, pass: true }],
     });
     const md = evalMarkdown(r).split('\n');
-    expect(md).toContain('| word path alone (FTS5 bm25) | 0.7000 | 0.8000 | 0.9000 |');
+    expect(md).toContain('| word path alone (BM25 + proximity) | 0.7000 | 0.8000 | 0.9000 |');
     expect(md).toContain('| hybrid | - | - | - |');
     expect(md).toContain('- text nDCG@10 >= 0.69: PASS (0.7000)');
   });

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FactsRepo } from '../../../src/main/memory/facts-repo';
+import { openDb } from '../../../src/main/memory/open-db';
+import { PostgresStore } from '../../../src/main/sync/postgres-store';
+import { openLexicalMemory } from '../../helpers/lexical-memory';
+import { startPgServer, type PgTestServer } from '../../helpers/pg-server';
+
+/**
+ * Word recall ranks facts holding the query's words side by side above facts holding them apart
+ * (word-proximity.ts), the same way from the in-memory word index, from FTS5 itself, and from
+ * the Postgres store.
+ */
+const FACTS = [
+  // The query's words far apart.
+  'The blood test came back fine, and the pressure at work eased off in spring.',
+  'My blood pressure was 128 over 84 at the checkup.',
+  'Tyre pressure for the bike: 4.5 bar front, 5 bar back.',
+  'Donated blood at the Red Cross on Tuesday.',
+  'Pressure of blood in the legs rises when standing all day.',
+  'Asked the doctor about blood sugar and eye pressure.',
+];
+const QUERIES = [
+  'blood pressure',
+  'tyre pressure bike',
+  'pressure blood legs standing',
+  'doctor blood sugar',
+];
+
+describe('word recall with the proximity bonus', () => {
+  let pg: PgTestServer;
+  let sqlite: ReturnType<typeof openLexicalMemory>;
+  let store: PostgresStore;
+
+  beforeAll(async () => {
+    pg = await startPgServer();
+    sqlite = openLexicalMemory({ embedder: null });
+    store = await PostgresStore.open({ url: pg.url, embedder: null });
+    const batch = FACTS.map((content) => ({ content, created_at: 1_700_000_000_000 }));
+    expect(await store.encodeMany(batch)).toEqual(await sqlite.memory.encodeMany(batch));
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await sqlite?.close();
+    await pg?.close();
+  });
+
+  it('puts the fact with the words side by side first', async () => {
+    const hits = await sqlite.memory.recall('blood pressure', undefined, { trackAccess: false });
+    expect(hits[0]!.content).toBe(FACTS[1]);
+    // The reversed pair, one word between, is next; the fact with them far apart comes after.
+    const order = hits.map((h) => FACTS.indexOf(h.content));
+    expect(order.indexOf(4)).toBeLessThan(order.indexOf(0));
+  });
+
+  it('weighs pairs by the same idfs from the word index and from FTS5', () => {
+    const { db } = openDb(sqlite.dbPath);
+    try {
+      const facts = new FactsRepo(db);
+      const words = ['blood', 'pressure', 'bike', 'unheard', 'standing'];
+      const fromIndex = facts.wordIdfs(words);
+      // Inside a transaction the index steps aside and FTS5's own counts answer.
+      const fromFts5 = db.transaction(() => facts.wordIdfs(words))();
+      expect(fromIndex.every((x) => x >= 0)).toBe(true);
+      expect(fromIndex[3]).toBe(0);
+      expect(fromIndex[0]).toBeGreaterThan(0);
+      fromFts5.forEach((x, i) => expect(x).toBeCloseTo(fromIndex[i]!, 12));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('ranks alike in SQLite and Postgres', async () => {
+    for (const q of QUERIES) {
+      const a = await sqlite.memory.recall(q, undefined, { trackAccess: false });
+      const b = await store.recall(q, undefined, { trackAccess: false });
+      expect(
+        b.map((r) => r.content),
+        q,
+      ).toEqual(a.map((r) => r.content));
+      b.forEach((r, i) => expect(r.score, q).toBeCloseTo(a[i]!.score, 12));
+    }
+  });
+});
