@@ -453,6 +453,24 @@ export class Memory {
     return this.facts.history(row.id).map((r) => toFact({ ...r, label_name: null }));
   }
 
+  /**
+   * Live facts whose source starts with `prefix`, oldest first, with their content hash: what a
+   * re-import of a notes folder compares its paragraphs with (src/cli/import-vault.ts).
+   */
+  factsWithSourcePrefix(
+    prefix: string,
+    opts: { space?: string } = {},
+  ): Array<{ id: number; content: string; content_hash: string; source: string }> {
+    this.assertOpen();
+    if (prefix === '') throw new HippoError('BAD_INPUT', 'prefix: must not be empty');
+    return this.facts.liveWithSourcePrefix(this.spaceOf(opts.space), prefix).map((r) => ({
+      id: r.id,
+      content: r.content,
+      content_hash: r.content_hash,
+      source: r.source ?? '',
+    }));
+  }
+
   labelsList(opts: { space?: string } = {}): Label[] {
     this.assertOpen();
     return this.labels.list(this.spaceOf(opts.space)).map(labelRecord);
