@@ -38,7 +38,7 @@ export function parseMarkdownNotes(text: string): NoteBlock[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const blocks: NoteBlock[] = [];
   let heading: string | null = null;
-  let current: { line: number; parts: string[]; item: boolean } | null = null;
+  let current: { line: number; parts: string[]; item: boolean; quote: boolean } | null = null;
   let fence: string | null = null;
   let comment = false;
 
@@ -94,7 +94,7 @@ export function parseMarkdownNotes(text: string): NoteBlock[] {
     const bullet = BULLET.exec(raw);
     if (bullet) {
       flush();
-      current = { line: i + 1, parts: [bullet[1]!.replace(TASK_BOX, '')], item: true };
+      current = { line: i + 1, parts: [bullet[1]!.replace(TASK_BOX, '')], item: true, quote: false };
       continue;
     }
     if (raw.trim() === '') {
@@ -103,9 +103,10 @@ export function parseMarkdownNotes(text: string): NoteBlock[] {
     }
     const quoted = BLOCKQUOTE.test(raw);
     const body = quoted ? raw.replace(BLOCKQUOTE, '').replace(CALLOUT_HEAD, '') : raw.trim();
-    if (current && current.item && !/^\s+/.test(raw)) flush();
+    // A quote starts its own paragraph and ends at the first line outside it.
+    if (current && (current.item ? !/^\s+/.test(raw) : current.quote !== quoted)) flush();
     if (current) current.parts.push(body.trim());
-    else current = { line: i + 1, parts: [body.trim()], item: false };
+    else current = { line: i + 1, parts: [body.trim()], item: false, quote: quoted };
   }
   flush();
   return blocks;
