@@ -48,8 +48,8 @@ export function blockSource(name: string, file: string, heading: string | null):
 /**
  * Matches paragraphs to facts: first by content (the same wording anywhere in the folder is the
  * same fact, preferring one with the same source, so a moved paragraph keeps its fact and history),
- * then what is left by source in order (the n-th changed paragraph under a heading is the n-th
- * unmatched fact of that heading: an edit). Paragraphs still unmatched are created; facts still
+ * then what is left under the same note and heading by the words they share (at least
+ * EDIT_MIN_OVERLAP of them, best pairs first: an edit). Paragraphs still unmatched are created; facts still
  * unmatched are forgotten.
  */
 export function planVaultImport(blocks: readonly VaultBlock[], facts: readonly VaultFact[]): VaultPlan {
@@ -76,22 +76,50 @@ export function planVaultImport(blocks: readonly VaultBlock[], facts: readonly V
     else plan.moved.push({ id: fact.id, source: b.source });
   });
 
-  const bySource = new Map<string, VaultFact[]>();
-  for (const f of facts)
-    if (!used.has(f.id)) bySource.set(f.source, [...(bySource.get(f.source) ?? []), f]);
-  for (const i of pending) {
-    const b = blocks[i]!;
-    const fact = taken.has(hashes[i]!) ? undefined : bySource.get(b.source)?.shift();
-    if (fact) {
+  // Under each heading, the changed paragraphs and the unmatched facts pair up best first by the
+  // words they share; a pair sharing too few is a rewrite, not an edit (forget and create).
+  const bySource = new Map<string, { blocks: number[]; facts: VaultFact[] }>();
+  const group = (source: string) => {
+    let g = bySource.get(source);
+    if (!g) bySource.set(source, (g = { blocks: [], facts: [] }));
+    return g;
+  };
+  for (const i of pending) group(blocks[i]!.source).blocks.push(i);
+  for (const f of facts) if (!used.has(f.id) && bySource.has(f.source)) group(f.source).facts.push(f);
+  const editOf = new Map<number, VaultFact>();
+  for (const g of bySource.values()) {
+    const pairs: Array<{ i: number; fact: VaultFact; score: number }> = [];
+    for (const i of g.blocks)
+      for (const fact of g.facts) pairs.push({ i, fact, score: wordOverlap(blocks[i]!.content, fact.content) });
+    pairs.sort((a, b) => b.score - a.score || a.i - b.i || a.fact.id - b.fact.id);
+    for (const { i, fact, score } of pairs) {
+      if (score < EDIT_MIN_OVERLAP) break;
+      if (editOf.has(i) || used.has(fact.id) || taken.has(hashes[i]!)) continue;
       used.add(fact.id);
       taken.add(hashes[i]!);
-      plan.edited.push({ id: fact.id, content: b.content });
-    } else {
-      plan.create.push(b);
+      editOf.set(i, fact);
     }
+  }
+  for (const i of pending) {
+    const fact = editOf.get(i);
+    if (fact) plan.edited.push({ id: fact.id, content: blocks[i]!.content });
+    else plan.create.push(blocks[i]!);
   }
   for (const f of facts) if (!used.has(f.id)) plan.forget.push(f.id);
   return plan;
+}
+
+/** Share of words two wordings have in common (Jaccard) at which one is an edit of the other. */
+export const EDIT_MIN_OVERLAP = 0.3;
+
+function wordOverlap(a: string, b: string): number {
+  const words = (s: string) => new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const x = words(a);
+  const y = words(b);
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  const all = x.size + y.size - shared;
+  return all === 0 ? 0 : shared / all;
 }
 
 /** The note a vault source names: `vault:<name>/<file>#<heading>` → `<file>` (null for other sources). */

@@ -326,7 +326,8 @@ export function parseClaudeExport(text: string, names: SpeakerNames = {}): Parse
         pushTurn(out, n, m.sender === 'human' ? user : assistant, body, time, source);
       }
     },
-    (c) => c.name,
+    // A file that is not Claude's (read with --format claude) still names its conversations.
+    (c) => c.name ?? c.title,
   );
 }
 

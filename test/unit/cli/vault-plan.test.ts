@@ -54,14 +54,27 @@ describe('planVaultImport', () => {
     expect(fa1).toBeGreaterThan(0);
   });
 
-  it('pairs edits by heading and order, and never edits two facts into the same wording', () => {
-    const old = [block('a.md', 'H', 'First v1.'), block('a.md', 'H', 'Second v1.')];
+  it('pairs edits under a heading by the words they share, and never edits two facts into the same wording', () => {
+    const old = [block('a.md', 'H', 'The boiler is serviced in March.'), block('a.md', 'H', 'The car is blue.')];
     const facts = old.map((b) => fact(b));
-    const same = [block('a.md', 'H', 'Same.'), block('a.md', 'H', 'Same.')];
-    const plan = planVaultImport(same, facts);
-    expect(plan.edited).toEqual([{ id: facts[0]!.id, content: 'Same.' }]);
-    expect(plan.create).toEqual([same[1]]); // the import finds it a duplicate
-    expect(plan.forget).toEqual([facts[1]!.id]);
+    const now = [
+      block('a.md', 'H', 'A new first paragraph about tulips.'),
+      block('a.md', 'H', 'The car is dark blue.'),
+      block('a.md', 'H', 'The boiler is serviced in April.'),
+    ];
+    const plan = planVaultImport(now, facts);
+    expect(plan.edited).toEqual([
+      { id: facts[1]!.id, content: 'The car is dark blue.' },
+      { id: facts[0]!.id, content: 'The boiler is serviced in April.' },
+    ]);
+    expect(plan.create).toEqual([now[0]]);
+    expect(plan.forget).toEqual([]);
+
+    const same = [block('a.md', 'H', 'The car is red.'), block('a.md', 'H', 'The car is red.')];
+    const twice = planVaultImport(same, facts);
+    expect(twice.edited).toEqual([{ id: facts[1]!.id, content: 'The car is red.' }]);
+    expect(twice.create).toEqual([same[1]]); // the import finds it a duplicate
+    expect(twice.forget).toEqual([facts[0]!.id]); // a rewrite sharing too few words is not an edit
   });
 
   it('re-planning after applying a plan changes nothing', () => {
