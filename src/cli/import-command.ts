@@ -13,7 +13,6 @@ import {
   errorPlace,
   IMPORT_FORMATS,
   parseImport,
-  type ImportFormat,
   type LineError,
   type SpeakerNames,
 } from './import-parsers';
@@ -56,18 +55,21 @@ export function importCommand(ctx: CommandContext): Command {
     .description(
       'Import facts from FILE ("-" for stdin). jsonl: one encode input or exported record a line; ' +
         'text: one fact a line; markdown: one fact a list item; chat: one {speaker, text, timestamp, ' +
-        'conversation?} turn a line; chatgpt / claude: their data export\'s conversations.json, one fact ' +
+        "conversation?} turn a line; chatgpt / claude: their data export's conversations.json, one fact " +
         'a message. A FOLDER is read as markdown notes (an Obsidian vault): one fact a paragraph or ' +
         'list item, and importing it again updates those facts. Any invalid line stops the import ' +
         'before anything is written, unless --skip-invalid. An interrupted import resumes where it ' +
         'stopped when run again.',
     )
-    .argument('<file>', 'file or folder to import; a file\'s extension (and content) picks the format unless --format is given')
+    .argument(
+      '<file>',
+      "file or folder to import; a file's extension (and content) picks the format unless --format is given",
+    )
     .addOption(new Option('-f, --format <format>', 'format of FILE').choices(IMPORT_FORMATS))
     .option('--skip-invalid', 'import the valid lines and report the invalid ones as failed')
     .option('--user-name <name>', 'name of "user" turns in ChatGPT and Claude exports (default "me")')
     .option('--assistant-name <name>', 'name of "assistant" turns (default "ChatGPT" or "Claude")')
-    .option('--vault-name <name>', 'name of a notes folder in sources (default: the folder\'s name)')
+    .option('--vault-name <name>', "name of a notes folder in sources (default: the folder's name)")
     .option('--json', 'print {created, duplicate, merged, failed, errors?, mode} as JSON')
     .action((file: string, opts: ImportOptions, cmd: Command) =>
       ctx.run(cmd, async () => {
@@ -96,7 +98,10 @@ function speakerNames(opts: ImportOptions): SpeakerNames {
     if (given === undefined) continue;
     const name = given.trim();
     if (name === '' || name.length > 100)
-      throw new HippoError('BAD_INPUT', `--${key}-name: must be 1-100 characters, got ${JSON.stringify(given)}`);
+      throw new HippoError(
+        'BAD_INPUT',
+        `--${key}-name: must be 1-100 characters, got ${JSON.stringify(given)}`,
+      );
     names[key] = name;
   }
   return names;
@@ -238,7 +243,8 @@ async function importFolder(
     );
   }
   return withStoreSession(io, ctx.globals(cmd), store, { model: true }, async (s) => {
-    if (!(s.memory instanceof Memory)) throw new HippoError('INTERNAL', 'folder import needs the SQLite store');
+    if (!(s.memory instanceof Memory))
+      throw new HippoError('INTERNAL', 'folder import needs the SQLite store');
     const signal = io.trapInterrupt?.();
     let bar: Progress | null = null;
     let result: Awaited<ReturnType<typeof importVault>>;

@@ -61,9 +61,17 @@ export async function readVault(
       const [text, info] = await Promise.all([readFile(full, 'utf8'), stat(full)]);
       const created = Math.floor(info.mtimeMs);
       for (const b of parseMarkdownNotes(text))
-        blocks.push({ file, source: blockSource(name, file, b.heading), content: b.content, created_at: created });
+        blocks.push({
+          file,
+          source: blockSource(name, file, b.heading),
+          content: b.content,
+          created_at: created,
+        });
     } catch (e) {
-      errors.push({ file, message: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      errors.push({
+        file,
+        message: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      });
     }
   }
   return { files, blocks, errors };
@@ -97,7 +105,8 @@ export async function importVault(
     .filter((f) => !unreadable.has(fileOf(f.source) ?? ''));
   const plan = planVaultImport(blocks, facts);
   const summary = { created: 0, updated: 0, duplicate: plan.unchanged, merged: 0, forgotten: 0 };
-  const total = plan.unchanged + plan.moved.length + plan.edited.length + plan.forget.length + plan.create.length;
+  const total =
+    plan.unchanged + plan.moved.length + plan.edited.length + plan.forget.length + plan.create.length;
   let done = plan.unchanged;
   const step = () => opts.onProgress?.(++done, total);
   opts.onProgress?.(done, total);

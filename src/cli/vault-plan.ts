@@ -90,7 +90,8 @@ export function planVaultImport(blocks: readonly VaultBlock[], facts: readonly V
   for (const g of bySource.values()) {
     const pairs: Array<{ i: number; fact: VaultFact; score: number }> = [];
     for (const i of g.blocks)
-      for (const fact of g.facts) pairs.push({ i, fact, score: wordOverlap(blocks[i]!.content, fact.content) });
+      for (const fact of g.facts)
+        pairs.push({ i, fact, score: wordOverlap(blocks[i]!.content, fact.content) });
     pairs.sort((a, b) => b.score - a.score || a.i - b.i || a.fact.id - b.fact.id);
     for (const { i, fact, score } of pairs) {
       if (score < EDIT_MIN_OVERLAP) break;

@@ -101,7 +101,9 @@ export function parseChatJsonl(lines: string[]): ParsedFile {
     }
     try {
       if (!isObj(value))
-        throw new RecordError('must be a JSON object like {"speaker": "...", "text": "...", "timestamp": "..."}');
+        throw new RecordError(
+          'must be a JSON object like {"speaker": "...", "text": "...", "timestamp": "..."}',
+        );
       const speaker = speakerName(value.speaker, 'speaker');
       if (typeof value.text !== 'string' || value.text.trim() === '')
         throw new RecordError('text: must be a non-empty string');
@@ -109,7 +111,8 @@ export function parseChatJsonl(lines: string[]): ParsedFile {
       const conversation = value.conversation;
       if (conversation !== undefined && conversation !== null && typeof conversation !== 'string')
         throw new RecordError('conversation: must be a string');
-      const name = typeof conversation === 'string' && conversation.trim() !== '' ? conversation.trim() : null;
+      const name =
+        typeof conversation === 'string' && conversation.trim() !== '' ? conversation.trim() : null;
       pushTurn(out, line, speaker, value.text, created, sourceOf('chat', name, null));
     } catch (e) {
       if (!(e instanceof RecordError)) throw e;
@@ -128,7 +131,11 @@ function conversationsOf(text: string, what: string): unknown[] | LineError {
     return { line: 1, at: 'the file', message: `not valid JSON (${(e as Error).message})` };
   }
   if (!Array.isArray(value))
-    return { line: 1, at: 'the file', message: `must be a JSON array of conversations, as ${what} writes it` };
+    return {
+      line: 1,
+      at: 'the file',
+      message: `must be a JSON array of conversations, as ${what} writes it`,
+    };
   return value;
 }
 
@@ -191,7 +198,8 @@ export function parseChatGptExport(text: string, names: SpeakerNames = {}): Pars
       if (!isObj(c.mapping)) throw new RecordError('mapping: must be an object of message nodes');
       const mapping = c.mapping;
       const convTime = optionalSeconds(c.create_time, 'create_time');
-      const id = typeof c.conversation_id === 'string' ? c.conversation_id : typeof c.id === 'string' ? c.id : null;
+      const id =
+        typeof c.conversation_id === 'string' ? c.conversation_id : typeof c.id === 'string' ? c.id : null;
       const title = typeof c.title === 'string' && c.title.trim() !== '' ? c.title.trim() : null;
       const source = sourceOf('chatgpt', title ?? (id ? null : 'untitled'), id);
       for (const nodeId of currentBranch(mapping, c.current_node)) {
@@ -231,7 +239,9 @@ export function parseChatGptExport(text: string, names: SpeakerNames = {}): Pars
 function optionalSeconds(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw new RecordError(`${field}: must be a number of epoch seconds or null, got ${JSON.stringify(value)}`);
+    throw new RecordError(
+      `${field}: must be a number of epoch seconds or null, got ${JSON.stringify(value)}`,
+    );
   return secondsToMs(value);
 }
 
@@ -264,7 +274,7 @@ function currentBranch(mapping: Obj, currentNode: unknown): string[] {
   }
   const branch: string[] = [];
   const seen = new Set<string>();
-  for (let id: string | null = leaf; id !== null; ) {
+  for (let id: string | null = leaf; id !== null;) {
     if (seen.has(id)) throw new RecordError(`mapping: node "${id}" is its own ancestor (a cycle of parents)`);
     seen.add(id);
     branch.push(id);
@@ -295,7 +305,10 @@ export function parseClaudeExport(text: string, names: SpeakerNames = {}): Parse
     'Claude’s data export',
     (c, out, _where, n) => {
       if (!Array.isArray(c.chat_messages)) throw new RecordError('chat_messages: must be an array');
-      const convTime = c.created_at === undefined || c.created_at === null ? undefined : turnTime(c.created_at, 'created_at');
+      const convTime =
+        c.created_at === undefined || c.created_at === null
+          ? undefined
+          : turnTime(c.created_at, 'created_at');
       const id = typeof c.uuid === 'string' ? c.uuid : null;
       const title = typeof c.name === 'string' && c.name.trim() !== '' ? c.name.trim() : null;
       const source = sourceOf('claude', title ?? (id ? null : 'untitled'), id);
@@ -319,7 +332,8 @@ export function parseClaudeExport(text: string, names: SpeakerNames = {}): Parse
         if (body === '') continue;
         let time = convTime;
         try {
-          if (m.created_at !== undefined && m.created_at !== null) time = turnTime(m.created_at, 'created_at');
+          if (m.created_at !== undefined && m.created_at !== null)
+            time = turnTime(m.created_at, 'created_at');
         } catch (e) {
           throw messageError(at, (e as Error).message);
         }
@@ -336,12 +350,14 @@ function claudeBranch(messages: unknown[]): Array<[number, unknown]> {
   const indexed = messages.map((m, i) => [i, m] as [number, unknown]);
   const linked =
     messages.length > 0 &&
-    messages.every((m) => isObj(m) && typeof m.uuid === 'string' && typeof m.parent_message_uuid === 'string');
+    messages.every(
+      (m) => isObj(m) && typeof m.uuid === 'string' && typeof m.parent_message_uuid === 'string',
+    );
   if (!linked) return indexed;
   const byId = new Map(indexed.map(([i, m]) => [(m as Obj).uuid as string, [i, m] as [number, unknown]]));
   const branch: Array<[number, unknown]> = [];
   const seen = new Set<string>();
-  for (let at = indexed.at(-1); at; ) {
+  for (let at = indexed.at(-1); at;) {
     const id = (at[1] as Obj).uuid as string;
     if (seen.has(id)) break;
     seen.add(id);

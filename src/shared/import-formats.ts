@@ -7,7 +7,12 @@
  */
 import { ExportedFact, parseInput } from './contract';
 import { toErrorPayload } from './errors';
-import { parseChatGptExport, parseChatJsonl, parseClaudeExport, type SpeakerNames } from './import-chat-formats';
+import {
+  parseChatGptExport,
+  parseChatJsonl,
+  parseClaudeExport,
+  type SpeakerNames,
+} from './import-chat-formats';
 
 export const IMPORT_FORMATS = ['jsonl', 'text', 'markdown', 'chat', 'chatgpt', 'claude'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

@@ -25,7 +25,9 @@ const CALLOUT_HEAD = /^\[!\w+\][+-]?\s*/;
 
 /** Obsidian's [[Page]] and [[Page|shown text]] read as the text they show. */
 const wikiLinks = (s: string): string =>
-  s.replace(/!?\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/g, (_m, page: string, shown?: string) => (shown ?? page).trim());
+  s.replace(/!?\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/g, (_m, page: string, shown?: string) =>
+    (shown ?? page).trim(),
+  );
 
 /**
  * Paragraphs and list items (nested items are facts of their own; indented lines right below an

@@ -135,7 +135,10 @@ export class FactsRepo {
   }
 
   /** Live facts of a space whose source starts with `prefix` (case-sensitive), oldest first. */
-  liveWithSourcePrefix(space: string, prefix: string): Array<Pick<FactRow, 'id' | 'content' | 'content_hash' | 'source'>> {
+  liveWithSourcePrefix(
+    space: string,
+    prefix: string,
+  ): Array<Pick<FactRow, 'id' | 'content' | 'content_hash' | 'source'>> {
     return this.stmt(
       `SELECT f.id, f.content, f.content_hash, f.source FROM facts f
        WHERE f.space = ? AND instr(f.source, ?) = 1 AND ${LIVE} ORDER BY f.id`,

@@ -142,14 +142,18 @@ describe('bin/hippo.mjs', () => {
     writeFileSync(
       file,
       distinctFacts(total)
-        .map((text, i) => JSON.stringify({ speaker: 'Ana', text, timestamp: 1_700_000_000 + i, conversation: 'c' }))
+        .map((text, i) =>
+          JSON.stringify({ speaker: 'Ana', text, timestamp: 1_700_000_000 + i, conversation: 'c' }),
+        )
         .join('\n'),
     );
     const live = (): number => {
       if (!existsSync(box.db)) return 0;
       const db = new Database(box.db, { readonly: true, fileMustExist: true });
       try {
-        return (db.prepare('SELECT count(*) AS n FROM facts WHERE superseded_by IS NULL').get() as { n: number }).n;
+        return (
+          db.prepare('SELECT count(*) AS n FROM facts WHERE superseded_by IS NULL').get() as { n: number }
+        ).n;
       } catch {
         return 0; // not migrated yet
       } finally {

@@ -43,11 +43,21 @@ describe('hippo import of chat history', () => {
     expect((await facts()).map((f) => [f.content, f.source, f.created_at])).toEqual([
       ['Ana: Did you book the ferry to Hydra?', 'chat:Greece trip', '2024-06-01T09:15:00.000Z'],
       ["Ana: Great, I'll bring the snorkels.", 'chat:Greece trip', '2024-06-01T09:17:00.000Z'],
-      ['Dr. Okafor: Your next dental check-up is on 3 September at 10am.', 'chat', '2024-07-01T07:00:00.000Z'],
+      [
+        'Dr. Okafor: Your next dental check-up is on 3 September at 10am.',
+        'chat',
+        '2024-07-01T07:00:00.000Z',
+      ],
       ['me: Yes, the 8:30 ferry from Piraeus on June 12th.', 'chat:Greece trip', '2024-06-01T09:16:30.000Z'],
     ]);
     const again = await runCli(['import', file, '--json'], { env: box.env });
-    expect(json<ImportOutput>(again)).toEqual({ created: 0, duplicate: 4, merged: 0, failed: 0, mode: 'text-only' });
+    expect(json<ImportOutput>(again)).toEqual({
+      created: 0,
+      duplicate: 4,
+      merged: 0,
+      failed: 0,
+      mode: 'text-only',
+    });
   });
 
   it('ChatGPT and Claude exports are told apart by content and named as asked', async () => {
@@ -81,7 +91,9 @@ describe('hippo import of chat history', () => {
   });
 
   it('a bad record names its conversation, message and field and nothing is written; --skip-invalid imports the rest', async () => {
-    const convs = JSON.parse(readFileSync(path.join(FIXTURES, 'claude-conversations.json'), 'utf8')) as Array<{
+    const convs = JSON.parse(
+      readFileSync(path.join(FIXTURES, 'claude-conversations.json'), 'utf8'),
+    ) as Array<{
       chat_messages: Array<Record<string, unknown>>;
     }>;
     convs[1]!.chat_messages[0]!.sender = 'robot';
@@ -102,10 +114,15 @@ describe('hippo import of chat history', () => {
       failed: 1,
       errors: [{ line: 2, at: 'conversation 2, message n1', message: expect.stringMatching(/^sender: /) }],
     });
-    expect(skip.stderr).toContain(`hippo import: ${file} conversation 2, message n1 skipped: sender: must be`);
+    expect(skip.stderr).toContain(
+      `hippo import: ${file} conversation 2, message n1 skipped: sender: must be`,
+    );
 
     const badLine = path.join(box.dir, 'bad.jsonl');
-    writeFileSync(badLine, '{"speaker": "Ana", "text": "hi", "timestamp": "2024-01-01"}\n{"speaker": "Ana", "text": "x"}\n');
+    writeFileSync(
+      badLine,
+      '{"speaker": "Ana", "text": "hi", "timestamp": "2024-01-01"}\n{"speaker": "Ana", "text": "x"}\n',
+    );
     const r3 = await runCli(['import', badLine], { env: box.env });
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/bad\.jsonl line 2: timestamp: must be an ISO 8601 date-time/);
@@ -113,13 +130,22 @@ describe('hippo import of chat history', () => {
 
   it('an interrupted import resumes where it stopped when run again, creating no duplicates', async () => {
     const turns = distinctFacts(40).map((text, i) =>
-      JSON.stringify({ speaker: i % 2 ? 'me' : 'Ana', text, timestamp: 1_700_000_000 + i, conversation: 'long' }),
+      JSON.stringify({
+        speaker: i % 2 ? 'me' : 'Ana',
+        text,
+        timestamp: 1_700_000_000 + i,
+        conversation: 'long',
+      }),
     );
     const file = path.join(box.dir, 'long.jsonl');
     writeFileSync(file, turns.join('\n'));
 
     // Ctrl-C after two chunks of five.
-    const first = await runCli(['import', file], { env: box.env, importChunkSize: 5, signal: interruptAfter(2) });
+    const first = await runCli(['import', file], {
+      env: box.env,
+      importChunkSize: 5,
+      signal: interruptAfter(2),
+    });
     expect(first.code).toBe(1);
     expect(first.stderr).toContain(
       `hippo import: interrupted: 10 of 40 facts from ${file} were imported (10 created, 0 duplicate, 0 merged); ` +
@@ -129,14 +155,20 @@ describe('hippo import of chat history', () => {
     expect(progressFiles()).toHaveLength(1);
 
     // Interrupted again, this time after one more chunk.
-    const second = await runCli(['import', file], { env: box.env, importChunkSize: 5, signal: interruptAfter(1) });
+    const second = await runCli(['import', file], {
+      env: box.env,
+      importChunkSize: 5,
+      signal: interruptAfter(1),
+    });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('resuming: an earlier run imported 10 of 40 facts');
     expect(second.stderr).toContain('interrupted: 15 of 40 facts');
 
     const last = await runCli(['import', file, '--json'], { env: box.env, importChunkSize: 5 });
     expect(last.code).toBe(0);
-    expect(last.stderr).toBe(`hippo import: resuming: an earlier run imported 15 of 40 facts from ${file}; importing the rest\n`);
+    expect(last.stderr).toBe(
+      `hippo import: resuming: an earlier run imported 15 of 40 facts from ${file}; importing the rest\n`,
+    );
     expect(json<ImportOutput>(last)).toEqual({
       created: 40,
       duplicate: 0,
@@ -158,10 +190,17 @@ describe('hippo import of chat history', () => {
 
   it('progress of an edited file is not reused: it is read whole, its facts already in count as duplicates', async () => {
     const file = path.join(box.dir, 'talk.jsonl');
-    const turns = distinctFacts(12).map((text, i) => JSON.stringify({ speaker: 'me', text, timestamp: i + 1 }));
+    const turns = distinctFacts(12).map((text, i) =>
+      JSON.stringify({ speaker: 'me', text, timestamp: i + 1 }),
+    );
     writeFileSync(file, turns.join('\n'));
-    expect((await runCli(['import', file], { env: box.env, importChunkSize: 4, signal: interruptAfter(1) })).code).toBe(1);
-    writeFileSync(file, [...turns, JSON.stringify({ speaker: 'me', text: 'one more', timestamp: 99 })].join('\n'));
+    expect(
+      (await runCli(['import', file], { env: box.env, importChunkSize: 4, signal: interruptAfter(1) })).code,
+    ).toBe(1);
+    writeFileSync(
+      file,
+      [...turns, JSON.stringify({ speaker: 'me', text: 'one more', timestamp: 99 })].join('\n'),
+    );
     const r = await runCli(['import', file, '--json'], { env: box.env, importChunkSize: 4 });
     expect(r.stderr).toBe('');
     expect(json<ImportOutput>(r)).toMatchObject({ created: 9, duplicate: 4 });
@@ -194,9 +233,15 @@ describe('hippo import <folder> (markdown notes)', () => {
       ['Electricity contract with Greenvolt ends in October', 'vault:MyVault/Home.md#Utilities'],
       ['Harden the seedlings off for a week in May', 'vault:MyVault/Projects/Garden/Tomatoes.md#Tomato plan'],
       ['Mrs Lindqvist grows prize-winning dahlias every summer.', 'vault:MyVault/Neighbours.md#Neighbours'],
-      ['nested: water at the base, never the leaves', 'vault:MyVault/Projects/Garden/Tomatoes.md#Tomato plan'],
+      [
+        'nested: water at the base, never the leaves',
+        'vault:MyVault/Projects/Garden/Tomatoes.md#Tomato plan',
+      ],
       ['Plant them out after the last frost', 'vault:MyVault/Projects/Garden/Tomatoes.md#Tomato plan'],
-      ['Sow the San Marzano seeds indoors in late February.', 'vault:MyVault/Projects/Garden/Tomatoes.md#Tomato plan'],
+      [
+        'Sow the San Marzano seeds indoors in late February.',
+        'vault:MyVault/Projects/Garden/Tomatoes.md#Tomato plan',
+      ],
       ['Switched broadband to fibre (the router is in the hall cupboard)', 'vault:MyVault/Home.md#Utilities'],
       ['The boiler was serviced by Nordheat in March 2024.', 'vault:MyVault/Home.md'],
       ['The spare key is with Mrs Lindqvist at number 12.', 'vault:MyVault/Home.md#Keys'],
@@ -222,7 +267,9 @@ describe('hippo import <folder> (markdown notes)', () => {
     );
     // A paragraph moved to another note keeps its fact.
     edit('Neighbours.md', (t) => `${t}\n## Garden\n\nSow the San Marzano seeds indoors in late February.\n`);
-    edit('Projects/Garden/Tomatoes.md', (t) => t.replace('Sow the San Marzano seeds indoors in late February.\n', ''));
+    edit('Projects/Garden/Tomatoes.md', (t) =>
+      t.replace('Sow the San Marzano seeds indoors in late February.\n', ''),
+    );
 
     const r = await runCli(['import', vault, '--json'], { env: box.env });
     expect(r.code).toBe(0);
@@ -239,14 +286,16 @@ describe('hippo import <folder> (markdown notes)', () => {
     const after = await facts();
     expect(after.length).toBe(10);
     // The edited bullet is the same fact, with its new wording.
-    expect(after.find((f) => f.id === idOf('Electricity contract with Greenvolt ends in October'))).toMatchObject({
+    expect(
+      after.find((f) => f.id === idOf('Electricity contract with Greenvolt ends in October')),
+    ).toMatchObject({
       content: 'Electricity contract with Greenvolt ends in November',
       source: 'vault:MyVault/Home.md#Utilities',
       created_at: MTIME.toISOString(),
     });
-    expect(after.find((f) => f.id === idOf('Sow the San Marzano seeds indoors in late February.'))?.source).toBe(
-      'vault:MyVault/Neighbours.md#Garden',
-    );
+    expect(
+      after.find((f) => f.id === idOf('Sow the San Marzano seeds indoors in late February.'))?.source,
+    ).toBe('vault:MyVault/Neighbours.md#Garden');
     expect(after.some((f) => f.content === 'The smoke alarms were tested in January')).toBe(true);
     // The removed paragraph waits in the Trash and can be restored.
     const trash = await facts('only');
@@ -255,28 +304,54 @@ describe('hippo import <folder> (markdown notes)', () => {
 
     // Nothing changed since: all duplicate (the restored paragraph is forgotten again, being gone from the note).
     const again = await runCli(['import', vault, '--json'], { env: box.env });
-    expect(json<FolderImportOutput>(again)).toMatchObject({ created: 0, updated: 0, duplicate: 10, forgotten: 1 });
+    expect(json<FolderImportOutput>(again)).toMatchObject({
+      created: 0,
+      updated: 0,
+      duplicate: 10,
+      forgotten: 1,
+    });
     const third = await runCli(['import', vault, '--json'], { env: box.env });
-    expect(json<FolderImportOutput>(third)).toMatchObject({ created: 0, updated: 0, duplicate: 10, forgotten: 0 });
+    expect(json<FolderImportOutput>(third)).toMatchObject({
+      created: 0,
+      updated: 0,
+      duplicate: 10,
+      forgotten: 0,
+    });
   });
 
   it('leaves facts of other imports and of other vaults alone; a deleted note forgets its facts', async () => {
-    expect((await runCli(['encode', 'Mrs Lindqvist grows prize-winning dahlias every summer.'], { env: box.env })).code).toBe(0);
-    expect((await runCli(['import', vault, '--vault-name', 'Work', '--json'], { env: box.env })).code).toBe(0);
+    expect(
+      (await runCli(['encode', 'Mrs Lindqvist grows prize-winning dahlias every summer.'], { env: box.env }))
+        .code,
+    ).toBe(0);
+    expect((await runCli(['import', vault, '--vault-name', 'Work', '--json'], { env: box.env })).code).toBe(
+      0,
+    );
     const r = await runCli(['import', vault, '--json'], { env: box.env });
     // The same note under another vault name: its paragraphs are already stored (duplicates), none is touched.
     expect(json<FolderImportOutput>(r)).toMatchObject({ created: 0, duplicate: 10, forgotten: 0 });
 
     rmSync(path.join(vault, 'Projects'), { recursive: true });
     const gone = await runCli(['import', vault, '--vault-name', 'Work', '--json'], { env: box.env });
-    expect(json<FolderImportOutput>(gone)).toMatchObject({ files: 2, forgotten: 4, duplicate: 6, created: 0 });
+    expect(json<FolderImportOutput>(gone)).toMatchObject({
+      files: 2,
+      forgotten: 4,
+      duplicate: 6,
+      created: 0,
+    });
     expect((await facts()).length).toBe(6);
   });
 
   it('an interrupted folder import finishes when run again, with nothing twice', async () => {
-    const first = await runCli(['import', vault], { env: box.env, importChunkSize: 3, signal: interruptAfter(3) });
+    const first = await runCli(['import', vault], {
+      env: box.env,
+      importChunkSize: 3,
+      signal: interruptAfter(3),
+    });
     expect(first.code).toBe(1);
-    expect(first.stderr).toMatch(/interrupted: .* was imported in part \(6 created, .*Running the same import again finishes it/);
+    expect(first.stderr).toMatch(
+      /interrupted: .* was imported in part \(6 created, .*Running the same import again finishes it/,
+    );
     expect((await facts()).length).toBe(6);
     const second = await runCli(['import', vault, '--json'], { env: box.env, importChunkSize: 3 });
     expect(json<FolderImportOutput>(second)).toMatchObject({ created: 4, duplicate: 6, forgotten: 0 });
@@ -287,6 +362,8 @@ describe('hippo import <folder> (markdown notes)', () => {
     const bad = await runCli(['import', vault, '--vault-name', 'a/b'], { env: box.env });
     expect(bad).toMatchObject({ code: 2 });
     expect(bad.stderr).toMatch(/--vault-name: must be 1-100 characters without "\/"/);
-    expect((await runCli(['import', vault, '--format', 'markdown', '--json'], { env: box.env })).code).toBe(0);
+    expect((await runCli(['import', vault, '--format', 'markdown', '--json'], { env: box.env })).code).toBe(
+      0,
+    );
   });
 });

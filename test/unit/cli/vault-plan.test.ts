@@ -55,7 +55,10 @@ describe('planVaultImport', () => {
   });
 
   it('pairs edits under a heading by the words they share, and never edits two facts into the same wording', () => {
-    const old = [block('a.md', 'H', 'The boiler is serviced in March.'), block('a.md', 'H', 'The car is blue.')];
+    const old = [
+      block('a.md', 'H', 'The boiler is serviced in March.'),
+      block('a.md', 'H', 'The car is blue.'),
+    ];
     const facts = old.map((b) => fact(b));
     const now = [
       block('a.md', 'H', 'A new first paragraph about tulips.'),

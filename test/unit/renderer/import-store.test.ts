@@ -177,17 +177,26 @@ describe('the import store', () => {
 
     // A bad conversation: refused whole, the error naming conversation, message and field.
     const before = t.snapshot();
-    const bad = JSON.stringify([{ name: 'Trip', chat_messages: [{ uuid: 'm1', sender: 'robot', text: 'hi' }] }]);
+    const bad = JSON.stringify([
+      { name: 'Trip', chat_messages: [{ uuid: 'm1', sender: 'robot', text: 'hi' }] },
+    ]);
     await store.getState().importText('conversations.json', bad);
     expect(store.getState()).toMatchObject({
       phase: 'invalid',
       lineErrors: [
-        { line: 1, at: 'conversation 1 ("Trip"), message m1', message: 'sender: must be "human" or "assistant", got "robot"' },
+        {
+          line: 1,
+          at: 'conversation 1 ("Trip"), message m1',
+          message: 'sender: must be "human" or "assistant", got "robot"',
+        },
       ],
-      message: 'Nothing was imported: 1 record of “conversations.json” is not valid. Fix it and import the file again.',
+      message:
+        'Nothing was imported: 1 record of “conversations.json” is not valid. Fix it and import the file again.',
     });
     await store.getState().importText('data.json', '[{"x": 1}]');
-    expect(store.getState().message).toMatch(/a \.json file must be ChatGPT’s or Claude’s conversations\.json/);
+    expect(store.getState().message).toMatch(
+      /a \.json file must be ChatGPT’s or Claude’s conversations\.json/,
+    );
     expect(t.snapshot()).toBe(before);
   });
 

@@ -53,12 +53,21 @@ describe('chat JSONL', () => {
   });
 
   it.each([
-    ['{"speaker": "Ana", "text": "hi"}', 'timestamp: must be an ISO 8601 date-time or a number of epoch seconds or milliseconds, got undefined'],
+    [
+      '{"speaker": "Ana", "text": "hi"}',
+      'timestamp: must be an ISO 8601 date-time or a number of epoch seconds or milliseconds, got undefined',
+    ],
     ['{"speaker": "", "text": "hi", "timestamp": 1}', 'speaker: must be a non-empty string'],
     ['{"speaker": "Ana", "text": "  ", "timestamp": 1}', 'text: must be a non-empty string'],
-    ['{"speaker": "Ana", "text": "hi", "timestamp": "last tuesday"}', 'timestamp: must be an ISO 8601 date-time or a number of epoch seconds or milliseconds, got "last tuesday"'],
+    [
+      '{"speaker": "Ana", "text": "hi", "timestamp": "last tuesday"}',
+      'timestamp: must be an ISO 8601 date-time or a number of epoch seconds or milliseconds, got "last tuesday"',
+    ],
     ['{"speaker": "Ana", "text": "hi", "timestamp": 1, "conversation": 7}', 'conversation: must be a string'],
-    ['{"speaker": "' + 'x'.repeat(101) + '", "text": "hi", "timestamp": 1}', 'speaker: must be at most 100 characters'],
+    [
+      '{"speaker": "' + 'x'.repeat(101) + '", "text": "hi", "timestamp": 1}',
+      'speaker: must be at most 100 characters',
+    ],
     ['["Ana", "hi"]', 'must be a JSON object like {"speaker": "...", "text": "...", "timestamp": "..."}'],
   ])('names the line and the field of a bad turn: %s', (bad, message) => {
     const good = '{"speaker": "Ana", "text": "hi", "timestamp": 1}';
@@ -163,9 +172,17 @@ describe('ChatGPT conversations.json', () => {
 
     const cases: Array<[unknown, string, string]> = [
       [{ title: 'T', mapping: [] }, 'conversation 1 ("T")', 'mapping: must be an object of message nodes'],
-      [{ title: 'T', mapping: {}, current_node: 'nope' }, 'conversation 1 ("T")', 'current_node: "nope" is not a node of mapping'],
       [
-        { title: 'T', mapping: { a: { parent: 'b', message: null }, b: { parent: 'a', message: null } }, current_node: 'a' },
+        { title: 'T', mapping: {}, current_node: 'nope' },
+        'conversation 1 ("T")',
+        'current_node: "nope" is not a node of mapping',
+      ],
+      [
+        {
+          title: 'T',
+          mapping: { a: { parent: 'b', message: null }, b: { parent: 'a', message: null } },
+          current_node: 'a',
+        },
         'conversation 1 ("T")',
         'mapping: node "a" is its own ancestor (a cycle of parents)',
       ],
@@ -180,16 +197,31 @@ describe('ChatGPT conversations.json', () => {
         'message.author.role: must be a string',
       ],
       [
-        { mapping: { a: { parent: null, message: { author: { role: 'user' }, content: { content_type: 'text', parts: 'hi' } } } }, current_node: 'a' },
+        {
+          mapping: {
+            a: {
+              parent: null,
+              message: { author: { role: 'user' }, content: { content_type: 'text', parts: 'hi' } },
+            },
+          },
+          current_node: 'a',
+        },
         'conversation 1, message a',
         'message.content.parts: must be an array',
       ],
       ['just a string', 'conversation 1', 'must be a JSON object'],
     ];
     for (const [conv, at, message] of cases)
-      expect(parseImport(JSON.stringify([conv]), 'chatgpt')).toEqual({ records: [], errors: [{ line: 1, at, message }] });
+      expect(parseImport(JSON.stringify([conv]), 'chatgpt')).toEqual({
+        records: [],
+        errors: [{ line: 1, at, message }],
+      });
     expect(parseImport('{"title": "not an array"}', 'chatgpt').errors).toEqual([
-      { line: 1, at: 'the file', message: 'must be a JSON array of conversations, as ChatGPT’s data export writes it' },
+      {
+        line: 1,
+        at: 'the file',
+        message: 'must be a JSON array of conversations, as ChatGPT’s data export writes it',
+      },
     ]);
     expect(parseImport('[{', 'chatgpt').errors[0]!.message).toMatch(/^not valid JSON/);
   });
@@ -201,10 +233,15 @@ describe('Claude conversations.json', () => {
     expect(parsed.errors).toEqual([]);
     const source = 'claude:Bike maintenance (5e1f0000-0000-4000-8000-00000000000a)';
     expect(parsed.records.map((r) => r.record)).toEqual([
-      { content: 'me: My bike chain is a KMC X11, 118 links.', source, created_at: Date.parse('2024-07-02T18:00:05.123Z') },
+      {
+        content: 'me: My bike chain is a KMC X11, 118 links.',
+        source,
+        created_at: Date.parse('2024-07-02T18:00:05.123Z'),
+      },
       // The retried answer is off the branch; thinking, tool use and results are left out.
       {
-        content: 'Claude: Replace a KMC X11 chain once it stretches 0.5%.\n\nCheck it every 1,000 km with a chain checker.',
+        content:
+          'Claude: Replace a KMC X11 chain once it stretches 0.5%.\n\nCheck it every 1,000 km with a chain checker.',
         source,
         created_at: Date.parse('2024-07-02T18:00:10Z'),
       },
@@ -215,7 +252,9 @@ describe('Claude conversations.json', () => {
         created_at: Date.parse('2024-08-10T08:00:00Z'),
       },
     ]);
-    expect(contents(fixture('claude-conversations.json'), 'claude', { assistant: 'Claude 3' })[1]).toMatch(/^Claude 3: /);
+    expect(contents(fixture('claude-conversations.json'), 'claude', { assistant: 'Claude 3' })[1]).toMatch(
+      /^Claude 3: /,
+    );
   });
 
   it('reports a bad message by conversation, message and field', () => {
@@ -228,11 +267,16 @@ describe('Claude conversations.json', () => {
     const parsed = parseImport(JSON.stringify(bad), 'claude');
     expect(parsed.records.map((r) => r.record.content)).toEqual(['me: fine']);
     expect(parsed.errors).toEqual([
-      { line: 2, at: 'conversation 2 ("Broken"), message m9', message: 'sender: must be "human" or "assistant", got "robot"' },
+      {
+        line: 2,
+        at: 'conversation 2 ("Broken"), message m9',
+        message: 'sender: must be "human" or "assistant", got "robot"',
+      },
       {
         line: 3,
         at: 'conversation 3 ("Late"), message m1',
-        message: 'created_at: must be an ISO 8601 date-time or a number of epoch seconds or milliseconds, got "soon"',
+        message:
+          'created_at: must be an ISO 8601 date-time or a number of epoch seconds or milliseconds, got "soon"',
       },
       { line: 4, at: 'conversation 4 ("None")', message: 'chat_messages: must be an array' },
     ]);
@@ -248,7 +292,9 @@ describe('detectImportFormat', () => {
     expect(detectImportFormat('empty.jsonl', '')).toBe('jsonl');
     expect(detectImportFormat('notes.md', '[{"mapping": {}}]')).toBe('markdown');
     // A key inside a message's text is escaped, so it is not taken for the conversation's.
-    expect(detectImportFormat('c.json', '[{"chat_messages": [{"text": "{\\"mapping\\": 1}"}]}]')).toBe('claude');
+    expect(detectImportFormat('c.json', '[{"chat_messages": [{"text": "{\\"mapping\\": 1}"}]}]')).toBe(
+      'claude',
+    );
     expect(detectImportFormat('data.json', '{"mapping": {}}')).toBeNull();
     expect(detectImportFormat('data.json', '[{"other": 1}]')).toBeNull();
     expect(detectImportFormat('data.csv', 'a,b')).toBeNull();

@@ -13,23 +13,30 @@ describe('parseMarkdownNotes', () => {
       {
         line: 10,
         heading: 'Utilities',
-        content: 'The water meter is behind the panel under the kitchen sink. Its reading is due every quarter.',
+        content:
+          'The water meter is behind the panel under the kitchen sink. Its reading is due every quarter.',
       },
       { line: 13, heading: 'Utilities', content: 'Electricity contract with Greenvolt ends in October' },
       // Task box dropped; the indented line continues the item.
-      { line: 14, heading: 'Utilities', content: 'Switched broadband to fibre (the router is in the hall cupboard)' },
+      {
+        line: 14,
+        heading: 'Utilities',
+        content: 'Switched broadband to fibre (the router is in the hall cupboard)',
+      },
       // A block quote is a paragraph; [[Page|shown]] reads as what it shows.
       { line: 23, heading: 'Keys', content: 'The spare key is with Mrs Lindqvist at number 12.' },
     ]);
   });
 
   it('reads setext headings, numbered and nested items, and closing #s', () => {
-    expect(parseMarkdownNotes(readFileSync(path.join(VAULT, 'Projects/Garden/Tomatoes.md'), 'utf8'))).toEqual([
-      { line: 4, heading: 'Tomato plan', content: 'Sow the San Marzano seeds indoors in late February.' },
-      { line: 6, heading: 'Tomato plan', content: 'Harden the seedlings off for a week in May' },
-      { line: 7, heading: 'Tomato plan', content: 'Plant them out after the last frost' },
-      { line: 8, heading: 'Tomato plan', content: 'nested: water at the base, never the leaves' },
-    ]);
+    expect(parseMarkdownNotes(readFileSync(path.join(VAULT, 'Projects/Garden/Tomatoes.md'), 'utf8'))).toEqual(
+      [
+        { line: 4, heading: 'Tomato plan', content: 'Sow the San Marzano seeds indoors in late February.' },
+        { line: 6, heading: 'Tomato plan', content: 'Harden the seedlings off for a week in May' },
+        { line: 7, heading: 'Tomato plan', content: 'Plant them out after the last frost' },
+        { line: 8, heading: 'Tomato plan', content: 'nested: water at the base, never the leaves' },
+      ],
+    );
     const text = [
       '## Plans ##',
       'First line',
@@ -56,7 +63,9 @@ describe('parseMarkdownNotes', () => {
   });
 
   it('front matter only at the very top; an unclosed one is text', () => {
-    expect(parseMarkdownNotes('---\ntitle: x\n---\nBody.')).toEqual([{ line: 4, heading: null, content: 'Body.' }]);
+    expect(parseMarkdownNotes('---\ntitle: x\n---\nBody.')).toEqual([
+      { line: 4, heading: null, content: 'Body.' },
+    ]);
     expect(parseMarkdownNotes('Intro.\n\n---\nAfter a break.').map((b) => b.content)).toEqual([
       'Intro.',
       'After a break.',

@@ -125,9 +125,7 @@ export function ImportExportPanel(props: { client: HippoClient; space?: string; 
               <ul className="line-errors" aria-label="Invalid lines">
                 {s.lineErrors.slice(0, LINE_ERRORS_SHOWN).map((e, i) => (
                   <li key={i}>
-                    <span className="line-number">
-                      {errorPlace(e).replace(/^./, (c) => c.toUpperCase())}
-                    </span>{' '}
+                    <span className="line-number">{errorPlace(e).replace(/^./, (c) => c.toUpperCase())}</span>{' '}
                     {e.message}
                   </li>
                 ))}
