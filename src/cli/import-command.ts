@@ -70,7 +70,10 @@ export function importCommand(ctx: CommandContext): Command {
     .option('--user-name <name>', 'name of "user" turns in ChatGPT and Claude exports (default "me")')
     .option('--assistant-name <name>', 'name of "assistant" turns (default "ChatGPT" or "Claude")')
     .option('--vault-name <name>', "name of a notes folder in sources (default: the folder's name)")
-    .option('--json', 'print {created, duplicate, merged, failed, errors?, mode} as JSON')
+    .option(
+      '--json',
+      'print {created, duplicate, merged, failed, errors?, mode, resumed?} as JSON (a folder adds files, updated, forgotten)',
+    )
     .action((file: string, opts: ImportOptions, cmd: Command) =>
       ctx.run(cmd, async () => {
         const store = resolveStore(opts, ctx.io.env);

@@ -358,6 +358,12 @@ describe('hippo import <folder> (markdown notes)', () => {
     expect((await facts()).length).toBe(10);
   });
 
+  it('draws a progress bar of paragraphs on a terminal', async () => {
+    const r = await runCli(['import', vault], { env: box.env, isTTY: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('10 of 10 paragraphs');
+  });
+
   it('refuses a bad --vault-name and a non-markdown --format for a folder, writing nothing', async () => {
     const bad = await runCli(['import', vault, '--vault-name', 'a/b'], { env: box.env });
     expect(bad).toMatchObject({ code: 2 });
