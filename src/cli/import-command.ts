@@ -231,11 +231,6 @@ async function importFolder(
       'BAD_INPUT',
       `"${folder}" is a folder: folders are imported as markdown notes, so --format ${opts.format} does not apply`,
     );
-  if (store.kind !== 'sqlite')
-    throw new HippoError(
-      'BAD_INPUT',
-      `importing a folder of notes needs the SQLite store; import "${folder}" without --store postgres (sync then copies its facts)`,
-    );
   const name = vaultName(folder, opts.vaultName);
   const vault = await readVault(folder, name);
   if (vault.errors.length > 0 && !opts.skipInvalid) {
@@ -246,8 +241,6 @@ async function importFolder(
     );
   }
   return withStoreSession(io, ctx.globals(cmd), store, { model: true }, async (s) => {
-    if (!(s.memory instanceof Memory))
-      throw new HippoError('INTERNAL', 'folder import needs the SQLite store');
     const signal = io.trapInterrupt?.();
     let bar: Progress | null = null;
     let result: Awaited<ReturnType<typeof importVault>>;

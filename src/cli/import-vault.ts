@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { EncodeResult, ExportedFact } from '../shared/contract';
 import { HippoError } from '../shared/errors';
 import { parseMarkdownNotes } from '../shared/import-markdown-notes';
-import type { Memory } from '../main/memory/memory';
+import type { EngineStore } from '../main/engine-store';
+import { Memory } from '../main/memory/memory';
 import { blockSource, fileOf, planVaultImport, vaultPrefix, type VaultBlock } from './vault-plan';
 
 export interface VaultSummary {
@@ -86,12 +87,12 @@ export interface VaultRunOptions {
 
 /**
  * Applies the plan: moves and edits (Memory.update), forgets, then the new paragraphs in chunks
- * (Memory.importInChunks). Forgetting before creating lets a paragraph that moved to a note read
+ * (Memory.importInChunks, or importRecords a chunk at a time on Postgres). Forgetting before creating lets a paragraph that moved to a note read
  * later be created there rather than found as a duplicate of a fact about to be forgotten. An
  * abort (checked between steps) leaves what was done; running the import again finishes it.
  */
 export async function importVault(
-  memory: Memory,
+  memory: EngineStore,
   name: string,
   blocks: VaultBlock[],
   opts: VaultRunOptions & {
@@ -100,9 +101,9 @@ export async function importVault(
   },
 ): Promise<{ summary: Omit<VaultSummary, 'files' | 'failed'>; complete: boolean }> {
   const unreadable = new Set(opts.unreadable ?? []);
-  const facts = memory
-    .factsWithSourcePrefix(vaultPrefix(name))
-    .filter((f) => !unreadable.has(fileOf(f.source) ?? ''));
+  const facts = (await memory.factsWithSourcePrefix(vaultPrefix(name))).filter(
+    (f) => !unreadable.has(fileOf(f.source) ?? ''),
+  );
   const plan = planVaultImport(blocks, facts);
   const summary = { created: 0, updated: 0, duplicate: plan.unchanged, merged: 0, forgotten: 0 };
   const total =
@@ -126,7 +127,7 @@ export async function importVault(
   }
   for (const id of plan.forget) {
     if (stopped()) return { summary, complete: false };
-    memory.forget(id);
+    await memory.forget(id);
     summary.forgotten++;
     step();
   }
@@ -138,16 +139,19 @@ export async function importVault(
     created_at: b.created_at,
   }));
   let written = 0;
-  await memory.importInChunks(records, {
-    chunkSize: opts.chunkSize,
-    signal: opts.signal,
-    onChunk: (results: EncodeResult[]) => {
-      for (const r of results) summary[r.status]++;
-      written += results.length;
-      done += results.length;
-      opts.onProgress?.(done, total);
-    },
-  });
+  const onChunk = (results: EncodeResult[]) => {
+    for (const r of results) summary[r.status]++;
+    written += results.length;
+    done += results.length;
+    opts.onProgress?.(done, total);
+  };
+  if (memory instanceof Memory) {
+    // SQLite embeds the next chunk while it writes this one.
+    await memory.importInChunks(records, { chunkSize: opts.chunkSize, signal: opts.signal, onChunk });
+  } else {
+    while (written < records.length && !stopped())
+      onChunk(await memory.importRecords(records.slice(written, written + opts.chunkSize)));
+  }
   return { summary, complete: written === records.length };
 }
 
