@@ -10,13 +10,20 @@ export interface ImportProgress {
   done: number;
   total: number;
   counts: Record<EncodeStatus, number>;
+  /**
+   * The fact the last record written went to, and that record's content hash: a resumed run
+   * checks the store still holds it, so progress saved against a database since deleted or
+   * replaced is not trusted.
+   */
+  probe: { id: number; hash: string };
 }
 
 /**
  * Makes `hippo import` resumable: after each chunk is committed, how many records are in is saved
  * under <user data>/import-progress/, keyed by a hash of the store, the space, the format, the
  * speaker names and the file's content. Running the same import again (same file, same target)
- * starts after the last saved chunk; a finished import removes its file. A crash between a commit
+ * starts after the last saved chunk, if the store still holds the fact the last saved record went
+to; a finished import removes its file. A crash between a commit
  * and its save only means that chunk is read again, and its facts count as duplicates.
  */
 export class ImportCheckpoint {
@@ -47,8 +54,10 @@ export class ImportCheckpoint {
       p.done! > 0 &&
       p.done! <= total &&
       counts !== undefined &&
-      [counts.created, counts.duplicate, counts.merged].every((n) => Number.isSafeInteger(n));
-    return ok ? { done: p.done!, total, counts: { ...counts } } : null;
+      [counts.created, counts.duplicate, counts.merged].every((n) => Number.isSafeInteger(n)) &&
+      Number.isSafeInteger(p.probe?.id) &&
+      typeof p.probe?.hash === 'string';
+    return ok ? { done: p.done!, total, counts: { ...counts }, probe: { ...p.probe! } } : null;
   }
 
   /** Written to a temporary file and renamed, so a crash leaves the old progress or the new. */

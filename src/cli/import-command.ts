@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import type { EngineStore } from '../main/engine-store';
 import { Memory } from '../main/memory/memory';
+import { contentHash } from '../main/memory/normalize-content';
 import type { EncodeResult, ImportSummary, RecallMode } from '../shared/contract';
 import { HippoError, toErrorPayload } from '../shared/errors';
 import { readInputFile, writeJson } from './cli-io';
@@ -146,7 +148,8 @@ async function importFile(
       [store.kind, target, s.memory.space, format, names, opts.skipInvalid === true],
       text,
     );
-    const earlier = records.length > 0 ? checkpoint.load(records.length) : null;
+    let earlier = records.length > 0 ? checkpoint.load(records.length) : null;
+    if (earlier && !(await stillHolds(s.memory, earlier.probe))) earlier = null;
     const resumed = earlier?.done ?? 0;
     const counts: Record<EncodeResult['status'], number> = earlier?.counts ?? {
       created: 0,
@@ -169,7 +172,8 @@ async function importFile(
       const onChunk = (results: EncodeResult[]) => {
         for (const r of results) counts[r.status]++;
         done += results.length;
-        checkpoint.save({ done, total: records.length, counts });
+        const probe = { id: results.at(-1)!.id, hash: contentHash(records[done - 1]!.content) };
+        checkpoint.save({ done, total: records.length, counts, probe });
         bar.update(done);
       };
       if (s.memory instanceof Memory) {
@@ -216,6 +220,15 @@ async function importFile(
       );
     return EXIT_OK;
   });
+}
+
+/** The store still has the fact a saved import progress ends at, with the wording it had then. */
+async function stillHolds(store: EngineStore, probe: { id: number; hash: string }): Promise<boolean> {
+  try {
+    return contentHash((await store.get(probe.id)).content) === probe.hash;
+  } catch {
+    return false; // gone: the database was replaced, or the fact deleted for good
+  }
 }
 
 async function importFolder(

@@ -188,6 +188,31 @@ describe('hippo import of chat history', () => {
     expect(again.stderr).toBe('');
   });
 
+  it('progress saved against a database since replaced is not trusted: the file is read whole', async () => {
+    const file = path.join(box.dir, 'talk.jsonl');
+    const turns = distinctFacts(12).map((text, i) =>
+      JSON.stringify({ speaker: 'me', text, timestamp: i + 1 }),
+    );
+    writeFileSync(file, turns.join('\n'));
+    const first = await runCli(['import', file], {
+      env: box.env,
+      importChunkSize: 4,
+      signal: interruptAfter(1),
+    });
+    expect(first.code).toBe(1);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(box.db + suffix, { force: true });
+    const r = await runCli(['import', file, '--json'], { env: box.env, importChunkSize: 4 });
+    expect(r.stderr).toBe('');
+    expect(json<ImportOutput>(r)).toEqual({
+      created: 12,
+      duplicate: 0,
+      merged: 0,
+      failed: 0,
+      mode: 'text-only',
+    });
+    expect((await facts()).length).toBe(12);
+  });
+
   it('progress of an edited file is not reused: it is read whole, its facts already in count as duplicates', async () => {
     const file = path.join(box.dir, 'talk.jsonl');
     const turns = distinctFacts(12).map((text, i) =>
