@@ -60,15 +60,27 @@ export class ImportCheckpoint {
     return ok ? { done: p.done!, total, counts: { ...counts }, probe: { ...p.probe! } } : null;
   }
 
-  /** Written to a temporary file and renamed, so a crash leaves the old progress or the new. */
+  /**
+   * Written to a temporary file and renamed, so a crash leaves the old progress or the new. Best
+   * effort: a folder that cannot be written must not fail an import whose chunk is already in (a
+   * later run then reads the file whole, and finds what is in as duplicates).
+   */
   save(progress: ImportProgress): void {
-    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(progress), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, JSON.stringify(progress), { mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch {
+      rmSync(tmp, { force: true });
+    }
   }
 
   clear(): void {
-    rmSync(this.file, { force: true });
+    try {
+      rmSync(this.file, { force: true });
+    } catch {
+      // unwritable folder: a next run of this import finds every record done, which is so
+    }
   }
 }
