@@ -10,7 +10,7 @@ import type {
   SearchResult,
   Stats,
 } from '../shared/contract';
-import type { EmbedPendingProgress, Memory } from './memory/memory';
+import type { EmbedPendingProgress, Memory, SourcedFact } from './memory/memory';
 import type { QueryTimingListener } from './memory/memory-context';
 import type { PostgresStore } from './sync/postgres-store';
 
@@ -45,6 +45,8 @@ export interface EngineStore {
   mergeLabels(from: number, into: number, opts?: InSpace): Maybe<Label>;
   labelHistory(id: number, opts?: InSpace): Maybe<LabelVersion[]>;
   importRecords(records: ExportedFact[], opts?: InSpace): Promise<EncodeResult[]>;
+  /** Live facts whose source starts with prefix, oldest first (what a notes-folder re-import updates). */
+  factsWithSourcePrefix(prefix: string, opts?: InSpace): Maybe<SourcedFact[]>;
   exportRecords(opts?: InSpace): Iterable<ExportedFact> | AsyncIterable<ExportedFact>;
   embedPending(opts?: {
     maxMs?: number;

@@ -1,14 +1,22 @@
 /**
  * The file formats `hippo import` and the app's import panel read: JSON Lines (records as
- * `hippo export` writes them), plain text (one fact a line) and markdown (one fact a list item).
+ * `hippo export` writes them), plain text (one fact a line), markdown (one fact a list item) and
+ * chat history (chat JSONL, ChatGPT's and Claude's conversations.json, in import-chat-formats.ts).
  * Pure string code, so the CLI under Node and the renderer in a sandboxed page parse a file the
  * same way and report the same line errors.
  */
 import { ExportedFact, parseInput } from './contract';
 import { toErrorPayload } from './errors';
+import {
+  parseChatGptExport,
+  parseChatJsonl,
+  parseClaudeExport,
+  type SpeakerNames,
+} from './import-chat-formats';
 
-export const IMPORT_FORMATS = ['jsonl', 'text', 'markdown'] as const;
+export const IMPORT_FORMATS = ['jsonl', 'text', 'markdown', 'chat', 'chatgpt', 'claude'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export type { SpeakerNames };
 
 /** One fact found in the file, with the 1-based line it starts on. */
 export interface ParsedRecord {
@@ -17,9 +25,15 @@ export interface ParsedRecord {
 }
 
 export interface LineError {
+  /** The line (line formats), or the conversation's 1-based number (ChatGPT and Claude exports). */
   line: number;
+  /** Where, in words, when "line N" would not say it: `conversation 3 ("Trip"), message <id>`. */
+  at?: string;
   message: string;
 }
+
+/** "line 3", or the error's own `at`. */
+export const errorPlace = (e: LineError): string => e.at ?? `line ${e.line}`;
 
 export interface ParsedFile {
   records: ParsedRecord[];
@@ -34,8 +48,8 @@ const EXTENSIONS: Record<string, ImportFormat> = {
   '.txt': 'text',
 };
 
-/** The extensions that name a format, as the file picker's `accept` lists them. */
-export const IMPORT_EXTENSIONS = Object.keys(EXTENSIONS);
+/** The extensions that name a format, as the file picker's `accept` lists them (.json: chat exports). */
+export const IMPORT_EXTENSIONS = [...Object.keys(EXTENSIONS), '.json'];
 
 /** The format a file's extension names (any letter case), or null when it names none. */
 export function formatFromFileName(name: string): ImportFormat | null {
@@ -46,9 +60,52 @@ export function formatFromFileName(name: string): ImportFormat | null {
   return EXTENSIONS[base.slice(dot).toLowerCase()] ?? null;
 }
 
-export function parseImport(text: string, format: ImportFormat): ParsedFile {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+/**
+ * The format of a file by its name and content: a .json file is ChatGPT's export when its
+ * conversations have a `mapping` and Claude's when they have `chat_messages`; a .jsonl (or
+ * .ndjson) file is chat turns when its first record has `speaker` and `text` (and no `content`);
+ * other extensions as formatFromFileName. Null when neither tells.
+ */
+export function detectImportFormat(name: string, text: string): ImportFormat | null {
+  const byName = formatFromFileName(name);
+  if (byName === 'jsonl') return isChatJsonl(text) ? 'chat' : 'jsonl';
+  if (byName) return byName;
+  if (!/\.json$/i.test(name)) return null;
+  return chatExportKind(text);
+}
+
+function isChatJsonl(text: string): boolean {
+  const first = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 50)
+    .find((l) => l.trim() !== '');
+  if (first === undefined) return false;
+  try {
+    const v: unknown = JSON.parse(first);
+    return typeof v === 'object' && v !== null && 'speaker' in v && 'text' in v && !('content' in v);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * 'chatgpt' or 'claude' by the first conversation key that only one of them has, read as a key
+ * (after "{" or ","), so a message quoting the word cannot mislead it.
+ */
+function chatExportKind(text: string): ImportFormat | null {
+  if (!/^\uFEFF?\s*\[/.test(text)) return null;
+  const key = /[{,]\s*"(mapping|chat_messages)"\s*:/.exec(text);
+  if (!key) return null;
+  return key[1] === 'mapping' ? 'chatgpt' : 'claude';
+}
+
+export function parseImport(text: string, format: ImportFormat, names: SpeakerNames = {}): ParsedFile {
+  const clean = text.replace(/^\uFEFF/, '');
+  if (format === 'chatgpt') return parseChatGptExport(clean, names);
+  if (format === 'claude') return parseClaudeExport(clean, names);
+  const lines = clean.split(/\r?\n/);
   if (format === 'jsonl') return parseJsonl(lines);
+  if (format === 'chat') return parseChatJsonl(lines);
   if (format === 'text') return parseText(lines);
   return parseMarkdown(lines);
 }

@@ -146,6 +146,17 @@ export class FactsRepo {
     ).get(space, hash) as FactRow | undefined;
   }
 
+  /** Live facts of a space whose source starts with `prefix` (case-sensitive), oldest first. */
+  liveWithSourcePrefix(
+    space: string,
+    prefix: string,
+  ): Array<Pick<FactRow, 'id' | 'content' | 'content_hash' | 'source'>> {
+    return this.stmt(
+      `SELECT f.id, f.content, f.content_hash, f.source FROM facts f
+       WHERE f.space = ? AND instr(f.source, ?) = 1 AND ${LIVE} ORDER BY f.id`,
+    ).all(space, prefix) as Array<Pick<FactRow, 'id' | 'content' | 'content_hash' | 'source'>>;
+  }
+
   insert(f: NewFact): number {
     const r = this.stmt(
       `INSERT INTO facts (space, content, content_hash, category, confidence, label_id, source,

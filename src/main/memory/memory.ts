@@ -65,6 +65,14 @@ export interface MemoryOptions {
   now?: () => number;
 }
 
+/** A live fact found by the start of its source (Memory.factsWithSourcePrefix). */
+export interface SourcedFact {
+  id: number;
+  content: string;
+  content_hash: string;
+  source: string;
+}
+
 export interface EmbedPendingProgress {
   done: number;
   total: number;
@@ -451,6 +459,21 @@ export class Memory {
     this.assertOpen();
     const row = this.requireFact(id, opts.space);
     return this.facts.history(row.id).map((r) => toFact({ ...r, label_name: null }));
+  }
+
+  /**
+   * Live facts whose source starts with `prefix`, oldest first, with their content hash: what a
+   * re-import of a notes folder compares its paragraphs with (src/cli/import-vault.ts).
+   */
+  factsWithSourcePrefix(prefix: string, opts: { space?: string } = {}): SourcedFact[] {
+    this.assertOpen();
+    if (prefix === '') throw new HippoError('BAD_INPUT', 'prefix: must not be empty');
+    return this.facts.liveWithSourcePrefix(this.spaceOf(opts.space), prefix).map((r) => ({
+      id: r.id,
+      content: r.content,
+      content_hash: r.content_hash,
+      source: r.source ?? '',
+    }));
   }
 
   labelsList(opts: { space?: string } = {}): Label[] {

@@ -23,7 +23,7 @@ import {
 } from '../../shared/contract';
 import { HippoError } from '../../shared/errors';
 import type { Embedder } from '../embedder/types';
-import type { EmbedPendingProgress } from '../memory/memory';
+import type { EmbedPendingProgress, SourcedFact } from '../memory/memory';
 import { itemFromInput, itemsFromBatch } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning, type QueryTimingListener } from '../memory/memory-context';
 import { parseRecallArgs } from '../memory/recall';
@@ -394,6 +394,25 @@ export class PostgresStore {
   }
 
   /** Older wordings a fact had before near-duplicates merged into it, newest first. */
+  /** Live facts whose source starts with `prefix`, oldest first, as Memory.factsWithSourcePrefix. */
+  async factsWithSourcePrefix(prefix: string, opts: { space?: string } = {}): Promise<SourcedFact[]> {
+    this.assertOpen();
+    if (prefix === '') throw new HippoError('BAD_INPUT', 'prefix: must not be empty');
+    const r = await this.pool.query<{
+      id: string | number;
+      content: string;
+      content_hash: string;
+      source: string;
+    }>(
+      `SELECT f.id, f.content, f.content_hash, f.source FROM facts f
+        WHERE f.space = $1 AND starts_with(f.source, $2) AND f.deleted_at IS NULL
+          AND f.superseded_by IS NULL AND ${NOT_PURGED}
+        ORDER BY f.id`,
+      [opts.space ?? this.space, prefix],
+    );
+    return r.rows.map((row) => ({ ...row, id: Number(row.id) }));
+  }
+
   async history(id: number, opts: { space?: string } = {}): Promise<Fact[]> {
     this.assertOpen();
     return pgFactHistory(this.pool, await this.requireFact(id, opts.space));

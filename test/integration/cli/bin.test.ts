@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EncodeOutput } from '../../../src/cli/encode-command';
 import type { RecallOutput } from '../../../src/cli/recall-command';
 import type { SearchResult } from '../../../src/shared/contract';
+import type { ImportOutput } from '../../../src/cli/import-command';
+import { distinctFacts } from '../../unit/renderer/import-fixtures';
 import { json, ROOT, runBin, sandbox, type Sandbox } from './cli-harness';
 
 // The built binary, end to end: bin/hippo.mjs → dist/cli.mjs (built by the vitest globalSetup).
@@ -133,5 +135,51 @@ describe('bin/hippo.mjs', () => {
       expect(created + duplicate + merged).toBe(imported);
       expect(stored).toBe(created);
     }
+  });
+  it('a chat import killed by Ctrl-C midway resumes when run again, and every turn is stored once', async () => {
+    const total = 3000;
+    const file = path.join(box.dir, 'chat.jsonl');
+    writeFileSync(
+      file,
+      distinctFacts(total)
+        .map((text, i) =>
+          JSON.stringify({ speaker: 'Ana', text, timestamp: 1_700_000_000 + i, conversation: 'c' }),
+        )
+        .join('\n'),
+    );
+    const live = (): number => {
+      if (!existsSync(box.db)) return 0;
+      const db = new Database(box.db, { readonly: true, fileMustExist: true });
+      try {
+        return (
+          db.prepare('SELECT count(*) AS n FROM facts WHERE superseded_by IS NULL').get() as { n: number }
+        ).n;
+      } catch {
+        return 0; // not migrated yet
+      } finally {
+        db.close();
+      }
+    };
+    let pid = 0;
+    const run = runBin(['import', file], { env: box.env, onSpawn: (p) => (pid = p) });
+    let finished = false;
+    void run.then(() => (finished = true));
+    while (!finished && live() === 0) await sleep(50);
+    if (!finished) process.kill(pid, 'SIGINT');
+    const first = await run;
+    expect(first.code, 'the import finished before it could be interrupted').toBe(1);
+    const done = Number(/interrupted: (\d+) of 3000 facts/.exec(first.stderr)?.[1]);
+    expect(done % 500).toBe(0);
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(total);
+
+    const again = await runBin(['import', file, '--json'], { env: box.env });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`resuming: an earlier run imported ${done} of 3000 facts`);
+    const out = json<ImportOutput>(again);
+    expect(out.resumed).toBe(done);
+    expect(out.created + out.duplicate + out.merged).toBe(total);
+    expect(out.duplicate).toBe(0);
+    expect(live()).toBe(out.created);
   });
 });

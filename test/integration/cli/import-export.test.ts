@@ -136,7 +136,10 @@ describe('hippo import formats', () => {
       ],
       [['import', '-'], /reading stdin \("-"\) needs --format/],
       [['import', path.join(box.dir, 'missing.txt')], /cannot read ".*missing\.txt": no such file/],
-      [['import', box.dir, '--format', 'text'], /cannot read ".*": it is a folder/],
+      [
+        ['import', box.dir, '--format', 'text'],
+        /".*" is a folder: folders are imported as markdown notes, so --format text does not apply/,
+      ],
       [['import'], /missing required argument 'file'/],
     ];
     for (const [args, err] of cases) {
@@ -253,8 +256,10 @@ describe('hippo import chunks and interrupts', () => {
     );
     expect(await contents()).toHaveLength(4);
 
+    // The same import again resumes after the 4 (the counts cover both runs).
     const again = await runCli(['import', write('seven.txt', seven), '--json'], { env: box.env });
-    expect(json<ImportOutput>(again)).toMatchObject({ created: 3, duplicate: 4 });
+    expect(json<ImportOutput>(again)).toMatchObject({ created: 7, duplicate: 0, resumed: 4 });
+    expect(await contents()).toHaveLength(7);
   });
 
   it('draws a progress bar on a terminal and not otherwise', async () => {

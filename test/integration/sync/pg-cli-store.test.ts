@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportOutput } from '../../../src/cli/import-command';
+import type { FolderImportOutput, ImportOutput } from '../../../src/cli/import-command';
 import { PostgresStore } from '../../../src/main/sync/postgres-store';
 import type { Label, ListResult, Stats } from '../../../src/shared/contract';
 import { json, runCli, sandbox, type Sandbox } from '../cli/cli-harness';
@@ -225,5 +225,48 @@ describe('facts stored while the model was missing', () => {
     } finally {
       offline.cleanup();
     }
+  });
+});
+
+describe('hippo import <folder> --store postgres', () => {
+  it('imports a notes folder and updates it on re-import exactly as SQLite does', async () => {
+    const vault = path.join(box.dir, 'Notes');
+    cpSync(path.join(__dirname, '../../fixtures/imports/vault'), vault, { recursive: true });
+    const space = ['--space', 'vault'];
+    const summary = (r: { stdout: string }) => {
+      const { mode: _m, ...rest } = json<FolderImportOutput>(r as never);
+      return rest;
+    };
+    const first = await both([...space, 'import', vault, '--json']);
+    expect(first.pg.code, first.pg.stderr).toBe(0);
+    expect(summary(first.pg)).toEqual(summary(first.sqlite));
+    expect(summary(first.pg)).toMatchObject({ files: 3, created: 10 });
+
+    const home = path.join(vault, 'Home.md');
+    writeFileSync(
+      home,
+      readFileSync(home, 'utf8')
+        .replace('ends in October', 'ends in November')
+        .replace('The boiler was serviced by Nordheat in March 2024.\n', ''),
+    );
+    const again = await both([...space, 'import', vault, '--json']);
+    expect(again.pg.code, again.pg.stderr).toBe(0);
+    expect(summary(again.pg)).toEqual({
+      files: 3,
+      created: 0,
+      updated: 1,
+      duplicate: 8,
+      merged: 0,
+      forgotten: 1,
+      failed: 0,
+    });
+    expect(summary(again.sqlite)).toEqual(summary(again.pg));
+
+    const list = await both([...space, 'list', '--deleted', 'include', '--json']);
+    const facts = (r: ListResult) =>
+      r.facts
+        .map((f) => [f.content, f.source, f.created_at, f.deleted_at === null])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(facts(json<ListResult>(list.pg))).toEqual(facts(json<ListResult>(list.sqlite)));
   });
 });

@@ -8,6 +8,8 @@ import {
   type ImportExportState,
 } from '../../../src/renderer/src/store/import-store';
 import type { ExportedFact } from '../../../src/shared/contract';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { formatFromFileName, parseImport } from '../../../src/shared/import-formats';
 import { IMPORT_BATCH_MAX } from '../../../src/shared/ipc-contract';
 import { startTestServer, type TestServer } from '../../integration/server/server-harness';
@@ -149,6 +151,52 @@ describe('the import store', () => {
     expect(store.getState().message).toMatch(/cannot tell the format of “facts.csv”/);
     await store.getState().importText('empty.md', '# Only a heading\n\nprose\n');
     expect(store.getState().message).toBe('“empty.md” holds no facts to import.');
+    expect(t.snapshot()).toBe(before);
+  });
+
+  it('imports ChatGPT and Claude exports and chat JSONL, told apart by content, as hippo import does', async () => {
+    const fixtures = path.resolve(__dirname, '../../fixtures/imports');
+    const store = connect();
+    for (const [file, name, count] of [
+      ['chatgpt-conversations.json', 'conversations.json', 5],
+      ['claude-conversations.json', 'conversations.json', 3],
+      ['chat.jsonl', 'chat.jsonl', 4],
+    ] as const) {
+      await store.getState().importText(name, readFileSync(path.join(fixtures, file), 'utf8'));
+      expect(store.getState()).toMatchObject({ phase: 'done', total: count, counts: { created: count } });
+    }
+    expect(store.getState().format).toBe('chat');
+    const stored = t.mem.memory.list({ limit: 100 }).facts;
+    expect(stored.find((f) => f.content === 'ChatGPT: How about Clint Yeastwood?')).toMatchObject({
+      source: 'chatgpt:Sourdough starter (c0ffee00-0000-4000-8000-000000000001)',
+      created_at: new Date(1717000010250).toISOString(),
+    });
+    expect(stored.find((f) => f.content.startsWith('Claude: '))?.source).toBe(
+      'claude:Bike maintenance (5e1f0000-0000-4000-8000-00000000000a)',
+    );
+
+    // A bad conversation: refused whole, the error naming conversation, message and field.
+    const before = t.snapshot();
+    const bad = JSON.stringify([
+      { name: 'Trip', chat_messages: [{ uuid: 'm1', sender: 'robot', text: 'hi' }] },
+    ]);
+    await store.getState().importText('conversations.json', bad);
+    expect(store.getState()).toMatchObject({
+      phase: 'invalid',
+      lineErrors: [
+        {
+          line: 1,
+          at: 'conversation 1 ("Trip"), message m1',
+          message: 'sender: must be "human" or "assistant", got "robot"',
+        },
+      ],
+      message:
+        'Nothing was imported: 1 record of “conversations.json” is not valid. Fix it and import the file again.',
+    });
+    await store.getState().importText('data.json', '[{"x": 1}]');
+    expect(store.getState().message).toMatch(
+      /a \.json file must be ChatGPT’s or Claude’s conversations\.json/,
+    );
     expect(t.snapshot()).toBe(before);
   });
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { IMPORT_EXTENSIONS } from '../../../shared/import-formats';
+import { errorPlace, IMPORT_EXTENSIONS } from '../../../shared/import-formats';
 import type { HippoClient } from '../../../shared/ipc-contract';
 import { createImportStore } from '../store/import-store';
 import './ImportExportPanel.css';
@@ -51,8 +51,9 @@ export function ImportExportPanel(props: { client: HippoClient; space?: string; 
       <div className="import-export-part">
         <h2>Import</h2>
         <p className="note">
-          JSON Lines (as Export writes it), text (one fact a line) or markdown (one fact a list item). A file
-          with an invalid line is not imported at all.
+          JSON Lines (as Export writes it), text (one fact a line), markdown (one fact a list item), chat
+          turns (.jsonl of speaker, text, timestamp) or a ChatGPT or Claude conversations.json (one fact a
+          message). A file with an invalid line is not imported at all.
         </p>
         <div className="import-export-row">
           <input
@@ -122,9 +123,10 @@ export function ImportExportPanel(props: { client: HippoClient; space?: string; 
             <p className="error">{s.message}</p>
             {s.lineErrors.length > 0 && (
               <ul className="line-errors" aria-label="Invalid lines">
-                {s.lineErrors.slice(0, LINE_ERRORS_SHOWN).map((e) => (
-                  <li key={e.line}>
-                    <span className="line-number">Line {e.line}</span> {e.message}
+                {s.lineErrors.slice(0, LINE_ERRORS_SHOWN).map((e, i) => (
+                  <li key={i}>
+                    <span className="line-number">{errorPlace(e).replace(/^./, (c) => c.toUpperCase())}</span>{' '}
+                    {e.message}
                   </li>
                 ))}
                 {s.lineErrors.length > LINE_ERRORS_SHOWN && (

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EncodeStatus, ExportedFact } from '../../../shared/contract';
 import {
-  formatFromFileName,
+  detectImportFormat,
   IMPORT_EXTENSIONS,
   parseImport,
   type ImportFormat,
@@ -145,12 +145,15 @@ export function createImportStore(
 
     async importText(fileName, text) {
       if (get().phase === 'importing' || get().undo?.state === 'running') return;
-      const format = formatFromFileName(fileName);
+      // By name and content, as `hippo import` does: a .json is a ChatGPT or Claude export.
+      const format = detectImportFormat(fileName, text);
       set({ ...IDLE, counts: { ...IDLE.counts }, lineErrors: [], createdIds: [], fileName, format });
       if (!format)
         return set({
           phase: 'invalid',
-          message: `Hippo cannot tell the format of “${fileName}” from its name: use a ${IMPORT_EXTENSIONS.join(', ')} file.`,
+          message: /\.json$/i.test(fileName)
+            ? `Hippo cannot tell the format of “${fileName}”: a .json file must be ChatGPT’s or Claude’s conversations.json.`
+            : `Hippo cannot tell the format of “${fileName}” from its name: use a ${IMPORT_EXTENSIONS.join(', ')} file.`,
         });
       const parsed = parseImport(text, format);
       // As `hippo import` does: one bad line and nothing is imported, so a fixed file can simply be
@@ -159,7 +162,7 @@ export function createImportStore(
         return set({
           phase: 'invalid',
           lineErrors: parsed.errors,
-          message: `Nothing was imported: ${plural(parsed.errors.length, 'line')} of “${fileName}” ${
+          message: `Nothing was imported: ${plural(parsed.errors.length, parsed.errors[0]!.at ? 'record' : 'line')} of “${fileName}” ${
             parsed.errors.length === 1 ? 'is' : 'are'
           } not valid. Fix ${parsed.errors.length === 1 ? 'it' : 'them'} and import the file again.`,
         });
