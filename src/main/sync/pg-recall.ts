@@ -2,9 +2,10 @@ import type pg from 'pg';
 import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import { ftsTerms } from '../memory/fts-query';
-import { fuseRecall } from '../memory/fuse-ranks';
+import { fuseRecall, tieBreakIds, type FactStanding, type FusedHit } from '../memory/fuse-ranks';
+import { matchedWords } from '../memory/matched-words';
 import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
-import { embedQuery, recallDepth } from '../memory/recall';
+import { byRecencyExplain, embedQuery, recallDepth } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
@@ -29,6 +30,12 @@ export interface PgRecallRequest {
   filters: PgFactFilters;
   /** Count the results as recalled (fact_access); false for looking without recalling. */
   trackAccess?: boolean;
+  /** The reference instant recency is counted back from (RecallRequest.now); default deps.now(). */
+  now?: number;
+  /** Say per result why it matched. */
+  explain?: boolean;
+  /** The query was only time words: list the window's facts newest first. */
+  byRecency?: boolean;
 }
 
 export interface PgRecallDeps {
@@ -163,6 +170,18 @@ const RESULTS_SQL = `
     FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
    WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`;
 
+/** The tie-breakers' reading of the candidates near the cut (fuse-ranks.ts). $1 = ids. */
+const STANDING_SQL = `SELECT id, created_at, confidence FROM facts WHERE id = ANY($1::bigint[])`;
+
+/** A query of time words only: the window's live facts, newest first. $1 = space, filters, limit. */
+function byRecencySql(filterSql: string, limitParam: number): string {
+  return `
+    SELECT f.id FROM facts f
+     WHERE f.space = $1 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+     ORDER BY f.created_at DESC, f.id DESC
+     LIMIT $${limitParam}`;
+}
+
 /**
  * RESULTS_SQL that also counts each result as recalled at $4, as SQLite's recordAccess does (one
  * more, last_accessed_at never going back), in the same statement so recall pays no extra round
@@ -205,22 +224,37 @@ export async function pgRecall(
 
   await catchUpTerms(deps);
   const track = req.trackAccess ?? true;
+  const now = req.now ?? deps.now();
   const { fused, rows, queryVector, distances } = await inPgTransaction(
     deps.pool,
     async (client) => {
-      const wordStep = async (words: string[]): Promise<number[]> => {
+      if (req.byRecency) {
+        const params: unknown[] = [req.space];
+        const where = pgFilterSql(req.filters, params);
+        params.push(req.limit);
+        const recent = await timedPg(deps.queryListeners, 'list', () =>
+          client.query<{ id: string }>(named(client, byRecencySql(where, params.length), params)),
+        );
+        const fused: FusedHit[] = recent.rows.map((r, i) => ({
+          id: Number(r.id),
+          score: byRecencyExplain(i + 1).score,
+        }));
+        const rows = await resultRows(client, fused, null);
+        return { fused, rows, queryVector: undefined, distances: new Map<number, number>() };
+      }
+      const wordStep = async (words: string[]): Promise<{ ids: number[]; scores: number[] }> => {
         const step = wordStepSql(deps, words);
-        if (step.first.length === 0) return [];
+        if (step.first.length === 0) return { ids: [], scores: [] };
         const params: unknown[] = [step.first, req.space];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         const rows = await timedPg(deps.queryListeners, 'fts', () =>
-          client.query<{ id: string }>(named(client, step.sql(where, params.length), params)),
+          client.query<{ id: string; score: number }>(named(client, step.sql(where, params.length), params)),
         );
-        return rows.rows.map((r) => Number(r.id));
+        return { ids: rows.rows.map((r) => Number(r.id)), scores: rows.rows.map((r) => Number(r.score)) };
       };
       const words = await wordStep(ftsTerms(req.query));
-      const contextWords = req.context ? await wordStep(ftsTerms(req.context)) : [];
+      const contextWords = req.context ? await wordStep(ftsTerms(req.context)) : { ids: [], scores: [] };
 
       let queryVector: Float32Array | undefined;
       let vectorHits: { id: number; distance: number }[] | null = null;
@@ -238,22 +272,48 @@ export async function pgRecall(
         vectorHits = rows.rows.map((r) => ({ id: Number(r.id), distance: r.distance }));
       }
       const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
-      const fused = fuseRecall({ vector: vectorHits, words, contextWords }, tuning, req.limit);
-      const params = [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model];
-      const rows = await client.query<ResultRow>(
-        named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
+      const candidates = {
+        vector: vectorHits,
+        words: words.ids,
+        wordScores: words.scores,
+        contextWords: contextWords.ids,
+        contextScores: contextWords.scores,
+      };
+      const standingRows = await client.query<{ id: string; created_at: string; confidence: number }>(
+        named(client, STANDING_SQL, [tieBreakIds(candidates, tuning, req.limit)]),
       );
+      const standing = new Map<number, FactStanding>(
+        standingRows.rows.map((r) => [
+          Number(r.id),
+          { createdAt: Number(r.created_at), confidence: r.confidence },
+        ]),
+      );
+      const fused = fuseRecall(candidates, tuning, req.limit, {
+        tieBreak: { standing, now },
+        explain: req.explain,
+      });
+      const rows = await resultRows(client, fused, queryVector ?? null);
       return { fused, rows, queryVector, distances };
     },
     { readOnly: !track },
   );
+
+  /** The rows of the fused ids, counted as recalled unless the request only looks. */
+  async function resultRows(client: pg.PoolClient, fused: FusedHit[], vector: Float32Array | null) {
+    const params = [fused.map((f) => f.id), vector ? toPgVector(vector) : null, deps.model];
+    return client.query<ResultRow>(
+      named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
+    );
+  }
+
+  const queryWords = ftsTerms(req.query);
   const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
   const results: SearchResult[] = [];
-  for (const { id, score } of fused) {
+  for (const [i, { id, score, explain }] of fused.entries()) {
     const row = byId.get(id);
     if (!row) continue;
     const distance = distances.get(id) ?? row.distance;
-    results.push({
+    const result: SearchResult = {
       fact_id: id,
       content: row.content,
       category: row.category,
@@ -263,7 +323,10 @@ export async function pgRecall(
       score,
       source: row.source,
       created_at: new Date(Number(row.created_at)).toISOString(),
-    });
+    };
+    if (req.byRecency && req.explain) result.explain = byRecencyExplain(i + 1).explain;
+    else if (explain) result.explain = { matched_words: matchedWords(queryWords, row.content), ...explain };
+    results.push(result);
   }
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
 }

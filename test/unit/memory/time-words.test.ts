@@ -4,7 +4,8 @@ import { civilAt, intersectWindows, readTimeWords, startOfDay } from '../../../s
 // Friday 15 March 2024, 10:00 UTC (2024 is a leap year).
 const FRIDAY = Date.parse('2024-03-15T10:00:00Z');
 const utc = { now: FRIDAY, timeZone: 'UTC' };
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().replace(':00:00.000Z', 'Z'));
+const iso = (ms: number | null) =>
+  ms === null ? null : new Date(ms).toISOString().replace(':00:00.000Z', 'Z');
 
 function read(query: string, ref = utc) {
   const r = readTimeWords(query, ref);
@@ -81,7 +82,10 @@ describe('readTimeWords', () => {
     expect(read('may I see the notes about June').phrases).toEqual([]);
     expect(read('march on the capital').phrases).toEqual([]);
     expect(read('room 2023 keycode').phrases).toEqual([]);
-    expect(read('dinner with June in 2023')).toMatchObject({ phrases: ['in 2023'], rest: 'dinner with June' });
+    expect(read('dinner with June in 2023')).toMatchObject({
+      phrases: ['in 2023'],
+      rest: 'dinner with June',
+    });
     expect(read('what may happen in may')).toMatchObject({ phrases: ['in may'], rest: 'what may happen' });
     expect(read('June 2023 dinner')).toMatchObject({ phrases: ['June 2023'], since: '2023-06-01T00Z' });
   });
@@ -136,7 +140,9 @@ describe('readTimeWords', () => {
   });
 
   it('intersectWindows keeps the tightest bounds and leaves missing ones open', () => {
-    expect(intersectWindows({ since: 1, until: null }, { since: 5, until: 9 }, { since: null, until: 7 })).toEqual({
+    expect(
+      intersectWindows({ since: 1, until: null }, { since: 5, until: 9 }, { since: null, until: 7 }),
+    ).toEqual({
       since: 5,
       until: 7,
     });
