@@ -59,8 +59,8 @@ export interface RecallCandidates {
  * facts whose fused scores are within 0.0001 of each other: equal matches (same ranks) come out
  * newer first, then more confident first, and an exact match ranked above a weaker one by the
  * query is never buried by the weaker one being newer or more confident.
- * recency = 2^(-age / RECENCY_HALF_LIFE_DAYS), age counted back from the recall's reference
- * date (0 for facts dated after it); confidence is the fact's own (0..1).
+ * recency = 2^(-age / RECENCY_HALF_LIFE_DAYS), age in whole days counted back from the recall's
+ * reference date (0 for facts dated after it); confidence is the fact's own (0..1).
  */
 export const RECENCY_BOOST = 0.00005;
 export const CONFIDENCE_BOOST = 0.00005;
@@ -177,7 +177,8 @@ export function tieBreakBoosts(
   now: number,
 ): { recency: number; confidence: number } {
   if (!standing) return { recency: 0, confidence: 0 };
-  const ageDays = Math.max(0, now - standing.createdAt) / 86_400_000;
+  // Whole days, so the same recall a moment later scores the same.
+  const ageDays = Math.floor(Math.max(0, now - standing.createdAt) / 86_400_000);
   return {
     recency: RECENCY_BOOST * 2 ** (-ageDays / RECENCY_HALF_LIFE_DAYS),
     confidence: CONFIDENCE_BOOST * Math.min(1, Math.max(0, standing.confidence)),
