@@ -164,6 +164,8 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
       results: await memory.recall(content, undefined, {
         limit: limit ?? SIMILAR_DEFAULT_LIMIT,
         ...inSpace(space),
+        // A draft's "yesterday" is part of the fact, not a window to search in.
+        time_words: false,
         trackAccess: false,
       }),
     }),
