@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
-import { RecallInput, parseInput, type RecallMode, type SearchResult } from '../shared/contract';
+import {
+  RecallInput,
+  parseInput,
+  type RecallResponse,
+  type RecallTimeRead,
+  type SearchResult,
+} from '../shared/contract';
 import { HippoError, toErrorPayload } from '../shared/errors';
 import { oneLine, readInputFile, writeJson, writeOut } from './cli-io';
 import { commandPath, type CommandContext } from './command-context';
@@ -19,13 +25,23 @@ interface RecallOptions extends StoreOptions {
   category?: string;
   label?: string;
   minConfidence?: number;
+  context?: string;
+  since?: string;
+  until?: string;
+  referenceDate?: string;
+  timeZone?: string;
+  timeWords?: boolean;
+  explain?: boolean;
   batch?: string;
   json?: boolean;
 }
 
-export interface RecallOutput {
-  mode: RecallMode;
-  results: SearchResult[];
+/** What `hippo recall --json` prints: the HTTP API's recall response. */
+export type RecallOutput = RecallResponse;
+
+/** A --since/--until/--reference-date value: epoch ms when all digits, else the ISO text. */
+function timestampOption(value: string): string | number {
+  return /^\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
 export function recallCommand(ctx: CommandContext): Command {
@@ -33,6 +49,8 @@ export function recallCommand(ctx: CommandContext): Command {
     .summary('find the facts that best match QUERY, or run a --batch of queries')
     .description(
       'Find the facts that best match QUERY (the words given, joined by spaces), best first. ' +
+        'Time words in QUERY ("yesterday", "last week", "in May 2023", "since 2023") keep to facts ' +
+        'created then (the first line says how they were read; --no-time-words to search them as words). ' +
         'With --batch FILE ("-" for stdin): one JSON object {"query", "limit"?, "category"?, "label"?, ' +
         '"minConfidence"?} a line in, one JSON array of results a line out, in the same order ' +
         '(blank lines skipped); options given on the command line are the defaults for every line.',
@@ -44,6 +62,16 @@ export function recallCommand(ctx: CommandContext): Command {
     .addOption(
       new Option('--min-confidence <x>', 'only facts with at least this confidence').argParser(parseNumber),
     )
+    .option('--context <text>', 'surrounding text (e.g. the conversation) that sharpens the query')
+    .option('--since <when>', 'only facts created at or after this ISO date(-time) or epoch ms')
+    .option('--until <when>', 'only facts created at or before this ISO date(-time) or epoch ms')
+    .option(
+      '--reference-date <when>',
+      'read time words ("yesterday", "last week", "in May 2023") against this date instead of now',
+    )
+    .option('--time-zone <zone>', "IANA time zone for time words (default: this machine's)")
+    .option('--no-time-words', 'search time words as plain words instead of as a time window')
+    .option('--explain', 'show under each result why it matched')
     .option('--batch <file>', 'run every query of a JSONL file with the model loaded once')
     .option('--json', 'print {mode, results} as JSON')
     .action((words: string[], opts: RecallOptions, cmd: Command) =>
@@ -54,6 +82,12 @@ export function recallCommand(ctx: CommandContext): Command {
           category: opts.category,
           label: opts.label,
           minConfidence: opts.minConfidence,
+          since: opts.since === undefined ? undefined : timestampOption(opts.since),
+          until: opts.until === undefined ? undefined : timestampOption(opts.until),
+          reference_date: opts.referenceDate === undefined ? undefined : timestampOption(opts.referenceDate),
+          time_zone: opts.timeZone,
+          time_words: opts.timeWords === false ? false : undefined,
+          explain: opts.explain,
         });
         if (opts.batch !== undefined) {
           if (words.length > 0)
@@ -63,9 +97,9 @@ export function recallCommand(ctx: CommandContext): Command {
         if (words.length === 0) throw new HippoError('BAD_INPUT', 'QUERY is missing (or use --batch FILE)');
         const query = words.join(' ');
         return withStoreSession(ctx.io, ctx.globals(cmd), store, { model: true }, async (s) => {
-          const results = await s.memory.recall(query, undefined, defaults);
-          if (opts.json) writeJson(ctx.io.stdout, { mode: s.memory.mode, results } satisfies RecallOutput);
-          else ctx.io.stdout.write(formatResults(results));
+          const out = await s.memory.recallDetailed(query, opts.context, defaults);
+          if (opts.json) writeJson(ctx.io.stdout, out satisfies RecallOutput);
+          else ctx.io.stdout.write(formatTimeRead(out.time) + formatResults(out.results));
           noteTextOnly(ctx.io, s);
           return EXIT_OK;
         });
@@ -80,9 +114,46 @@ export function formatResults(results: SearchResult[]): string {
     .map((r, i) => {
       const value = (r.similarity ?? r.score).toFixed(3);
       const tags = [r.category, r.label_name ?? 'no label', `#${r.fact_id}`].join(' \u00b7 ');
-      return `${String(i + 1).padStart(2)}. ${value}  ${oneLine(r.content)}  [${tags}]\n`;
+      const line = `${String(i + 1).padStart(2)}. ${value}  ${oneLine(r.content)}  [${tags}]\n`;
+      return r.explain ? line + formatExplain(r) : line;
     })
     .join('');
+}
+
+/** The line saying which words were read as which time window, or nothing. */
+export function formatTimeRead(time: RecallTimeRead | undefined): string {
+  if (!time) return '';
+  const phrases = time.phrases.map((p) => `"${p.phrase}"`).join(' and ');
+  const searched = time.query ? `searching "${time.query}"` : 'newest first';
+  return `Time: ${phrases} = ${span(time.since, time.until)} (${time.time_zone}); ${searched}\n`;
+}
+
+function span(since: string | null, until: string | null): string {
+  if (since && until) return `${since} to ${until} (exclusive)`;
+  if (since) return `from ${since}`;
+  if (until) return `before ${until}`;
+  return 'any time';
+}
+
+const f4 = (x: number) => x.toFixed(4);
+
+/** `--explain`: the parts of a result's score, indented under it. */
+export function formatExplain(r: SearchResult): string {
+  const e = r.explain!;
+  const pad = '      ';
+  if (e.by_recency) return `${pad}listed by recency (created ${r.created_at})\n`;
+  const parts = [
+    `words: ${e.matched_words.length > 0 ? e.matched_words.join(', ') : '(none)'}`,
+    e.words
+      ? `text rank ${e.words.rank}${e.words.proximity ? ', words close together' : ''} (+${f4(e.words.contribution)})`
+      : 'text: no match',
+    e.vector
+      ? `vector rank ${e.vector.rank}, similarity ${e.vector.similarity.toFixed(3)} (+${f4(e.vector.contribution)})`
+      : 'vector: not ranked',
+  ];
+  if (e.context) parts.push(`context rank ${e.context.rank} (+${f4(e.context.contribution)})`);
+  const boosts = `boosts recency +${e.boosts.recency.toFixed(6)}, confidence +${e.boosts.confidence.toFixed(6)}`;
+  return `${pad}${parts.join(' \u00b7 ')}\n${pad}${boosts} \u00b7 score ${e.score.toFixed(6)} \u00b7 created ${r.created_at}\n`;
 }
 
 async function runBatch(

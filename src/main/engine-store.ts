@@ -7,6 +7,7 @@ import type {
   ListResult,
   RecallFilters,
   RecallMode,
+  RecallResponse,
   SearchResult,
   Stats,
 } from '../shared/contract';
@@ -32,6 +33,8 @@ export interface EngineStore {
   encode(input: unknown): Promise<EncodeResult>;
   encodeMany(inputs: unknown[], opts?: InSpace): Promise<EncodeResult[]>;
   recall(query: string, context?: string, options?: RecallFilters): Promise<SearchResult[]>;
+  /** recall() with the mode and how the query's time words were read: what every face answers. */
+  recallDetailed(query: string, context?: string, options?: RecallFilters): Promise<RecallResponse>;
   stats(opts?: InSpace): Promise<Stats>;
   list(input?: unknown): Maybe<ListResult>;
   get(id: number, opts?: InSpace): Maybe<Fact>;

@@ -100,9 +100,30 @@ const factFilterFields = {
   space: SpaceName.optional(),
 };
 
+/** An IANA time zone name the runtime knows ("Europe/Paris", "UTC"). */
+export const TimeZoneName = z.string().refine(
+  (s) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: s });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as "Europe/Paris" or "UTC"' },
+);
+
 export const RecallFilters = z.strictObject({
   limit: z.number().int().min(1).max(LIMITS.recallLimitMax).optional(),
   ...factFilterFields,
+  /** The "now" time words ("yesterday", "last week") and recency are read against; default now. */
+  reference_date: Timestamp.optional(),
+  /** The time zone calendar words are read in; default the machine's. */
+  time_zone: TimeZoneName.optional(),
+  /** false: the query's time words are searched as words, not read as a time window. */
+  time_words: z.boolean().optional(),
+  /** true: each result says why it matched (SearchResult.explain). */
+  explain: z.boolean().optional(),
 });
 export type RecallFilters = z.infer<typeof RecallFilters>;
 
@@ -117,6 +138,41 @@ export const RecallInput = RecallFilters.extend({
 });
 export type RecallInput = z.infer<typeof RecallInput>;
 
+/** Why a result matched (recall with `explain: true`). Ranks start at 1; null: not in that list. */
+export const RecallExplain = z.object({
+  /** The query's words found in the fact (after time words are taken out). */
+  matched_words: z.array(z.string()),
+  vector: z.object({ rank: z.number().int(), similarity: z.number(), contribution: z.number() }).nullable(),
+  /** The word list's rank; proximity is the part of its score that close query words added. */
+  words: z
+    .object({ rank: z.number().int(), contribution: z.number(), proximity: z.number().optional() })
+    .nullable(),
+  context: z.object({ rank: z.number().int(), contribution: z.number() }).nullable(),
+  /** Tie-breakers added to the fused score (see fuse-ranks.ts). */
+  boosts: z.object({ recency: z.number(), confidence: z.number() }),
+  /** The fused score before the boosts, and after (= the result's score). */
+  base_score: z.number(),
+  score: z.number(),
+  /** True when the query was only time words and the window's facts are listed newest first. */
+  by_recency: z.boolean().optional(),
+});
+export type RecallExplain = z.infer<typeof RecallExplain>;
+
+/** Which words of the query recall read as which time window (ISO times, `until` exclusive). */
+export const RecallTimeRead = z.object({
+  phrases: z.array(
+    z.object({ phrase: z.string(), since: z.string().nullable(), until: z.string().nullable() }),
+  ),
+  /** The window searched: the phrases' windows and the since/until filters intersected. */
+  since: z.string().nullable(),
+  until: z.string().nullable(),
+  /** What was left to search; empty when the window's facts were listed newest first. */
+  query: z.string(),
+  reference_date: z.string(),
+  time_zone: z.string(),
+});
+export type RecallTimeRead = z.infer<typeof RecallTimeRead>;
+
 export const SearchResult = z.object({
   fact_id: z.number().int(),
   content: z.string(),
@@ -129,11 +185,20 @@ export const SearchResult = z.object({
   score: z.number(),
   source: z.string().nullable(),
   created_at: z.string(),
+  explain: RecallExplain.optional(),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 
 export const RecallMode = z.enum(['hybrid', 'text-only']);
 export type RecallMode = z.infer<typeof RecallMode>;
+
+/** What recall answers on every face: the results, the mode, and how time words were read. */
+export const RecallResponse = z.object({
+  mode: RecallMode,
+  results: z.array(SearchResult),
+  time: RecallTimeRead.optional(),
+});
+export type RecallResponse = z.infer<typeof RecallResponse>;
 
 export const Fact = z.object({
   id: z.number().int(),

@@ -19,6 +19,7 @@ import {
   ListResult,
   RecallInput,
   RecallMode,
+  RecallResponse,
   SearchResult,
   SpaceName,
   Stats,
@@ -155,7 +156,7 @@ function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) 
 export const IPC_CHANNELS = {
   'app:info': channel(z.strictObject({}), AppInfo),
   'memory:encode': channel(EncodeInput, EncodeResult.extend({ mode: RecallMode })),
-  'memory:recall': channel(RecallInput, z.object({ mode: RecallMode, results: z.array(SearchResult) })),
+  'memory:recall': channel(RecallInput, RecallResponse),
   /** Facts most similar to a draft, for the duplicate preview while typing (nothing is stored). */
   'memory:similar': channel(
     z.strictObject({ content: Content, limit: z.number().int().min(1).max(10).optional(), ...InSpace }),

@@ -159,14 +159,13 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
       const result = await memory.encode(input);
       return { ...result, mode: memory.mode };
     },
-    'memory:recall': async ({ query, context, ...filters }) => {
-      const results = await memory.recall(query, context, filters);
-      return { mode: memory.mode, results };
-    },
+    'memory:recall': ({ query, context, ...filters }) => memory.recallDetailed(query, context, filters),
     'memory:similar': async ({ content, limit, space }) => ({
       results: await memory.recall(content, undefined, {
         limit: limit ?? SIMILAR_DEFAULT_LIMIT,
         ...inSpace(space),
+        // A draft's "yesterday" is part of the fact, not a window to search in.
+        time_words: false,
         trackAccess: false,
       }),
     }),

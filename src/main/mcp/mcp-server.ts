@@ -13,7 +13,7 @@ import {
   Label,
   RecallInput,
   RecallMode,
-  SearchResult,
+  RecallResponse,
   SpaceName,
   parseInput,
 } from '../../shared/contract';
@@ -22,7 +22,7 @@ import type { EngineStore } from '../engine-store';
 
 export interface McpServerOptions {
   /** SQLite's Memory or the Postgres store (`hippo mcp --store postgres`). */
-  memory: Pick<EngineStore, 'mode' | 'encode' | 'recall' | 'forget' | 'labelsList'>;
+  memory: Pick<EngineStore, 'mode' | 'encode' | 'recall' | 'recallDetailed' | 'forget' | 'labelsList'>;
 }
 
 const SPACE_HELP =
@@ -45,6 +45,14 @@ const RecallToolInput = RecallInput.extend({
   since: RecallInput.shape.since.describe('only facts created at or after this ISO date-time or epoch ms'),
   until: RecallInput.shape.until.describe('only facts created at or before this ISO date-time or epoch ms'),
   space: RecallInput.shape.space.describe(SPACE_HELP),
+  reference_date: RecallInput.shape.reference_date.describe(
+    'the date time words in the query ("yesterday", "last week", "in May 2023") are read against; default now',
+  ),
+  time_zone: RecallInput.shape.time_zone.describe("IANA time zone for time words; default the machine's"),
+  time_words: RecallInput.shape.time_words.describe(
+    'false: search time words literally instead of as a window',
+  ),
+  explain: RecallInput.shape.explain.describe('true: each result says why it matched (words, ranks, boosts)'),
 });
 
 const ForgetInput = z.strictObject({
@@ -57,7 +65,7 @@ const ListLabelsInput = z.strictObject({
 });
 
 const RememberOutput = EncodeResult.extend({ mode: RecallMode });
-const RecallOutput = z.object({ mode: RecallMode, results: z.array(SearchResult) });
+const RecallOutput = RecallResponse;
 const ListLabelsOutput = z.object({ labels: z.array(Label) });
 
 /**
@@ -129,7 +137,9 @@ export function createMcpServer({ memory }: McpServerOptions): McpServer {
       title: 'Recall facts',
       description:
         'Find the remembered facts that best match a query, by meaning and by words, best first. ' +
-        'mode is "hybrid" when the embedding model is loaded, "text-only" (words only) otherwise.',
+        'mode is "hybrid" when the embedding model is loaded, "text-only" (words only) otherwise. ' +
+        'Time words in the query ("yesterday", "last week", "in May 2023", "since 2023") keep to facts ' +
+        "created then; the answer's time says which words were read as which window.",
       inputSchema: advertise(RecallToolInput),
       outputSchema: RecallOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -137,8 +147,7 @@ export function createMcpServer({ memory }: McpServerOptions): McpServer {
     (args) =>
       guarded(async () => {
         const { query, context, ...filters } = parseInput(RecallToolInput, args);
-        const results = await memory.recall(query, context, filters);
-        return { mode: memory.mode, results } satisfies z.infer<typeof RecallOutput>;
+        return (await memory.recallDetailed(query, context, filters)) satisfies z.infer<typeof RecallOutput>;
       }),
   );
 

@@ -15,6 +15,7 @@ import {
   type LabelVersion,
   type ListResult,
   type RecallMode,
+  type RecallResponse,
   type SearchResult,
   type Stats,
 } from '../../shared/contract';
@@ -43,6 +44,7 @@ import {
 import { contentHash } from './normalize-content';
 import { commitWithoutFsync, openDb, type Db } from './open-db';
 import { parseRecallArgs, recallFacts } from './recall';
+import { planRecallTime } from './recall-time';
 import { checkMergeIds, exportedRecord, factRecord, labelRecord, labelVersionRecord } from './stored-records';
 import { blend } from './vector';
 
@@ -316,17 +318,35 @@ export class Memory {
     context?: string,
     options: RecallFilters & { trackAccess?: boolean } = {},
   ): Promise<SearchResult[]> {
+    return (await this.recallDetailed(query, context, options)).results;
+  }
+
+  /**
+   * recall() with what the faces show besides the results: the mode and how the query's time
+   * words were read (see recall-time.ts).
+   */
+  async recallDetailed(
+    query: string,
+    context?: string,
+    options: RecallFilters & { trackAccess?: boolean } = {},
+  ): Promise<RecallResponse> {
     this.assertOpen();
     const { input, trackAccess } = parseRecallArgs(query, context, options);
+    const plan = planRecallTime(input, this.ctx.now());
+    const time = plan.time ? { time: plan.time } : {};
+    if (plan.empty) return { mode: this.mode, results: [], ...time };
     const outcome = await recallFacts(this.ctx, {
       space: this.spaceOf(input.space),
-      query: input.query,
+      query: plan.query,
       context: input.context,
       limit: input.limit ?? 10,
-      filters: this.filtersOf(input.space, input),
+      filters: this.filtersOf(input.space, { ...input, since: plan.since, until: plan.until }),
+      now: plan.now,
+      explain: input.explain,
+      byRecency: plan.byRecency,
     });
     if (trackAccess) this.noteAccess(outcome.results.map((r) => r.fact_id));
-    return outcome.results;
+    return { mode: this.mode, results: outcome.results, ...time };
   }
 
   private filtersOf(

@@ -1,13 +1,16 @@
 import {
   parseInput,
   RecallInput,
+  type RecallExplain,
   type RecallFilters,
   type RecallMode,
+  type RecallTimeRead,
   type SearchResult,
 } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import type { FactFilters, FactsRepo } from './facts-repo';
-import { fuseRecall } from './fuse-ranks';
+import { fuseRecall, RRF_K, tieBreakIds, type RecallCandidates } from './fuse-ranks';
+import { matchedWords } from './matched-words';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
@@ -33,15 +36,52 @@ export function parseRecallArgs(
 
 export interface RecallRequest {
   space: string;
+  /** The words to search: the query without its time phrases (see recall-time.ts). */
   query: string;
   context?: string;
   limit: number;
   filters: FactFilters;
+  /** The reference instant recency is counted back from, epoch ms. */
+  now: number;
+  /** Say per result why it matched (SearchResult.explain). */
+  explain?: boolean;
+  /** The query was only time words: list the window's facts newest first. */
+  byRecency?: boolean;
 }
 
 export interface RecallOutcome {
   results: SearchResult[];
   mode: RecallMode;
+  /** How the query's time words were read, when it had any. */
+  time?: RecallTimeRead;
+}
+
+/**
+ * What a result listed by recency (a query of time words only) says about itself: its place in
+ * the list as one RRF list would score it, nothing matched, nothing boosted.
+ */
+export function byRecencyExplain(rank: number): { score: number; explain: RecallExplain } {
+  const score = 1 / (RRF_K + rank);
+  return {
+    score,
+    explain: {
+      matched_words: [],
+      vector: null,
+      words: null,
+      context: null,
+      boosts: { recency: 0, confidence: 0 },
+      base_score: score,
+      score,
+      by_recency: true,
+    },
+  };
+}
+
+/** An explain with the proximity bonus of the fact's word score (word-proximity.ts) filled in. */
+export function withProximity(explain: RecallExplain, proximity: number | undefined): RecallExplain {
+  return explain.words && proximity !== undefined
+    ? { ...explain, words: { ...explain.words, proximity } }
+    : explain;
 }
 
 /** Candidates taken from each ranked list before fusion (shared with the Postgres store). */
@@ -93,6 +133,16 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const depth = recallDepth(tuning, req.limit);
 
   const model = await ctx.activeModel();
+  if (req.byRecency) {
+    const { rows } = timed(ctx, 'list', () =>
+      facts.list(req.space, { ...req.filters, deleted: 'exclude' }, req.limit, 0),
+    );
+    const results = rows.map((row, i) => {
+      const { score, explain } = byRecencyExplain(i + 1);
+      return { ...resultOf(row, score, null), ...(req.explain ? { explain } : {}) };
+    });
+    return { results, mode: model && ctx.embedder ? 'hybrid' : 'text-only' };
+  }
   // The query's embedding is computed in the worker process; search the words meanwhile.
   const embedding =
     model && ctx.embedder ? embedQuery(ctx.embedder, req.query, req.context, tuning.contextWeight) : null;
@@ -120,18 +170,25 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
     }));
   }
   const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
-  const fused = fuseRecall(
-    {
-      vector: vectorHits,
-      words: wordHits.map((h) => h.id),
-      contextWords: contextHits.map((h) => h.id),
-    },
-    tuning,
-    req.limit,
+  const proximityOf = new Map(wordHits.map((h) => [h.id, h.proximity]));
+  const candidates: RecallCandidates = {
+    vector: vectorHits,
+    words: wordHits.map((h) => h.id),
+    wordScores: wordHits.map((h) => h.score),
+    contextWords: contextHits.map((h) => h.id),
+    contextScores: contextHits.map((h) => h.rank),
+  };
+  // The rows the tie-breakers read (created_at, confidence) include every result's.
+  const rows = facts.getMany(tieBreakIds(candidates, tuning, req.limit));
+  const standing = new Map(
+    [...rows].map(([id, r]) => [id, { createdAt: r.created_at, confidence: r.confidence }]),
   );
-  const rows = facts.getMany(fused.map((f) => f.id));
+  const fused = fuseRecall(candidates, tuning, req.limit, {
+    tieBreak: { standing, now: req.now },
+    explain: req.explain,
+  });
   const results: SearchResult[] = [];
-  for (const { id, score } of fused) {
+  for (const { id, score, explain } of fused) {
     const row = rows.get(id);
     if (!row || row.deleted_at !== null || row.superseded_by !== null) continue;
     let similarity: number | null = null;
@@ -142,17 +199,39 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
       const v = facts.getEmbedding(id);
       if (v) similarity = dot(queryVector, v);
     }
-    results.push({
-      fact_id: id,
-      content: row.content,
-      category: row.category,
-      confidence: row.confidence,
-      label_name: row.label_name,
-      similarity,
-      score,
-      source: row.source,
-      created_at: new Date(row.created_at).toISOString(),
-    });
+    const result = resultOf(row, score, similarity);
+    if (explain)
+      result.explain = withProximity(
+        { matched_words: matchedWords(words, row.content), ...explain },
+        proximityOf.get(id),
+      );
+    results.push(result);
   }
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
+}
+
+function resultOf(
+  row: {
+    id: number;
+    content: string;
+    category: string;
+    confidence: number;
+    label_name: string | null;
+    source: string | null;
+    created_at: number;
+  },
+  score: number,
+  similarity: number | null,
+): SearchResult {
+  return {
+    fact_id: row.id,
+    content: row.content,
+    category: row.category,
+    confidence: row.confidence,
+    label_name: row.label_name,
+    similarity,
+    score,
+    source: row.source,
+    created_at: new Date(row.created_at).toISOString(),
+  };
 }

@@ -81,8 +81,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set
       const body = requireBody(req);
       const input = parseInput(RecallInput, isObject(body) ? withSpace(body, spaceOf(req)) : body, 'body');
       const { query, context, ...filters } = input;
-      const results = await memory.recall(query, context, filters);
-      return { mode: memory.mode, results };
+      return memory.recallDetailed(query, context, filters);
     },
     listFacts(req) {
       return memory.list(coerceQuery(API_ROUTES.listFacts.query, req.query));

@@ -14,7 +14,7 @@ import {
   ListResult,
   RecallInput,
   RecallMode,
-  SearchResult,
+  RecallResponse,
   SpaceName,
   Stats,
 } from '../../shared/contract';
@@ -39,7 +39,7 @@ export const EncodeBatchInput = EncodeManyInput.extend({
 
 export const EncodeResponse = EncodeResult.extend({ mode: RecallMode });
 export const EncodeBatchResponse = z.object({ mode: RecallMode, results: z.array(EncodeResult) });
-export const RecallResponse = z.object({ mode: RecallMode, results: z.array(SearchResult) });
+export { RecallResponse };
 export const LabelsResponse = z.object({ labels: z.array(Label) });
 
 export const ModelState = z.enum(['ready', 'loading', 'missing', 'failed', 'disabled']);

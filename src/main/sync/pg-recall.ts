@@ -2,9 +2,10 @@ import type pg from 'pg';
 import type { RecallMode, SearchResult } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import { ftsTerms } from '../memory/fts-query';
-import { fuseRecall } from '../memory/fuse-ranks';
+import { fuseRecall, tieBreakIds, type FactStanding, type FusedHit } from '../memory/fuse-ranks';
+import { matchedWords } from '../memory/matched-words';
 import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
-import { embedQuery, recallDepth } from '../memory/recall';
+import { byRecencyExplain, embedQuery, recallDepth, withProximity } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
 import { rerankByProximity } from '../memory/word-proximity';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
@@ -30,6 +31,12 @@ export interface PgRecallRequest {
   filters: PgFactFilters;
   /** Count the results as recalled (fact_access); false for looking without recalling. */
   trackAccess?: boolean;
+  /** The reference instant recency is counted back from (RecallRequest.now); default deps.now(). */
+  now?: number;
+  /** Say per result why it matched. */
+  explain?: boolean;
+  /** The query was only time words: list the window's facts newest first. */
+  byRecency?: boolean;
 }
 
 export interface PgRecallDeps {
@@ -164,6 +171,18 @@ const RESULTS_SQL = `
     FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
    WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`;
 
+/** The tie-breakers' reading of the candidates near the cut (fuse-ranks.ts). $1 = ids. */
+const STANDING_SQL = `SELECT id, created_at, confidence FROM facts WHERE id = ANY($1::bigint[])`;
+
+/** A query of time words only: the window's live facts, newest first. $1 = space, filters, limit. */
+function byRecencySql(filterSql: string, limitParam: number): string {
+  return `
+    SELECT f.id FROM facts f
+     WHERE f.space = $1 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+     ORDER BY f.created_at DESC, f.id DESC
+     LIMIT $${limitParam}`;
+}
+
 /**
  * RESULTS_SQL that also counts each result as recalled at $4, as SQLite's recordAccess does (one
  * more, last_accessed_at never going back), in the same statement so recall pays no extra round
@@ -206,12 +225,36 @@ export async function pgRecall(
 
   await catchUpTerms(deps);
   const track = req.trackAccess ?? true;
-  const { fused, rows, queryVector, distances } = await inPgTransaction(
+  const now = req.now ?? deps.now();
+  const { fused, rows, queryVector, distances, proximityOf } = await inPgTransaction(
     deps.pool,
     async (client) => {
-      const wordStep = async (words: string[], byProximity: boolean): Promise<number[]> => {
+      if (req.byRecency) {
+        const params: unknown[] = [req.space];
+        const where = pgFilterSql(req.filters, params);
+        params.push(req.limit);
+        const recent = await timedPg(deps.queryListeners, 'list', () =>
+          client.query<{ id: string }>(named(client, byRecencySql(where, params.length), params)),
+        );
+        const fused: FusedHit[] = recent.rows.map((r, i) => ({
+          id: Number(r.id),
+          score: byRecencyExplain(i + 1).score,
+        }));
+        const rows = await resultRows(client, fused, null);
+        return {
+          fused,
+          rows,
+          queryVector: undefined,
+          distances: new Map<number, number>(),
+          proximityOf: new Map<number, number>(),
+        };
+      }
+      const wordStep = async (
+        words: string[],
+        byProximity: boolean,
+      ): Promise<{ ids: number[]; scores: number[]; proximity: number[] }> => {
         const step = wordStepSql(deps, words);
-        if (step.first.length === 0) return [];
+        if (step.first.length === 0) return { ids: [], scores: [], proximity: [] };
         const params: unknown[] = [step.first, req.space];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
@@ -219,16 +262,23 @@ export async function pgRecall(
           const rows = await client.query<{ id: string; score: number }>(
             named(client, step.sql(where, params.length), params),
           );
-          const hits = rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+          let hits = rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), proximity: 0 }));
           // As SQLite's recall does (recall.ts searchWords): BM25, then the proximity bonus.
-          if (!byProximity || deps.wordRanking === 'ts_rank_cd' || words.length < 2 || hits.length === 0)
-            return hits.map((h) => h.id);
-          const { idfs, contents } = await proximityInputs(client, deps.tokenizer, words, hits);
-          return rerankByProximity(hits, words, idfs, (id) => contents.get(id)).map((h) => h.id);
+          if (byProximity && deps.wordRanking !== 'ts_rank_cd' && words.length >= 2 && hits.length > 0) {
+            const { idfs, contents } = await proximityInputs(client, deps.tokenizer, words, hits);
+            hits = rerankByProximity(hits, words, idfs, (id) => contents.get(id));
+          }
+          return {
+            ids: hits.map((h) => h.id),
+            scores: hits.map((h) => h.score),
+            proximity: hits.map((h) => h.proximity),
+          };
         });
       };
       const words = await wordStep(ftsTerms(req.query), true);
-      const contextWords = req.context ? await wordStep(ftsTerms(req.context), false) : [];
+      const contextWords = req.context
+        ? await wordStep(ftsTerms(req.context), false)
+        : { ids: [], scores: [], proximity: [] };
 
       let queryVector: Float32Array | undefined;
       let vectorHits: { id: number; distance: number }[] | null = null;
@@ -246,22 +296,49 @@ export async function pgRecall(
         vectorHits = rows.rows.map((r) => ({ id: Number(r.id), distance: r.distance }));
       }
       const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
-      const fused = fuseRecall({ vector: vectorHits, words, contextWords }, tuning, req.limit);
-      const params = [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model];
-      const rows = await client.query<ResultRow>(
-        named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
+      const candidates = {
+        vector: vectorHits,
+        words: words.ids,
+        wordScores: words.scores,
+        contextWords: contextWords.ids,
+        contextScores: contextWords.scores,
+      };
+      const standingRows = await client.query<{ id: string; created_at: string; confidence: number }>(
+        named(client, STANDING_SQL, [tieBreakIds(candidates, tuning, req.limit)]),
       );
-      return { fused, rows, queryVector, distances };
+      const standing = new Map<number, FactStanding>(
+        standingRows.rows.map((r) => [
+          Number(r.id),
+          { createdAt: Number(r.created_at), confidence: r.confidence },
+        ]),
+      );
+      const fused = fuseRecall(candidates, tuning, req.limit, {
+        tieBreak: { standing, now },
+        explain: req.explain,
+      });
+      const rows = await resultRows(client, fused, queryVector ?? null);
+      const proximityOf = new Map(words.ids.map((id, i) => [id, words.proximity[i]!]));
+      return { fused, rows, queryVector, distances, proximityOf };
     },
     { readOnly: !track },
   );
+
+  /** The rows of the fused ids, counted as recalled unless the request only looks. */
+  async function resultRows(client: pg.PoolClient, fused: FusedHit[], vector: Float32Array | null) {
+    const params = [fused.map((f) => f.id), vector ? toPgVector(vector) : null, deps.model];
+    return client.query<ResultRow>(
+      named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
+    );
+  }
+
+  const queryWords = ftsTerms(req.query);
   const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
   const results: SearchResult[] = [];
-  for (const { id, score } of fused) {
+  for (const [i, { id, score, explain }] of fused.entries()) {
     const row = byId.get(id);
     if (!row) continue;
     const distance = distances.get(id) ?? row.distance;
-    results.push({
+    const result: SearchResult = {
       fact_id: id,
       content: row.content,
       category: row.category,
@@ -271,7 +348,14 @@ export async function pgRecall(
       score,
       source: row.source,
       created_at: new Date(Number(row.created_at)).toISOString(),
-    });
+    };
+    if (req.byRecency && req.explain) result.explain = byRecencyExplain(i + 1).explain;
+    else if (explain)
+      result.explain = withProximity(
+        { matched_words: matchedWords(queryWords, row.content), ...explain },
+        proximityOf.get(id),
+      );
+    results.push(result);
   }
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
 }

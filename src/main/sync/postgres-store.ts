@@ -18,6 +18,7 @@ import {
   type ListResult,
   type RecallFilters,
   type RecallMode,
+  type RecallResponse,
   type SearchResult,
   type Stats,
 } from '../../shared/contract';
@@ -27,6 +28,7 @@ import type { EmbedPendingProgress, SourcedFact } from '../memory/memory';
 import { itemFromInput, itemsFromBatch } from '../memory/encode';
 import { DEFAULT_TUNING, type MemoryTuning, type QueryTimingListener } from '../memory/memory-context';
 import { parseRecallArgs } from '../memory/recall';
+import { planRecallTime } from '../memory/recall-time';
 import { Bm25Tokenizer } from './pg-bm25';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
@@ -197,18 +199,33 @@ export class PostgresStore {
     context?: string,
     options: RecallFilters & { trackAccess?: boolean } = {},
   ): Promise<SearchResult[]> {
+    return (await this.recallDetailed(query, context, options)).results;
+  }
+
+  /** recall() with the mode and how the query's time words were read, as Memory.recallDetailed. */
+  async recallDetailed(
+    query: string,
+    context?: string,
+    options: RecallFilters & { trackAccess?: boolean } = {},
+  ): Promise<RecallResponse> {
     this.assertOpen();
     const { input, trackAccess } = parseRecallArgs(query, context, options);
     const space = input.space ?? this.space;
+    const plan = planRecallTime(input, this.now());
+    const time = plan.time ? { time: plan.time } : {};
+    if (plan.empty) return { mode: this.mode, results: [], ...time };
     const outcome = await pgRecall(this.deps(await this.activeModel()), {
       space,
-      query: input.query,
+      query: plan.query,
       context: input.context,
       limit: input.limit ?? 10,
-      filters: await this.filtersOf(space, input),
+      filters: await this.filtersOf(space, { ...input, since: plan.since, until: plan.until }),
       trackAccess,
+      now: plan.now,
+      explain: input.explain,
+      byRecency: plan.byRecency,
     });
-    return outcome.results;
+    return { mode: this.mode, results: outcome.results, ...time };
   }
 
   /** EXPLAIN (ANALYZE, BUFFERS) of each query recall would run for this query (`hippo db explain`). */

@@ -46,6 +46,18 @@ describe('access counts and the duplicate preview', () => {
     expect(accessOf(priya).last).not.toBeNull();
   });
 
+  it('memory:similar reads a draft literally: its time words are part of the fact, not a window', async () => {
+    // The dentist fact was created now, so "in 2019" read as a window would hide it.
+    const r = await service['memory:similar']({
+      content: 'The dentist appointment moved to Thursday in 2019',
+    });
+    expect(r.ok && r.value.results.map((x) => x.content)).toContain(
+      'The dentist appointment moved to Thursday',
+    );
+    const asRecall = await service['memory:recall']({ query: 'dentist appointment Thursday in 2019' });
+    expect(asRecall.ok && asRecall.value.results).toEqual([]);
+  });
+
   it('memory:similar leaves access counts alone; memory:recall counts', async () => {
     const before = accessOf(priya);
     for (let i = 0; i < 3; i++) {

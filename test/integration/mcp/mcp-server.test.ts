@@ -67,7 +67,21 @@ describe('hippo mcp', () => {
     const recallSchema = byName.recall!.inputSchema;
     expect(recallSchema.required).toEqual(['query']);
     expect(Object.keys(recallSchema.properties ?? {}).sort()).toEqual(
-      ['category', 'context', 'label', 'limit', 'minConfidence', 'query', 'since', 'space', 'until'].sort(),
+      [
+        'category',
+        'context',
+        'explain',
+        'label',
+        'limit',
+        'minConfidence',
+        'query',
+        'reference_date',
+        'since',
+        'space',
+        'time_words',
+        'time_zone',
+        'until',
+      ].sort(),
     );
     expect(recallSchema.properties?.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
 
@@ -113,6 +127,24 @@ describe('hippo mcp', () => {
 
     const filtered = await recall(m, { query: 'cat tuna', category: 'garage' });
     expect(filtered.results).toEqual([]);
+
+    // Time words narrow by creation time and the answer says how they were read; explain is typed.
+    const since = (await recall(m, {
+      query: 'cat tuna since 2020',
+      time_zone: 'UTC',
+      explain: true,
+    })) as RecallOut & {
+      time?: { phrases: { phrase: string; since: string | null }[]; query: string };
+    };
+    expect(since.time).toMatchObject({
+      query: 'cat tuna',
+      phrases: [{ phrase: 'since 2020', since: '2020-01-01T00:00:00.000Z' }],
+    });
+    expect(since.results[0]).toMatchObject({
+      fact_id: stored.id,
+      explain: { matched_words: ['cat', 'tuna'] },
+    });
+    expect((await recall(m, { query: 'cat tuna before 2020' })).results).toEqual([]);
 
     // A duplicate is not stored twice.
     expect(await remember(m, { content: 'Our cat Miso likes tuna', category: 'pets' })).toMatchObject({

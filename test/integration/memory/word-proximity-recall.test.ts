@@ -70,6 +70,17 @@ describe('word recall with the proximity bonus', () => {
     }
   });
 
+  it('says in explain what the closeness added, alike in both stores', async () => {
+    const opts = { trackAccess: false, explain: true };
+    const a = await sqlite.memory.recall('blood pressure', undefined, opts);
+    const b = await store.recall('blood pressure', undefined, opts);
+    expect(a[0]!.explain!.words!.proximity).toBeGreaterThan(0);
+    expect(a[0]!.explain!.matched_words).toEqual(['blood', 'pressure']);
+    const apart = a.find((r) => r.content === FACTS[0])!;
+    expect(apart.explain!.words!.proximity).toBe(0);
+    expect(b.map((r) => r.explain)).toEqual(a.map((r) => r.explain));
+  });
+
   it('ranks alike in SQLite and Postgres', async () => {
     for (const q of QUERIES) {
       const a = await sqlite.memory.recall(q, undefined, { trackAccess: false });

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
-import type { SearchResult } from '../../../shared/contract';
+import type { RecallExplain, RecallTimeRead, SearchResult } from '../../../shared/contract';
 import type { MemoryState } from '../store/memory-store';
 import { highlightParts, relativeTime } from './format';
 
@@ -11,8 +11,8 @@ import { highlightParts, relativeTime } from './format';
  */
 export function SearchScreen({ store }: { store: StoreApi<MemoryState> }) {
   const searchId = useId();
-  const { stats, error, query, results, selected } = useStore(store);
-  const { setQuery, move, forget } = store.getState();
+  const { stats, error, query, results, selected, timeRead, since, until } = useStore(store);
+  const { setQuery, setDates, move, forget } = store.getState();
 
   function onKey(event: KeyboardEvent<HTMLElement>) {
     const current = results?.[selected];
@@ -58,6 +58,27 @@ export function SearchScreen({ store }: { store: StoreApi<MemoryState> }) {
           aria-controls={`${searchId}-results`}
           aria-activedescendant={active ? `${searchId}-o${active.fact_id}` : undefined}
         />
+        <fieldset className="search-dates" disabled={!stats}>
+          <legend className="visually-hidden">Captured between</legend>
+          <label>
+            From{' '}
+            <input
+              type="date"
+              value={since}
+              max={until || undefined}
+              onChange={(e) => setDates({ since: e.target.value })}
+            />
+          </label>
+          <label>
+            to{' '}
+            <input
+              type="date"
+              value={until}
+              min={since || undefined}
+              onChange={(e) => setDates({ until: e.target.value })}
+            />
+          </label>
+        </fieldset>
       </form>
       {error ? (
         <p className="error" role="alert">
@@ -73,6 +94,7 @@ export function SearchScreen({ store }: { store: StoreApi<MemoryState> }) {
           Connecting to Hippo…
         </p>
       )}
+      {results && timeRead ? <TimeReadNote time={timeRead} /> : null}
       {results && (
         <ol id={`${searchId}-results`} className="results" aria-label="Results" onKeyDown={onKey}>
           {results.length === 0 ? (
@@ -128,6 +150,7 @@ function ResultItem(props: {
           <dd>{new Date(r.created_at).toLocaleString()}</dd>
         </dl>
       </details>
+      {r.explain ? <WhyMatched explain={r.explain} /> : null}
       <span className="result-meta">
         {r.label_name ? <span className="chip">{r.label_name}</span> : null}
         <span>{r.category}</span>
@@ -144,5 +167,67 @@ function ResultItem(props: {
         Forget
       </button>
     </li>
+  );
+}
+
+const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+
+/** Which words of the query were read as which dates ("last week" → 11–17 Mar 2024). */
+function TimeReadNote({ time }: { time: RecallTimeRead }) {
+  const phrases = time.phrases.map((p) => `“${p.phrase}”`).join(' and ');
+  // until is exclusive: the last day shown is the one before it.
+  const last = time.until ? day(new Date(new Date(time.until).getTime() - 1).toISOString()) : null;
+  const span =
+    time.since && last
+      ? `${day(time.since)} – ${last}`
+      : time.since
+        ? `since ${day(time.since)}`
+        : `until ${last}`;
+  return (
+    <p className="note time-read" role="note" aria-label="Time words">
+      Read {phrases} as {span}
+      {time.query ? <>; searching “{time.query}”</> : <>; newest first</>}.
+    </p>
+  );
+}
+
+const share = (x: number) => `+${x.toFixed(4)}`;
+
+/** The "why?" disclosure: what made a result's score (recall's explain). */
+function WhyMatched({ explain: e }: { explain: RecallExplain }) {
+  return (
+    <details className="why">
+      <summary>why?</summary>
+      {e.by_recency ? (
+        <p>Listed by date: the search was only about when.</p>
+      ) : (
+        <dl className="result-details">
+          <dt>Words</dt>
+          <dd>{e.matched_words.length > 0 ? e.matched_words.join(', ') : 'none of the query’s words'}</dd>
+          <dt>By words</dt>
+          <dd>
+            {e.words
+              ? `#${e.words.rank}${e.words.proximity ? ', words close together' : ''} (${share(e.words.contribution)})`
+              : 'not found'}
+          </dd>
+          <dt>By meaning</dt>
+          <dd>
+            {e.vector
+              ? `#${e.vector.rank}, ${Math.round(e.vector.similarity * 100)}% similar (${share(e.vector.contribution)})`
+              : 'not ranked'}
+          </dd>
+          {e.context ? (
+            <>
+              <dt>Context</dt>
+              <dd>{`#${e.context.rank} (${share(e.context.contribution)})`}</dd>
+            </>
+          ) : null}
+          <dt>Tie-breakers</dt>
+          <dd>{`recency +${e.boosts.recency.toFixed(6)}, confidence +${e.boosts.confidence.toFixed(6)}`}</dd>
+          <dt>Score</dt>
+          <dd>{e.score.toFixed(6)}</dd>
+        </dl>
+      )}
+    </details>
   );
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { SearchResult, Stats } from '../../../shared/contract';
+import type { RecallTimeRead, SearchResult, Stats } from '../../../shared/contract';
 import type { HippoClient } from '../../../shared/ipc-contract';
 
 /** Typing pause before a search or a duplicate check is sent. */
@@ -26,8 +26,13 @@ export interface MemoryState {
   /** Why the memory cannot be reached (shown as an alert); null when all is well. */
   error: string | null;
   query: string;
-  /** null while there is no query. */
+  /** null while there is no query. Each result carries its explain (the "why?" disclosure). */
   results: SearchResult[] | null;
+  /** How the last search read its time words ("last week"); null when it had none. */
+  timeRead: RecallTimeRead | null;
+  /** Creation-date filters of the search (YYYY-MM-DD, local days, both inclusive); '' for none. */
+  since: string;
+  until: string;
   selected: number;
   toast: Toast | null;
   draft: string;
@@ -46,6 +51,7 @@ export interface MemoryState {
 
   connect(): Promise<void>;
   setQuery(query: string): void;
+  setDates(dates: { since?: string; until?: string }): void;
   move(delta: number): void;
   forget(id: number): Promise<void>;
   undo(): Promise<void>;
@@ -90,9 +96,17 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
     }
 
     async function search(query: string, seq: number): Promise<void> {
-      const r = await client['memory:recall']({ query, limit: RESULT_LIMIT });
+      const { since, until } = get();
+      const r = await client['memory:recall']({
+        query,
+        limit: RESULT_LIMIT,
+        explain: true,
+        time_zone: localTimeZone(),
+        ...(since ? { since: localDayStart(since) } : {}),
+        ...(until ? { until: localDayEnd(until) } : {}),
+      });
       if (seq !== searchSeq) return;
-      if (r.ok) set({ results: r.value.results, selected: 0, error: null });
+      if (r.ok) set({ results: r.value.results, timeRead: r.value.time ?? null, selected: 0, error: null });
       else set({ error: r.error.message });
     }
 
@@ -101,7 +115,7 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       const seq = ++searchSeq;
       const q = get().query.trim();
       if (q === '') {
-        set({ results: null, selected: 0 });
+        set({ results: null, timeRead: null, selected: 0 });
         return;
       }
       if (now) void search(q, seq);
@@ -119,6 +133,9 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       error: null,
       query: '',
       results: null,
+      timeRead: null,
+      since: '',
+      until: '',
       selected: 0,
       toast: null,
       draft: '',
@@ -135,6 +152,11 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       setQuery(query) {
         set({ query });
         runSearch(false);
+      },
+
+      setDates(dates) {
+        set(dates);
+        runSearch(true);
       },
 
       move(delta) {
@@ -218,4 +240,20 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       },
     };
   });
+}
+
+function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** The instant a local calendar day (YYYY-MM-DD) starts, as ISO. */
+function localDayStart(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).toISOString();
+}
+
+/** The last millisecond of a local calendar day, as ISO (until is inclusive). */
+function localDayEnd(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new Date(y, m - 1, d + 1).getTime() - 1).toISOString();
 }
