@@ -41,6 +41,13 @@ export const EvalResultSchema = z.strictObject({
     vector: ScoresSchema.optional(),
     hybrid: ScoresSchema.optional(),
   }),
+  /** The word path on mistyped queries, with unknown words expanded and without (scifact-eval.ts). */
+  robustness: z
+    .strictObject({
+      typing: z.strictObject({ expanded: ScoresSchema, plain: ScoresSchema }),
+      typo: z.strictObject({ expanded: ScoresSchema, plain: ScoresSchema }),
+    })
+    .optional(),
   targets: z.array(
     z.strictObject({ config: z.enum(['text', 'vector', 'hybrid']), target: z.number(), pass: z.boolean() }),
   ),
@@ -60,7 +67,11 @@ export function evalMarkdown(r: EvalResult): string {
   const f = (v: number): string => v.toFixed(4);
   const rows = (['text', 'vector', 'hybrid'] as EvalConfig[]).map((c) => {
     const s = r.scores[c];
-    const name = { text: 'word path alone (BM25 + proximity)', vector: 'vector path alone', hybrid: 'hybrid' }[c];
+    const name = {
+      text: 'word path alone (BM25 + proximity)',
+      vector: 'vector path alone',
+      hybrid: 'hybrid',
+    }[c];
     return s
       ? `| ${name} | ${f(s.ndcgAt10)} | ${f(s.recallAt10)} | ${f(s.recallAt100)} |`
       : `| ${name} | - | - | - |`;
@@ -77,6 +88,17 @@ export function evalMarkdown(r: EvalResult): string {
     '| ranking | nDCG@10 | Recall@10 | Recall@100 |',
     '| --- | ---: | ---: | ---: |',
     ...rows,
+    ...(r.robustness
+      ? [
+          '',
+          'The word path on mistyped queries (nDCG@10), with unknown words expanded (the default) and without:',
+          '',
+          '| queries | expanded | not expanded |',
+          '| --- | ---: | ---: |',
+          `| last long word cut to 60% (search as you type) | ${f(r.robustness.typing.expanded.ndcgAt10)} | ${f(r.robustness.typing.plain.ndcgAt10)} |`,
+          `| one typo in the longest word | ${f(r.robustness.typo.expanded.ndcgAt10)} | ${f(r.robustness.typo.plain.ndcgAt10)} |`,
+        ]
+      : []),
     '',
     ...r.targets.map(
       (t) =>
@@ -151,6 +173,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       docs: r.docs,
       queries: r.queries,
       scores: { text: r.scores.text!, vector: r.scores.vector, hybrid: r.scores.hybrid },
+      robustness: r.robustness,
     };
     const result = EvalResultSchema.parse({ ...partial, targets: evalTargets(partial) });
     const md = evalMarkdown(result);

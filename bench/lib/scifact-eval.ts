@@ -23,7 +23,47 @@ export interface ScifactEval {
   queries: number;
   /** Per configuration; vector and hybrid only with an embedder. */
   scores: Partial<Record<EvalConfig, EvalScores>>;
+  /**
+   * The word path on queries as people mistype them (see typingQuery and typoQuery), with
+   * unknown words expanded (recall's default, word-expansion.ts) and without.
+   */
+  robustness: Record<Perturbation, { expanded: EvalScores; plain: EvalScores }>;
   modelId: string | null;
+}
+
+export type Perturbation = 'typing' | 'typo';
+
+/** Words of at least this many letters are the ones a perturbation changes. */
+const PERTURBED_MIN_LETTERS = 5;
+
+/**
+ * The query as it stands while its last long word is being typed: that word cut to 60% of
+ * its letters (at least 3) and anything after it dropped. Unchanged without a long word.
+ */
+export function typingQuery(text: string): string {
+  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+  const last = words.findLast((m) => [...m[0]].length >= PERTURBED_MIN_LETTERS);
+  if (!last) return text;
+  const letters = [...last[0]];
+  const keep = Math.max(3, Math.ceil(letters.length * 0.6));
+  return text.slice(0, last.index) + letters.slice(0, keep).join('');
+}
+
+/**
+ * The query with one typo: in its longest word (the first of equals), the two letters at the
+ * middle swapped, or the middle letter doubled when they are the same letter.
+ */
+export function typoQuery(text: string): string {
+  let longest: RegExpMatchArray | null = null;
+  for (const m of text.matchAll(/\p{L}+/gu))
+    if (!longest || [...m[0]].length > [...longest[0]].length) longest = m;
+  if (!longest || [...longest[0]].length < PERTURBED_MIN_LETTERS) return text;
+  const letters = [...longest[0]];
+  const mid = Math.floor(letters.length / 2);
+  if (letters[mid - 1] !== letters[mid])
+    [letters[mid - 1], letters[mid]] = [letters[mid]!, letters[mid - 1]!];
+  else letters.splice(mid, 0, letters[mid]!);
+  return text.slice(0, longest.index) + letters.join('') + text.slice(longest.index! + longest[0].length);
 }
 
 export interface EvalOptions {
@@ -79,6 +119,7 @@ export async function runScifactEval(
   const tuning = { mergeThreshold: 1.01 };
   const memory = Memory.open({ dbPath, embedder, tuning });
   let textMemory: Memory | null = null;
+  let plainMemory: Memory | null = null;
   const { db } = openDb(dbPath);
   try {
     await memory.importInChunks(
@@ -91,17 +132,28 @@ export async function runScifactEval(
     await memory.indexesLoaded();
     textMemory = Memory.open({ dbPath, embedder: null, tuning });
     await textMemory.indexesLoaded();
+    plainMemory = Memory.open({ dbPath, embedder: null, tuning: { ...tuning, expandUnknownWords: false } });
+    await plainMemory.indexesLoaded();
     const facts = new FactsRepo(db);
     const docOf = (ids: number[]): string[] => {
       const rows = facts.getMany(ids);
       return scifactDocIds(ids.map((id) => rows.get(id)?.source));
     };
-    const sums: Record<EvalConfig, EvalScores> = {
-      text: { queries: 0, ndcgAt10: 0, recallAt10: 0, recallAt100: 0 },
-      vector: { queries: 0, ndcgAt10: 0, recallAt10: 0, recallAt100: 0 },
-      hybrid: { queries: 0, ndcgAt10: 0, recallAt10: 0, recallAt100: 0 },
+    const zero = (): EvalScores => ({ queries: 0, ndcgAt10: 0, recallAt10: 0, recallAt100: 0 });
+    const sums: Record<EvalConfig | `${Perturbation}_${'expanded' | 'plain'}`, EvalScores> = {
+      text: zero(),
+      vector: zero(),
+      hybrid: zero(),
+      typing_expanded: zero(),
+      typing_plain: zero(),
+      typo_expanded: zero(),
+      typo_plain: zero(),
     };
-    const grade = (config: EvalConfig, ranked: string[], relevant: ReadonlyMap<string, number>): void => {
+    const grade = (
+      config: keyof typeof sums,
+      ranked: string[],
+      relevant: ReadonlyMap<string, number>,
+    ): void => {
       const s = sums[config];
       s.queries++;
       s.ndcgAt10 += ndcgAt(10, ranked, relevant);
@@ -115,6 +167,14 @@ export async function runScifactEval(
       const relevant = qrels.get(q.id)!;
       const recallOpts = { limit: DEPTH, trackAccess: false };
       grade('text', sourcesOf(await textMemory.recall(q.text, undefined, recallOpts)), relevant);
+      for (const [kind, perturb] of [
+        ['typing', typingQuery],
+        ['typo', typoQuery],
+      ] as const) {
+        const text = perturb(q.text);
+        grade(`${kind}_expanded`, sourcesOf(await textMemory.recall(text, undefined, recallOpts)), relevant);
+        grade(`${kind}_plain`, sourcesOf(await plainMemory.recall(text, undefined, recallOpts)), relevant);
+      }
       if (embedder) {
         grade('hybrid', sourcesOf(await memory.recall(q.text, undefined, recallOpts)), relevant);
         const [vector] = await embedder.embed([q.text], { persist: false });
@@ -134,11 +194,16 @@ export async function runScifactEval(
       scores: embedder
         ? { text: mean(sums.text), vector: mean(sums.vector), hybrid: mean(sums.hybrid) }
         : { text: mean(sums.text) },
+      robustness: {
+        typing: { expanded: mean(sums.typing_expanded), plain: mean(sums.typing_plain) },
+        typo: { expanded: mean(sums.typo_expanded), plain: mean(sums.typo_plain) },
+      },
       modelId: embedder ? (embedder.modelId ?? 'unknown') : null,
     };
   } finally {
     db.close();
     await textMemory?.close();
+    await plainMemory?.close();
     await memory.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -3,7 +3,9 @@ import { FACT_CHANGES_KEPT } from './fact-changes';
 import { LiveText } from './live-text';
 import { LiveVectors } from './live-vectors';
 import { toFtsMatch } from './fts-query';
-import { bm25Idf } from './text-index';
+import { bm25Idf, type TextIndex } from './text-index';
+import { expansionsOf, firstLetter } from './word-expansion';
+import { foldWord } from './word-proximity';
 import type { Db } from './open-db';
 import { vectorFromBlob, vectorToBlob } from './vector';
 
@@ -338,11 +340,20 @@ export class FactsRepo {
    * Best live facts for any of the words (an OR query), by FTS5's bm25. Served by the in-memory
    * text index, or by FTS5 inside a transaction or when a word is not a single FTS5 term.
    */
-  searchText(space: string, words: readonly string[], k: number, filters: FactFilters = {}): RankedId[] {
+  searchText(
+    space: string,
+    words: readonly string[],
+    k: number,
+    filters: FactFilters = {},
+    opts: { expandUnknown?: boolean } = {},
+  ): RankedId[] {
     if (words.length === 0) return [];
     const terms = this.text.queryTerms(words);
     const index = terms && this.text.current();
-    if (terms && index) return index.search(space, terms, k, filters);
+    if (terms && index) {
+      return index.search(space, opts.expandUnknown ? expandTerms(words, terms, index) : terms, k, filters);
+    }
+    // While the word index loads (or inside a transaction) FTS5 answers, without expansion.
     return this.searchTextInSqlite(space, words, k, filters);
   }
 
@@ -435,4 +446,13 @@ export class FactsRepo {
        WHERE f.space = ? AND f.superseded_by IS NULL ORDER BY f.id`,
     ).iterate(space) as IterableIterator<FactRow & { label_name: string | null }>;
   }
+}
+
+/** The query's terms with each unknown one replaced by what it stands for (word-expansion.ts). */
+function expandTerms(words: readonly string[], terms: readonly string[], index: TextIndex): string[] {
+  return terms.flatMap((term, i) =>
+    index.idf(term) > 0
+      ? [term]
+      : expansionsOf(foldWord(words[i]!), term, index.termsStartingWith(firstLetter(term))),
+  );
 }

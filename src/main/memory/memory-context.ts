@@ -20,6 +20,11 @@ export interface MemoryTuning {
   textWeight: number;
   /** Weight of the optional recall context relative to the query when blending their vectors. */
   contextWeight: number;
+  /**
+   * A query word no fact holds stands for the words it starts (search as you type) or the one
+   * it misspells (word-expansion.ts). Words some fact holds are never expanded.
+   */
+  expandUnknownWords: boolean;
 }
 
 export const DEFAULT_TUNING: MemoryTuning = {
@@ -30,6 +35,7 @@ export const DEFAULT_TUNING: MemoryTuning = {
   vectorWeight: 1,
   textWeight: 1,
   contextWeight: 0.3,
+  expandUnknownWords: true,
 };
 
 /**

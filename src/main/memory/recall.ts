@@ -119,9 +119,15 @@ export function embedQuery(
  * The query's best facts by words: BM25 (searchText), then re-ranked with the bonus for query
  * words that stand close together in a fact (word-proximity.ts).
  */
-function searchWords(facts: FactsRepo, req: RecallRequest, words: string[], depth: number): ProximityHit[] {
+function searchWords(
+  facts: FactsRepo,
+  tuning: MemoryTuning,
+  req: RecallRequest,
+  words: string[],
+  depth: number,
+): ProximityHit[] {
   const hits = facts
-    .searchText(req.space, words, depth, req.filters)
+    .searchText(req.space, words, depth, req.filters, { expandUnknown: tuning.expandUnknownWords })
     .map((h) => ({ id: h.id, score: -h.rank }));
   if (words.length < 2 || hits.length === 0) return hits.map((h) => ({ ...h, proximity: 0 }));
   const contents = facts.contents(hits.map((h) => h.id));
@@ -151,7 +157,8 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   if (embedding) await new Promise((resolve) => setImmediate(resolve));
 
   const words = ftsTerms(req.query);
-  const wordHits = words.length > 0 ? timed(ctx, 'fts', () => searchWords(facts, req, words, depth)) : [];
+  const wordHits =
+    words.length > 0 ? timed(ctx, 'fts', () => searchWords(facts, tuning, req, words, depth)) : [];
   // The context's words count too, at the context's weight (see fuseRecall).
   const contextWords = req.context ? ftsTerms(req.context) : [];
   const contextHits =

@@ -1,3 +1,4 @@
+import type { VocabularyTerm } from './word-expansion';
 import { FactColumns, type ColumnFilters, type FactColumnValues } from './fact-columns';
 import { kthLargest } from './kth-largest';
 
@@ -124,6 +125,15 @@ export class TextIndex {
 
   has(id: number): boolean {
     return this.slotOf.has(id);
+  }
+
+  /** The terms some document holds that start with this letter, and how many documents hold each. */
+  *termsStartingWith(letter: string): Generator<VocabularyTerm> {
+    for (const [term, termId] of this.termIds) {
+      if (!term.startsWith(letter)) continue;
+      const df = this.postings[termId]!.length;
+      if (df > 0) yield { term, df };
+    }
   }
 
   /** BM25's idf of a term as search() weighs it (0 for a term no document holds). */

@@ -47,7 +47,7 @@ function stemOf(word: string): string {
 }
 
 /** Lower case, compatibility forms folded, accents and other combining marks removed. */
-function fold(text: string): string {
+export function foldWord(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -57,7 +57,7 @@ function fold(text: string): string {
 
 /** The stems of a text's words, in order (positions are indexes). */
 export function wordStems(text: string): string[] {
-  return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map(stemOf);
+  return (foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? []).map(stemOf);
 }
 
 export interface ScoredHit {

@@ -7,7 +7,8 @@ import { matchedWords } from '../memory/matched-words';
 import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
 import { byRecencyExplain, embedQuery, recallDepth, withProximity } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
-import { rerankByProximity } from '../memory/word-proximity';
+import { expansionsOf, firstLetter } from '../memory/word-expansion';
+import { foldWord, rerankByProximity } from '../memory/word-proximity';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
@@ -255,7 +256,12 @@ export async function pgRecall(
       ): Promise<{ ids: number[]; scores: number[]; proximity: number[] }> => {
         const step = wordStepSql(deps, words);
         if (step.first.length === 0) return { ids: [], scores: [], proximity: [] };
-        const params: unknown[] = [step.first, req.space];
+        // As SQLite's word search does for the query (facts-repo.ts): unknown words expanded.
+        const terms =
+          byProximity && deps.wordRanking !== 'ts_rank_cd' && tuning.expandUnknownWords
+            ? await expandUnknownTerms(client, deps.tokenizer, words)
+            : step.first;
+        const params: unknown[] = [terms, req.space];
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         return timedPg(deps.queryListeners, 'fts', async () => {
@@ -358,6 +364,39 @@ export async function pgRecall(
     results.push(result);
   }
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
+}
+
+/**
+ * The query words' terms with each one no fact holds replaced by what it stands for
+ * (word-expansion.ts), from term_doc_counts as SQLite's from its word index.
+ */
+async function expandUnknownTerms(
+  client: pg.ClientBase,
+  tokenizer: Bm25Tokenizer,
+  words: readonly string[],
+): Promise<string[]> {
+  const perWord = words.map((w) => tokenizer.queryTerms([w]));
+  const all = perWord.flat();
+  const known = await client.query<{ term: string }>(
+    named(client, 'SELECT term FROM term_doc_counts WHERE term = ANY($1::text[]) AND df > 0', [all]),
+  );
+  const held = new Set(known.rows.map((r) => r.term));
+  const out: string[] = [];
+  for (const [i, terms] of perWord.entries()) {
+    const term = terms.length === 1 ? terms[0]! : null;
+    if (term === null || held.has(term)) {
+      out.push(...terms);
+      continue;
+    }
+    const candidates = await client.query<{ term: string; df: string }>(
+      named(client, 'SELECT term, df FROM term_doc_counts WHERE df > 0 AND left(term, 1) = $1', [
+        firstLetter(term),
+      ]),
+    );
+    const vocabulary = candidates.rows.map((r) => ({ term: r.term, df: Number(r.df) }));
+    out.push(...expansionsOf(foldWord(words[i]!), term, vocabulary));
+  }
+  return out;
 }
 
 /** BM25's idf of each query word (as bm25Sql weighs it; 0 when no fact holds it) and the hits' contents. */

@@ -56,7 +56,7 @@ describe.skipIf(!haveChromium)('search time words and "why?" in Chromium', () =>
     const why = first.locator('details.why');
     await expect.poll(() => why.textContent()).toContain('Wordsdentist, bill');
     expect(await why.getAttribute('open')).not.toBeNull();
-    expect(await why.textContent()).toMatch(/By words#1 \(\+0\.0164\)/);
+    expect(await why.textContent()).toMatch(/By words#1, words close together \(\+0\.0164\)/);
     await page.screenshot({ path: join(SHOTS, 'search-why.png') });
     expect(failed, failed.join('\n')).toEqual([]);
     await page.close();

@@ -81,6 +81,29 @@ describe('word recall with the proximity bonus', () => {
     expect(b.map((r) => r.explain)).toEqual(a.map((r) => r.explain));
   });
 
+  it('reads a word being typed or misspelt as the word it stands for, and leaves known words alone', async () => {
+    const top = async (q: string) =>
+      (await sqlite.memory.recall(q, undefined, { trackAccess: false, explain: true }))[0]?.content;
+    expect(await top('tyre pres')).toBe(FACTS[2]);
+    expect(await top('donatd')).toBe(FACTS[3]);
+    // Both misspelt words found (closeness counts only for words as typed).
+    expect(await top('blod presure')).toMatch(/blood.*pressure/i);
+    // Without expansion, the misspelt words find nothing.
+    const plain = openLexicalMemory({
+      embedder: null,
+      dbPath: sqlite.dbPath,
+      tuning: { expandUnknownWords: false },
+    });
+    try {
+      expect(await plain.memory.recall('donatd', undefined, { trackAccess: false })).toEqual([]);
+      const known = await plain.memory.recall('blood pressure', undefined, { trackAccess: false });
+      const expanded = await sqlite.memory.recall('blood pressure', undefined, { trackAccess: false });
+      expect(expanded).toEqual(known);
+    } finally {
+      await plain.memory.close();
+    }
+  });
+
   it('ranks alike in SQLite and Postgres', async () => {
     for (const q of QUERIES) {
       const a = await sqlite.memory.recall(q, undefined, { trackAccess: false });

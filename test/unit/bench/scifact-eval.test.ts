@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evalMarkdown, evalTargets, EvalResultSchema } from '../../../bench/eval';
-import { recallAt } from '../../../bench/lib/scifact-eval';
+import { recallAt, typingQuery, typoQuery } from '../../../bench/lib/scifact-eval';
 
 describe('recallAt', () => {
   const relevant = new Map([
@@ -51,5 +51,24 @@ describe('eval results', () => {
     expect(md).toContain('| word path alone (BM25 + proximity) | 0.7000 | 0.8000 | 0.9000 |');
     expect(md).toContain('| hybrid | - | - | - |');
     expect(md).toContain('- text nDCG@10 >= 0.69: PASS (0.7000)');
+  });
+});
+
+describe('mistyped queries for the robustness rows', () => {
+  it('cuts the last long word to 60% of its letters and drops what follows', () => {
+    expect(typingQuery('Vitamin D deficiency raises the risk of fractures.')).toBe(
+      'Vitamin D deficiency raises the risk of fractu',
+    );
+    expect(typingQuery('ALDH1 expression is associated with poor outcome in ER')).toBe(
+      'ALDH1 expression is associated with poor outco',
+    );
+    expect(typingQuery('a b c')).toBe('a b c');
+  });
+
+  it('swaps the two middle letters of the longest word, or doubles a middle double letter', () => {
+    expect(typoQuery('Vitamin D deficiency raises risk')).toBe('Vitamin D defiicency raises risk');
+    expect(typoQuery('the hypertension')).toBe('the hyperetnsion');
+    expect(typoQuery('the inflammation')).toBe('the inflammmation');
+    expect(typoQuery('a cat')).toBe('a cat');
   });
 });

@@ -53,7 +53,7 @@ describe('SearchScreen: time words, date filters and "why?" (real app service)',
     expect(details.open).toBe(true);
     const text = details.textContent!;
     expect(text).toContain('Wordsdentist, bill');
-    expect(text).toMatch(/By words#1 \(\+0\.0164\)/);
+    expect(text).toMatch(/By words#1, words close together \(\+0\.0164\)/);
     expect(text).toMatch(/By meaning#\d+, \d+% similar/);
     expect(text).toMatch(/Tie-breakersrecency \+0\.\d{6}, confidence \+0\.000050/);
     expect(text).toMatch(/Score0\.0\d{5}/);
