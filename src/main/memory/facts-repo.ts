@@ -198,6 +198,7 @@ export class FactsRepo {
   purge(id: number): void {
     this.stmt('UPDATE facts SET superseded_by = NULL WHERE superseded_by = ?').run(id);
     this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    this.stmt("DELETE FROM parked_vectors WHERE kind = 'fact' AND owner_id = ?").run(id);
     this.stmt('DELETE FROM facts WHERE id = ?').run(id);
   }
 

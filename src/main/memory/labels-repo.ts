@@ -141,6 +141,7 @@ export class LabelsRepo {
   /** Removes the label row and its vector; no fact may point at it any more. */
   remove(id: number): void {
     this.vecDelete.run(BigInt(id));
+    this.db.prepare("DELETE FROM parked_vectors WHERE kind = 'label' AND owner_id = ?").run(id);
     this.db.prepare('DELETE FROM labels WHERE id = ?').run(id);
   }
 

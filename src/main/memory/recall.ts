@@ -64,7 +64,7 @@ export function embedQuery(
   context: string | undefined,
   contextWeight: number,
 ): Promise<Float32Array> {
-  return embedder.embed(context?.trim() ? [query, context] : [query], { persist: false }).then(([q, c]) =>
+  return embedder.embed(context?.trim() ? [query, context] : [query], { persist: false, query: true }).then(([q, c]) =>
     c
       ? blend([
           [q!, 1],
@@ -78,7 +78,8 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const { facts, tuning } = ctx;
   const depth = recallDepth(tuning, req.limit);
 
-  const model = await ctx.activeModel();
+  // Null while the model re-embeds after a switch: the words alone answer then.
+  const model = await ctx.searchModel();
   // The query's embedding is computed in the worker process; search the words meanwhile.
   const embedding =
     model && ctx.embedder ? embedQuery(ctx.embedder, req.query, req.context, tuning.contextWeight) : null;
