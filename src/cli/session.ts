@@ -69,6 +69,14 @@ export function noteTextOnly(
   s: Pick<Session, 'embedder'> & { memory: Pick<EngineStore, 'mode'> },
 ): void {
   if (!io.isTTY || s.memory.mode !== 'text-only') return;
+  if (s.embedder?.modelId && !s.embedder.lastError) {
+    // The model runs: the database re-embeds after a model switch, and recall waits for it.
+    io.stderr.write(
+      'hippo: text-only mode while the facts are embedded again after a model switch; ' +
+        'run `hippo model use <name>` to finish it now.\n',
+    );
+    return;
+  }
   const err = s.embedder?.lastError;
   const why =
     err && err.code !== 'MODEL_MISSING'
