@@ -267,7 +267,6 @@ function unsupported(what: string, elsewhere = ''): never {
 async function modelStatus({ memory, embedder, modelDownload, modelChoice }: AppServiceDeps): Promise<ModelStatus> {
   const { pending_embeddings: pending } = await memory.stats();
   const download = modelDownload?.current() ?? null;
-  const { reembeddingFrom } = await memory.embeddingStatus();
   const name = modelChoice?.current() ?? DEFAULT_MODEL;
   const common = {
     pending,
@@ -275,7 +274,8 @@ async function modelStatus({ memory, embedder, modelDownload, modelChoice }: App
     can_download: modelDownload !== undefined && 'fp32' in MODEL_CATALOG[name].download,
     download,
     name,
-    reembedding_from: reembeddingFrom,
+    // Fresh: stats() above has adopted the embedder's model.
+    reembedding_from: memory.reembedding,
   };
   if (!embedder) return { state: 'disabled', model_id: null, message: null, ...common };
   if (modelDownload?.running())

@@ -248,6 +248,14 @@ export class Memory {
     if (this.backgroundEmbedding) this.startBackgroundEmbedding();
   }
 
+  /**
+   * The model switched away from while the active one re-embeds (recall is text-only meanwhile),
+   * as last seen by this memory; null otherwise.
+   */
+  get reembedding(): string | null {
+    return this.reembeddingFrom;
+  }
+
   /** Called after each model switch this memory makes (progress displays start from it). */
   onModelSwitch(listener: (s: ModelSwitch) => void): () => void {
     this.switchListeners.add(listener);
