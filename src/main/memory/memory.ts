@@ -244,6 +244,7 @@ export class Memory {
       }
     }
     this.reembeddingFrom = this.modelVectors.reembeddingFrom();
+    this.facts.vectorModel = model;
     this.modelChecked = model;
     if (this.backgroundEmbedding) this.startBackgroundEmbedding();
   }
