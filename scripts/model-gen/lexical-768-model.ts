@@ -55,7 +55,11 @@ export function buildLexical768Model(vocab: readonly string[]): Uint8Array {
   const seqAxis = g.int64Tensor('sequence_axis', [1], [1]);
   const total = g.op('ReduceSum', [masked, seqAxis], 'row_sum', { keepdims: attr.int(1) });
   const count = g.op('ReduceSum', [mask3d, seqAxis], 'row_count', { keepdims: attr.int(1) });
-  const mean = g.op('Div', [total, g.op('Max', [count, g.floatScalar('one', 1)], 'row_count_min1')], 'row_mean');
+  const mean = g.op(
+    'Div',
+    [total, g.op('Max', [count, g.floatScalar('one', 1)], 'row_count_min1')],
+    'row_mean',
+  );
   g.op('Add', [rows, mean], OUTPUT_NAME);
   g.output(OUTPUT_NAME, DataType.FLOAT, [BATCH_DIM, SEQ_DIM, LEXICAL_768_DIMS]);
 

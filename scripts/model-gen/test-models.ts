@@ -133,7 +133,10 @@ export async function writeLexicalModel(dir: string, tokenizerDir = tokenizerSou
 }
 
 /** Writes the 768-dimension lexical model's folder (the catalogue's second size) into `dir`. */
-export async function writeLexical768Model(dir: string, tokenizerDir = tokenizerSourceDir()): Promise<number> {
+export async function writeLexical768Model(
+  dir: string,
+  tokenizerDir = tokenizerSourceDir(),
+): Promise<number> {
   await checkTokenizerDir(tokenizerDir);
   return writeModelFolder(dir, tokenizerDir, buildLexical768Model(await readVocab(tokenizerDir)));
 }

@@ -32,7 +32,9 @@ export function modelCommand(ctx: CommandContext): Command {
 
   model
     .command('list')
-    .description('The models Hippo can use: size, cost, which is chosen and installed, whose vectors are stored.')
+    .description(
+      'The models Hippo can use: size, cost, which is chosen and installed, whose vectors are stored.',
+    )
     .option('--json', 'print the list as JSON')
     .action((opts: { json?: boolean }, cmd: Command) =>
       ctx.run(cmd, () =>
@@ -76,7 +78,8 @@ export function modelCommand(ctx: CommandContext): Command {
       ctx.run(cmd, async () => {
         const { io } = ctx;
         const spec = modelOption(ctx, opts.model);
-        if (!('fp32' in spec.download)) throw new HippoError('NOT_SUPPORTED', `${spec.name}: ${spec.download.unavailable}`);
+        if (!('fp32' in spec.download))
+          throw new HippoError('NOT_SUPPORTED', `${spec.name}: ${spec.download.unavailable}`);
         if (opts.int8 && !spec.download.int8)
           throw new HippoError('BAD_INPUT', `--int8: ${spec.name} has no int8 weights to download`);
         const signal = io.trapInterrupt?.();
@@ -107,7 +110,8 @@ export function modelCommand(ctx: CommandContext): Command {
     .action((opts: { json?: boolean; verify?: boolean; int8?: boolean; model?: string }, cmd: Command) =>
       ctx.run(cmd, () => {
         const spec = modelOption(ctx, opts.model);
-        if (!('fp32' in spec.download)) throw new HippoError('NOT_SUPPORTED', `${spec.name}: ${spec.download.unavailable}`);
+        if (!('fp32' in spec.download))
+          throw new HippoError('NOT_SUPPORTED', `${spec.name}: ${spec.download.unavailable}`);
         const dirs = modelSearchPaths({
           env: ctx.io.env,
           userDataDir: defaultUserDataDir(ctx.io.env),

@@ -6,7 +6,13 @@ import { Memory, type EmbeddingStatus } from '../main/memory/memory';
 import type { ModelSwitch } from '../main/memory/model-vectors';
 import { defaultUserDataDir } from '../main/paths';
 import { HippoError } from '../shared/errors';
-import { MODEL_CATALOG, MODEL_NAMES, modelNameOfId, modelSpec, type ModelSpec } from '../shared/model-catalog';
+import {
+  MODEL_CATALOG,
+  MODEL_NAMES,
+  modelNameOfId,
+  modelSpec,
+  type ModelSpec,
+} from '../shared/model-catalog';
 import { oneLine, writeJson, type CliIo } from './cli-io';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes';
 import { formatBytes } from './model-commands';
@@ -152,8 +158,7 @@ export async function runModelList(io: CliIo, opts: { dbPath: string; json: bool
       selected: chosen.name === name,
       installed_in: dirs.find((d) => whyNotModelDir(d) === null) ?? null,
       downloadable: 'fp32' in spec.download,
-      vectors:
-        status.model && modelNameOfId(status.model) === name ? 'in use' : parked ? 'parked' : 'none',
+      vectors: status.model && modelNameOfId(status.model) === name ? 'in use' : parked ? 'parked' : 'none',
     };
   });
   if (opts.json) {

@@ -13,6 +13,9 @@ export const LEXICAL_768_MODEL_DIR = join(REPO_ROOT, 'test', '.models', 'lexical
  */
 export function homeWithBothModels(home: string): void {
   mkdirSync(join(home, 'models'), { recursive: true });
-  symlinkSync(join(REPO_ROOT, 'test', '.models', 'lexical'), join(home, 'models', MODEL_CATALOG.minilm.folder));
+  symlinkSync(
+    join(REPO_ROOT, 'test', '.models', 'lexical'),
+    join(home, 'models', MODEL_CATALOG.minilm.folder),
+  );
   symlinkSync(LEXICAL_768_MODEL_DIR, join(home, 'models', MODEL_CATALOG['bge-base'].folder));
 }

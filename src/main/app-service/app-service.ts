@@ -223,7 +223,8 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
     },
     'model:use': async ({ model }) => {
       const choice =
-        deps.modelChoice ?? unsupported('The embedding model', ', or with `hippo model use <name>` in a terminal');
+        deps.modelChoice ??
+        unsupported('The embedding model', ', or with `hippo model use <name>` in a terminal');
       await choice.use(model);
       return modelStatus(deps);
     },
@@ -264,7 +265,12 @@ function unsupported(what: string, elsewhere = ''): never {
   throw new HippoError('NOT_SUPPORTED', `${what} can only be changed in the Hippo desktop app${elsewhere}`);
 }
 
-async function modelStatus({ memory, embedder, modelDownload, modelChoice }: AppServiceDeps): Promise<ModelStatus> {
+async function modelStatus({
+  memory,
+  embedder,
+  modelDownload,
+  modelChoice,
+}: AppServiceDeps): Promise<ModelStatus> {
   const { pending_embeddings: pending } = await memory.stats();
   const download = modelDownload?.current() ?? null;
   const name = modelChoice?.current() ?? DEFAULT_MODEL;

@@ -677,7 +677,10 @@ export function createNodeEmbedder(opts: NodeEmbedderOptions = {}): EmbedderClie
     model: model ?? selectedModel(env, root),
     hostFactory: nodeWorkerHostFactory({ workerPath }),
     resolveModelDir: (spec) =>
-      resolveModelDir(modelDir ? [modelDir] : modelSearchPaths({ env, resourcesPath, userDataDir: root, model: spec }), spec),
+      resolveModelDir(
+        modelDir ? [modelDir] : modelSearchPaths({ env, resourcesPath, userDataDir: root, model: spec }),
+        spec,
+      ),
   });
 }
 

@@ -51,7 +51,8 @@ export class ModelVectors {
   constructor(private readonly db: Db) {}
 
   private meta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row?.value ?? null;
   }
 
@@ -78,8 +79,7 @@ export class ModelVectors {
   /** The width of vec_facts's vectors, read from its definition. */
   tableDims(): number {
     const row = this.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'vec_facts'").get() as
-      | { sql: string }
-      | undefined;
+      { sql: string } | undefined;
     const m = row && /float\[(\d+)\]/i.exec(row.sql);
     if (!m) throw new Error('vec_facts is missing or has no float[N] column');
     return Number(m[1]);

@@ -64,7 +64,8 @@ export function embedQuery(
   context: string | undefined,
   contextWeight: number,
 ): Promise<Float32Array> {
-  return embedder.embed(context?.trim() ? [query, context] : [query], { persist: false, query: true }).then(([q, c]) =>
+  const texts = context?.trim() ? [query, context] : [query];
+  return embedder.embed(texts, { persist: false, query: true }).then(([q, c]) =>
     c
       ? blend([
           [q!, 1],

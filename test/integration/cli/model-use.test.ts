@@ -36,7 +36,9 @@ describe('hippo model list / use', () => {
     const file = path.join(box.dir, 'notes.jsonl');
     writeFileSync(
       file,
-      Array.from({ length: 70 }, (_, i) => JSON.stringify({ content: `garden note ${i} about tulip${i} bulbs` })).join('\n'),
+      Array.from({ length: 70 }, (_, i) =>
+        JSON.stringify({ content: `garden note ${i} about tulip${i} bulbs` }),
+      ).join('\n'),
     );
     expect((await runCli(['import', file], { env })).code).toBe(0);
     expect(json<Stats>(await runCli(['stats', '--json'], { env }))).toMatchObject({
@@ -47,7 +49,9 @@ describe('hippo model list / use', () => {
 
     const r = await runCli(['model', 'use', 'bge-base'], { env });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/Switched the vectors from minilm:[0-9a-f]+ to bge-base:[0-9a-f]+: 70 facts to embed/);
+    expect(r.stderr).toMatch(
+      /Switched the vectors from minilm:[0-9a-f]+ to bge-base:[0-9a-f]+: 70 facts to embed/,
+    );
     // Progress lines (not a terminal): the first batch and the end.
     expect(r.stderr).toContain('re-embedding: 64 of ');
     expect(r.stderr).toMatch(/re-embedding: (\d+) of \1\n/);
@@ -55,10 +59,17 @@ describe('hippo model list / use', () => {
     expect(settings().model).toBe('bge-base');
 
     const stats = json<Stats>(await runCli(['stats', '--json'], { env }));
-    expect(stats).toMatchObject({ mode: 'hybrid', model: expect.stringMatching(/^bge-base:/), pending_embeddings: 0 });
+    expect(stats).toMatchObject({
+      mode: 'hybrid',
+      model: expect.stringMatching(/^bge-base:/),
+      pending_embeddings: 0,
+    });
     const recall = json<RecallOutput>(await runCli(['recall', 'tulip7 bulbs', '--json'], { env }));
     expect(recall.mode).toBe('hybrid');
-    expect(recall.results[0]).toMatchObject({ content: 'garden note 7 about tulip7 bulbs', similarity: expect.any(Number) });
+    expect(recall.results[0]).toMatchObject({
+      content: 'garden note 7 about tulip7 bulbs',
+      similarity: expect.any(Number),
+    });
 
     const list = json<ModelListEntry[]>(await runCli(['model', 'list', '--json'], { env }));
     expect(list.map((m) => [m.name, m.selected, m.vectors])).toEqual([
@@ -92,7 +103,9 @@ describe('hippo model list / use', () => {
       env: { ...env, HIPPO_HOME: path.join(box.dir, 'empty-home') },
     });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/MODEL_MISSING: bge-base cannot be used: .*bge-base-en-v1\.5 was not found/);
+    expect(missing.stderr).toMatch(
+      /MODEL_MISSING: bge-base cannot be used: .*bge-base-en-v1\.5 was not found/,
+    );
     expect(settings().model).toBe('minilm');
 
     const fetch = await runCli(['model', 'fetch', '--model', 'bge-base'], { env });

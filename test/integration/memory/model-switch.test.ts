@@ -30,7 +30,9 @@ function embedderFor(model: ModelName): EmbedderClient {
   return createNodeEmbedder({ env: {}, userDataDir: home, model: MODEL_CATALOG[model], threads: 1 });
 }
 
-async function open(model: ModelName): Promise<{ memory: Memory; embedder: EmbedderClient; close(): Promise<void> }> {
+async function open(
+  model: ModelName,
+): Promise<{ memory: Memory; embedder: EmbedderClient; close(): Promise<void> }> {
   const embedder = embedderFor(model);
   const memory = Memory.open({ dbPath, embedder });
   return {
@@ -54,7 +56,9 @@ function vectorState(memory: Memory) {
     .pluck()
     .all() as number[];
   const models = memory.db
-    .prepare("SELECT DISTINCT coalesce(substr(embedded_model, 1, instr(embedded_model, ':') - 1), 'none') FROM facts")
+    .prepare(
+      "SELECT DISTINCT coalesce(substr(embedded_model, 1, instr(embedded_model, ':') - 1), 'none') FROM facts",
+    )
     .pluck()
     .all() as string[];
   return { widths, labelWidths, models: models.sort() };
@@ -122,7 +126,11 @@ describe('switching the embedding model (384 -> 768 -> 384)', () => {
       expect(progress).toEqual([{ done: TOPICS.length + 64, total: FACTS.length + TOPICS.length }]);
       expect(first.done).toBeLessThan(first.total);
       // Half-filled: still words only, and what is stored is 768 wide and of bge-base alone.
-      expect(vectorState(s.memory)).toEqual({ widths: [768], labelWidths: [768], models: ['bge-base', 'none'] });
+      expect(vectorState(s.memory)).toEqual({
+        widths: [768],
+        labelWidths: [768],
+        models: ['bge-base', 'none'],
+      });
       expect((await s.memory.recall('piano item13')).every((h) => h.similarity === null)).toBe(true);
     } finally {
       await s.close();

@@ -11,7 +11,13 @@ import { MODEL_CATALOG } from '../../../src/shared/model-catalog';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { homeWithBothModels } from '../../helpers/two-models';
 
-const APP_INFO = { version: 't', shell: 'electron', data_dir: '/tmp', hotkey_error: null, api_url: null } as const;
+const APP_INFO = {
+  version: 't',
+  shell: 'electron',
+  data_dir: '/tmp',
+  hotkey_error: null,
+  api_url: null,
+} as const;
 
 async function waitFor(check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
@@ -56,12 +62,18 @@ describe('the settings screen model choice (model:use), over the app backend', (
     if (!r.ok) throw new Error(r.error.message);
     return r.value;
   };
-  const savedModel = () => (JSON.parse(readFileSync(appSettingsFile(env), 'utf8')) as { model: string }).model;
+  const savedModel = () =>
+    (JSON.parse(readFileSync(appSettingsFile(env), 'utf8')) as { model: string }).model;
 
   it('switches to bge-base: saved, re-embedded in the background with the progress in model:status', async () => {
     for (let i = 0; i < 40; i++) await backend.memory.encode({ content: `harbour note ${i} about buoy${i}` });
     await waitFor(async () => (await status()).pending === 0);
-    expect(await status()).toMatchObject({ state: 'ready', name: 'minilm', reembedding_from: null, can_download: true });
+    expect(await status()).toMatchObject({
+      state: 'ready',
+      name: 'minilm',
+      reembedding_from: null,
+      can_download: true,
+    });
 
     const r = await service['model:use']({ model: 'bge-base' });
     expect(r.ok).toBe(true);
@@ -93,7 +105,9 @@ describe('the settings screen model choice (model:use), over the app backend', (
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('MODEL_MISSING');
-    expect(r.error.message).toMatch(/^minilm cannot be used: The embedding model all-MiniLM-L6-v2 was not found/);
+    expect(r.error.message).toMatch(
+      /^minilm cannot be used: The embedding model all-MiniLM-L6-v2 was not found/,
+    );
     expect(savedModel()).toBe('bge-base');
     expect(await status()).toMatchObject({ state: 'ready', name: 'bge-base', reembedding_from: null });
     const recall = await service['memory:recall']({ query: 'buoy17 harbour' });

@@ -55,9 +55,11 @@ describe('sync between a 384 and a 768 device', () => {
     await sync(small.memory);
 
     // Postgres holds MiniLM's vectors only: the wide device's fact went without one.
-    const pgFacts = await remote.pool.query<{ content: string; has_vector: boolean; embedded_model: string | null }>(
-      'SELECT content, embedding IS NOT NULL AS has_vector, embedded_model FROM facts ORDER BY content',
-    );
+    const pgFacts = await remote.pool.query<{
+      content: string;
+      has_vector: boolean;
+      embedded_model: string | null;
+    }>('SELECT content, embedding IS NOT NULL AS has_vector, embedded_model FROM facts ORDER BY content');
     expect(pgFacts.rows).toEqual([
       { content: 'Passport renewal needs two photos', has_vector: false, embedded_model: null },
       {
@@ -88,7 +90,9 @@ describe('sync between a 384 and a 768 device', () => {
   });
 
   it('the Postgres store itself refuses the 768 model, naming the way out', async () => {
-    await expect(PostgresStore.open({ url: remote.server.url, embedder: wideEmbedder })).rejects.toMatchObject({
+    await expect(
+      PostgresStore.open({ url: remote.server.url, embedder: wideEmbedder }),
+    ).rejects.toMatchObject({
       code: 'NOT_SUPPORTED',
       message: expect.stringMatching(/holds 384-dimension vectors .* makes 768: use the SQLite store/),
     });

@@ -259,8 +259,8 @@ export function ModelSection({ store }: { store: StoreApi<SettingsState> }) {
       {model && <ModelChoice store={store} current={model.name} />}
       {model?.reembedding_from ? (
         <p className="note" role="status">
-          Embedding every fact again with {model.name}: {model.pending} left. Search uses words only until it is
-          done.
+          Embedding every fact again with {model.name}: {model.pending} left. Search uses words only until it
+          is done.
         </p>
       ) : (
         model &&

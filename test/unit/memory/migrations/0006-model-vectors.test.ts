@@ -66,7 +66,11 @@ describe('migration 0006 (model vectors)', () => {
       park.run();
       expect(() => park.run()).toThrow(/UNIQUE/);
       expect(() =>
-        db.prepare("INSERT INTO parked_vectors (model, kind, owner_id, embedding) VALUES ('m', 'x', 1, x'00')").run(),
+        db
+          .prepare(
+            "INSERT INTO parked_vectors (model, kind, owner_id, embedding) VALUES ('m', 'x', 1, x'00')",
+          )
+          .run(),
       ).toThrow(/CHECK/);
     } finally {
       db.close();
@@ -83,7 +87,13 @@ describe('migration 0006 (model vectors)', () => {
       const purged = addFact(db, 'purged later', unit(384, 5), 'small:1');
 
       const toLarge = mv.switchTo('large:1', 768);
-      expect(toLarge).toEqual({ from: 'small:1', to: 'large:1', restoredFacts: 0, restoredLabels: 0, pending: 3 });
+      expect(toLarge).toEqual({
+        from: 'small:1',
+        to: 'large:1',
+        restoredFacts: 0,
+        restoredLabels: 0,
+        pending: 3,
+      });
       expect(mv.tableDims()).toBe(768);
       expect(widths(db)).toEqual([]);
       expect(mv.reembeddingFrom()).toBe('small:1');
@@ -102,7 +112,13 @@ describe('migration 0006 (model vectors)', () => {
       facts.purge(purged);
 
       const back = mv.switchTo('small:1', 384);
-      expect(back).toEqual({ from: 'large:1', to: 'small:1', restoredFacts: 1, restoredLabels: 0, pending: 1 });
+      expect(back).toEqual({
+        from: 'large:1',
+        to: 'small:1',
+        restoredFacts: 1,
+        restoredLabels: 0,
+        pending: 1,
+      });
       expect(widths(db)).toEqual([384]);
       expect(db.prepare('SELECT id, embedded_model FROM facts ORDER BY id').all()).toEqual([
         { id: kept, embedded_model: 'small:1' },
