@@ -38,7 +38,8 @@ export async function withSession<T>(
   try {
     memory = Memory.open({ dbPath: resolveDbPath(globals, io), embedder, space: globals.space });
     const result = await run({ memory, embedder });
-    if (memory.mode === 'hybrid') await catchUpEmbeddings(io, memory);
+    // Also while a model switch re-embeds (recall is text-only then, but the model runs).
+    if (memory.mode === 'hybrid' || memory.reembedding !== null) await catchUpEmbeddings(io, memory);
     return result;
   } finally {
     await memory?.close();

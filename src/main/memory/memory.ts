@@ -770,7 +770,8 @@ export class Memory {
   }
 
   private afterWrite(): void {
-    if (this.backgroundEmbedding && this.lastMode === 'hybrid' && this.facts.pendingCount() > 0)
+    const modelRuns = this.lastMode === 'hybrid' || this.reembeddingFrom !== null;
+    if (this.backgroundEmbedding && modelRuns && this.facts.pendingCount() > 0)
       this.startBackgroundEmbedding();
   }
 

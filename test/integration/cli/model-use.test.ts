@@ -112,4 +112,29 @@ describe('hippo model list / use', () => {
     expect(fetch.code).toBe(1);
     expect(fetch.stderr).toMatch(/NOT_SUPPORTED: bge-base: Hippo does not pin the exact sizes and sha256/);
   });
+
+  it('an interrupted switch leaves recall on words, and the next command carries the re-embedding on', async () => {
+    expect((await runCli(['encode', 'greenhouse heater needs a new fuse'], { env })).code).toBe(0);
+    const stop = new AbortController();
+    stop.abort();
+    const r = await runCli(['model', 'use', 'bge-base'], { env, signal: stop.signal });
+    expect(r.code).toBe(1);
+    // bge-base's vectors of the 70 unchanged facts come back; only the new fact waits.
+    expect(r.stderr).toMatch(/: 70 facts' vectors restored from earlier use, 1 facts to embed/);
+    expect(r.stderr).toContain('interrupted with 1 facts and labels still to embed');
+
+    const during = json<RecallOutput>(await runCli(['recall', 'greenhouse heater fuse', '--json'], { env }));
+    expect(during.mode).toBe('text-only');
+    expect(during.results[0]).toMatchObject({
+      content: 'greenhouse heater needs a new fuse',
+      similarity: null,
+    });
+    // That recall's command embedded the waiting fact on its way out.
+    expect(json<Stats>(await runCli(['stats', '--json'], { env }))).toMatchObject({
+      mode: 'hybrid',
+      pending_embeddings: 0,
+    });
+    const after = json<RecallOutput>(await runCli(['recall', 'greenhouse heater fuse', '--json'], { env }));
+    expect(after.results[0]).toMatchObject({ similarity: expect.any(Number) });
+  });
 });
