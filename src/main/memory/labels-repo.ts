@@ -178,8 +178,4 @@ export class LabelsRepo {
       )
       .all(id);
   }
-
-  clearVectors(): void {
-    this.db.exec('DELETE FROM vec_labels; UPDATE labels SET vector_count = 0;');
-  }
 }
