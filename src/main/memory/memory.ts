@@ -753,10 +753,13 @@ export class Memory {
 
   private startBackgroundEmbedding(): void {
     if (this.backgroundRun || this.closed) return;
+    const model = this.modelChecked;
     this.backgroundRun = this.embedPending()
       .catch(() => undefined)
       .then(() => {
         this.backgroundRun = null;
+        // The model was switched while this run embedded for the old one: go on with the new one.
+        if (this.backgroundEmbedding && this.modelChecked !== model) this.startBackgroundEmbedding();
       });
   }
 
