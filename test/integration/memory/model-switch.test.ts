@@ -4,13 +4,15 @@
  * 384 -> 768 (re-embedding with progress, recall on words meanwhile, a restart half-way) -> 384
  * (the parked vectors come back without embedding again).
  */
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEmbedder, type EmbedderClient } from '../../../src/main/embedder/embedder-client';
 import { Memory, type EmbedPendingProgress } from '../../../src/main/memory/memory';
 import { MODEL_CATALOG, type ModelName } from '../../../src/shared/model-catalog';
 import { makeTempDir } from '../../helpers/temp-dir';
-import { homeWithBothModels } from '../../helpers/two-models';
+import { LEXICAL_MODEL_DIR } from '../../helpers/lexical-memory';
+import { homeWithBothModels, LEXICAL_768_MODEL_DIR } from '../../helpers/two-models';
 
 const tmp = makeTempDir('hippo-switch-');
 const home = join(tmp.dir, 'home');
@@ -187,6 +189,45 @@ describe('switching the embedding model (384 -> 768 -> 384)', () => {
       expect((await s.memory.stats()).mode).toBe('hybrid');
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('switching while the background embedding runs', () => {
+  it('drops the old model\u2019s run and embeds everything with the new model', async () => {
+    const dir = join(tmp.dir, 'background');
+    const bgHome = join(dir, 'home');
+    // MiniLM is missing at first: the facts are stored without vectors.
+    mkdirSync(join(bgHome, 'models'), { recursive: true });
+    symlinkSync(LEXICAL_768_MODEL_DIR, join(bgHome, 'models', MODEL_CATALOG['bge-base'].folder));
+    const embedder = createNodeEmbedder({
+      env: {},
+      userDataDir: bgHome,
+      model: MODEL_CATALOG.minilm,
+      threads: 1,
+    });
+    const memory = Memory.open({ dbPath: join(dir, 'hippo.db'), embedder, backgroundEmbedding: true });
+    try {
+      await memory.encodeMany(FACTS);
+      expect((await memory.stats()).pending_embeddings).toBe(FACTS.length);
+      // MiniLM arrives; a write starts the background run for it...
+      symlinkSync(LEXICAL_MODEL_DIR, join(bgHome, 'models', MODEL_CATALOG.minilm.folder));
+      await memory.encode({ content: 'one more note about the piano tuner' });
+      // ...and the model is switched while it runs.
+      await embedder.useModel(MODEL_CATALOG['bge-base']);
+      await memory.stats();
+      const until = Date.now() + 60_000;
+      while ((await memory.embeddingStatus()).pending > 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await memory.embeddingStatus()).toMatchObject({
+        model: expect.stringMatching(/^bge-base:/),
+        pending: 0,
+      });
+      expect(vectorState(memory)).toEqual({ widths: [768], labelWidths: [768], models: ['bge-base'] });
+      expect((await memory.recall('piano item13'))[0]!.similarity).not.toBeNull();
+    } finally {
+      await memory.close();
+      await embedder.close();
     }
   });
 });
