@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-db';
 
 /** What a model switch did, for progress and tests. */
@@ -48,12 +49,15 @@ function createVecTablesSql(dims: number): string {
  * content has not changed since; everything else waits for re-embedding.
  */
 export class ModelVectors {
-  constructor(private readonly db: Db) {}
+  /** Read on every model check (each encode and recall): prepared once. */
+  private readonly metaStmt: Statement<[string], { value: string }>;
+
+  constructor(private readonly db: Db) {
+    this.metaStmt = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  }
 
   private meta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    return row?.value ?? null;
+    return this.metaStmt.get(key)?.value ?? null;
   }
 
   private setMeta(key: string, value: string | null): void {
