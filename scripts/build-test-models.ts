@@ -1,5 +1,5 @@
 /**
- * `npm run models`: builds the generated test models (test/.models/lexical and test/.models/twin)
+ * `npm run models`: builds the generated test models (test/.models/lexical, lexical-768, twin and twin-int8)
  * unless they are up to date. Flags: --force rebuilds, --out DIR writes elsewhere.
  */
 import path from 'node:path';

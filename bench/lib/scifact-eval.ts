@@ -177,7 +177,7 @@ export async function runScifactEval(
       }
       if (embedder) {
         grade('hybrid', sourcesOf(await memory.recall(q.text, undefined, recallOpts)), relevant);
-        const [vector] = await embedder.embed([q.text], { persist: false });
+        const [vector] = await embedder.embed([q.text], { persist: false, query: true });
         grade('vector', docOf(facts.nearest(DEFAULT_SPACE, vector!, DEPTH).map((h) => h.id)), relevant);
       }
       if ((i + 1) % 100 === 0) log(`SciFact queries ${i + 1}/${tested.length}`);

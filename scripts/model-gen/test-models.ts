@@ -1,5 +1,5 @@
 /**
- * Builds the generated model folders (test/.models/lexical, twin, twin-int8) laid out like the
+ * Builds the generated model folders (test/.models/lexical, lexical-768, twin, twin-int8) laid out like the
  * real model folder users get: tokenizer files at the top, weights at onnx/model.onnx (the int8
  * twin at onnx/model_quantized.onnx, as the official int8 file).
  * A folder is rebuilt only when its .generator-hash differs from the hash of the generator sources.
@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HippoError } from '../../src/shared/errors';
+import { buildLexical768Model } from './lexical-768-model';
 import { buildLexicalModel, readVocab } from './lexical-model';
 import {
   DEFAULT_MODELS_ROOT,
@@ -19,12 +20,13 @@ import {
 } from './minilm-spec';
 import { buildTwinModel } from './twin-model';
 
-export const TEST_MODEL_NAMES = ['lexical', 'twin', 'twin-int8'] as const;
+export const TEST_MODEL_NAMES = ['lexical', 'lexical-768', 'twin', 'twin-int8'] as const;
 export type TestModelName = (typeof TEST_MODEL_NAMES)[number];
 
 /** Where each model's weights go inside its folder. */
 const WEIGHTS_FILE: Record<TestModelName, string> = {
   lexical: MODEL_FILE,
+  'lexical-768': MODEL_FILE,
   twin: MODEL_FILE,
   'twin-int8': QUANTIZED_MODEL_FILE,
 };
@@ -130,6 +132,15 @@ export async function writeLexicalModel(dir: string, tokenizerDir = tokenizerSou
   return writeModelFolder(dir, tokenizerDir, buildLexicalModel(await readVocab(tokenizerDir)));
 }
 
+/** Writes the 768-dimension lexical model's folder (the catalogue's second size) into `dir`. */
+export async function writeLexical768Model(
+  dir: string,
+  tokenizerDir = tokenizerSourceDir(),
+): Promise<number> {
+  await checkTokenizerDir(tokenizerDir);
+  return writeModelFolder(dir, tokenizerDir, buildLexical768Model(await readVocab(tokenizerDir)));
+}
+
 /** Writes the twin model folder into `dir` (created if needed). Returns the model's size in bytes. */
 export async function writeTwinModel(dir: string, tokenizerDir = tokenizerSourceDir()): Promise<number> {
   await checkTokenizerDir(tokenizerDir);
@@ -149,6 +160,7 @@ export async function writeTwinInt8Model(dir: string, tokenizerDir = tokenizerSo
 
 const WRITERS: Record<TestModelName, (dir: string, tokenizerDir: string) => Promise<number>> = {
   lexical: writeLexicalModel,
+  'lexical-768': writeLexical768Model,
   twin: writeTwinModel,
   'twin-int8': writeTwinInt8Model,
 };

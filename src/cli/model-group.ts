@@ -1,21 +1,65 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { findModelFile, modelSearchPaths } from '../main/embedder/model-locate';
+import { selectedModel } from '../main/embedder/model-selection';
 import type { ModelVariant } from '../main/embedder/model-manifest';
 import { defaultModelDir, defaultUserDataDir } from '../main/paths';
 import { HippoError } from '../shared/errors';
+import { MODEL_NAMES, modelSpec, type ModelSpec } from '../shared/model-catalog';
 import { oneLine } from './cli-io';
 import { commandPath, type CommandContext } from './command-context';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes';
 import { runModelFetch, runModelStatus } from './model-commands';
+import { runModelList, runModelUse } from './model-use-command';
 import { progressBar, type Progress } from './progress-bar';
 import { resolveDbPath, withSession } from './session';
 
-/** `hippo model fetch|status`: the downloader (model-commands.ts), then embedding what waited for it. */
+/** The --model option's model, else the chosen one (settings.json, HIPPO_EMBEDDING_MODEL). */
+function modelOption(ctx: CommandContext, name: string | undefined): ModelSpec {
+  return name === undefined ? selectedModel(ctx.io.env, defaultUserDataDir(ctx.io.env)) : modelSpec(name);
+}
+
+/**
+ * `hippo model fetch|status|list|use`: the downloader (model-commands.ts), then embedding what
+ * waited for it; the catalogue; switching models (model-use-command.ts).
+ */
 export function modelCommand(ctx: CommandContext): Command {
   const model = new Command('model')
-    .summary('fetch the embedding model or show its status')
-    .description('Download the embedding model or see where it is.');
+    .summary('fetch, list or switch the embedding model, or show its status')
+    .description(
+      `Download an embedding model, see where it is, list the choices (${MODEL_NAMES.join(', ')}) or switch.`,
+    );
+
+  model
+    .command('list')
+    .description(
+      'The models Hippo can use: size, cost, which is chosen and installed, whose vectors are stored.',
+    )
+    .option('--json', 'print the list as JSON')
+    .action((opts: { json?: boolean }, cmd: Command) =>
+      ctx.run(cmd, () =>
+        runModelList(ctx.io, { dbPath: resolveDbPath(ctx.globals(cmd), ctx.io), json: opts.json ?? false }),
+      ),
+    );
+
+  model
+    .command('use')
+    .argument('<name>', `the model: ${MODEL_NAMES.join(' or ')}`)
+    .description(
+      'Switch the embedding model: checks it loads, saves the choice (the app and later commands use it), ' +
+        'then re-embeds the facts with it, with progress. Recall answers from words until that is done; the ' +
+        'old vectors are kept, so switching back is immediate. Exit code 1 when interrupted before the end.',
+    )
+    .option('--json', 'print a {ok, value} envelope as JSON on stdout')
+    .action((name: string, opts: { json?: boolean }, cmd: Command) =>
+      ctx.run(cmd, () =>
+        runModelUse(ctx.io, name, {
+          dbPath: resolveDbPath(ctx.globals(cmd), ctx.io),
+          json: opts.json ?? false,
+          signal: ctx.io.trapInterrupt?.(),
+        }),
+      ),
+    );
 
   model
     .command('fetch')
@@ -28,14 +72,20 @@ export function modelCommand(ctx: CommandContext): Command {
       'the int8 (quantized) weights: about 2.5x faster to embed on a CPU, 23 MB instead of 90; they replace ' +
         'the fp32 ones, and the facts are embedded again with them',
     )
+    .option('--model <name>', `which model: ${MODEL_NAMES.join(' or ')} (default: the chosen one)`)
     .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON on stdout, failures included')
-    .action((opts: { json?: boolean; int8?: boolean }, cmd: Command) =>
+    .action((opts: { json?: boolean; int8?: boolean; model?: string }, cmd: Command) =>
       ctx.run(cmd, async () => {
         const { io } = ctx;
+        const spec = modelOption(ctx, opts.model);
+        if (!('fp32' in spec.download))
+          throw new HippoError('NOT_SUPPORTED', `${spec.name}: ${spec.download.unavailable}`);
+        if (opts.int8 && !spec.download.int8)
+          throw new HippoError('BAD_INPUT', `--int8: ${spec.name} has no int8 weights to download`);
         const signal = io.trapInterrupt?.();
         const code = await runModelFetch({
           variant: opts.int8 ? 'int8' : 'fp32',
-          destDir: defaultModelDir(io.env),
+          destDir: defaultModelDir(io.env, spec.folder),
           json: opts.json ?? false,
           stdout: io.stdout,
           stderr: io.stderr,
@@ -55,10 +105,18 @@ export function modelCommand(ctx: CommandContext): Command {
     )
     .option('--verify', 'also check every file\u2019s sha256 (reads the whole model)')
     .option('--int8', 'check for the int8 weights (default: whichever weights the first model folder holds)')
+    .option('--model <name>', `which model: ${MODEL_NAMES.join(' or ')} (default: the chosen one)`)
     .option('--json', 'print a {ok, value} / {ok, error} envelope as JSON on stdout, failures included')
-    .action((opts: { json?: boolean; verify?: boolean; int8?: boolean }, cmd: Command) =>
+    .action((opts: { json?: boolean; verify?: boolean; int8?: boolean; model?: string }, cmd: Command) =>
       ctx.run(cmd, () => {
-        const dirs = modelSearchPaths({ env: ctx.io.env, userDataDir: defaultUserDataDir(ctx.io.env) });
+        const spec = modelOption(ctx, opts.model);
+        if (!('fp32' in spec.download))
+          throw new HippoError('NOT_SUPPORTED', `${spec.name}: ${spec.download.unavailable}`);
+        const dirs = modelSearchPaths({
+          env: ctx.io.env,
+          userDataDir: defaultUserDataDir(ctx.io.env),
+          model: spec,
+        });
         return runModelStatus({
           variant: opts.int8 ? 'int8' : variantIn(dirs),
           dirs,

@@ -38,7 +38,8 @@ export async function withSession<T>(
   try {
     memory = Memory.open({ dbPath: resolveDbPath(globals, io), embedder, space: globals.space });
     const result = await run({ memory, embedder });
-    if (memory.mode === 'hybrid') await catchUpEmbeddings(io, memory);
+    // Also while a model switch re-embeds (recall is text-only then, but the model runs).
+    if (memory.mode === 'hybrid' || memory.reembedding !== null) await catchUpEmbeddings(io, memory);
     return result;
   } finally {
     await memory?.close();
@@ -69,6 +70,14 @@ export function noteTextOnly(
   s: Pick<Session, 'embedder'> & { memory: Pick<EngineStore, 'mode'> },
 ): void {
   if (!io.isTTY || s.memory.mode !== 'text-only') return;
+  if (s.embedder?.modelId && !s.embedder.lastError) {
+    // The model runs: the database re-embeds after a model switch, and recall waits for it.
+    io.stderr.write(
+      'hippo: text-only mode while the facts are embedded again after a model switch; ' +
+        'run `hippo model use <name>` to finish it now.\n',
+    );
+    return;
+  }
   const err = s.embedder?.lastError;
   const why =
     err && err.code !== 'MODEL_MISSING'

@@ -131,7 +131,8 @@ function formatSummary(s: SyncSummary): string {
     s.conflicts > 0 ? `, ${s.conflicts} conflicts resolved (later edit kept, the other in history)` : '';
   const pending =
     s.pending_local > 0 ? `; ${s.pending_local} changes made meanwhile wait for the next sync` : '';
-  return `Synced with ${s.remote}: ${s.pushed} sent, ${s.pulled} received${conflicts} in ${(s.ms / 1000).toFixed(1)} s${pending}\n`;
+  const note = s.note ? `Note: ${s.note}.\n` : '';
+  return `Synced with ${s.remote}: ${s.pushed} sent, ${s.pulled} received${conflicts} in ${(s.ms / 1000).toFixed(1)} s${pending}\n${note}`;
 }
 
 function formatStatus(s: SyncStatus): string {

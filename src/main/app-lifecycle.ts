@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 
 import { EmbedderClient } from './embedder/embedder-client';
 import { modelSearchPaths, resolveModelDir } from './embedder/model-locate';
+import { selectedModel } from './embedder/model-selection';
 import type { WorkerHostFactory } from './embedder/types';
 import { Memory } from './memory/memory';
 import { defaultDbPath, defaultUserDataDir, userModelDir } from './paths';
@@ -132,7 +133,10 @@ export function openBackend({ env, resourcesPath, hostFactory }: BackendOptions)
   const embedder = new EmbedderClient({
     hostFactory,
     threads: 1,
-    resolveModelDir: () => resolveModelDir(modelSearchPaths({ env: dataEnv, resourcesPath, userDataDir })),
+    // The model chosen on the settings screen (or with `hippo model use`), saved in settings.json.
+    model: selectedModel(dataEnv, userDataDir),
+    resolveModelDir: (model) =>
+      resolveModelDir(modelSearchPaths({ env: dataEnv, resourcesPath, userDataDir, model }), model),
   });
   let memory: Memory;
   try {

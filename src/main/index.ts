@@ -247,6 +247,7 @@ function startBackend(appOrigin: AppOrigin, store: SettingsStore, globalHotkey: 
     settings: ports.settings,
     api: ports.api ?? undefined,
     modelDownload: ports.modelDownload ?? undefined,
+    modelChoice: ports.modelChoice ?? undefined,
     sync: ports.sync ?? undefined,
   });
   registerIpcHandlers(ipcMain, service, appOrigin);

@@ -17,14 +17,14 @@ export function defaultUserDataDir(env: Env = process.env): string {
   return envPaths('hippo', { suffix: '' }).data;
 }
 
-/** Where the downloaded model lives inside a user data root. */
-export function userModelDir(userDataDir: string): string {
-  return path.join(userDataDir, 'models', MODEL_NAME);
+/** Where a downloaded model lives inside a user data root: models/<folder> (MiniLM's by default). */
+export function userModelDir(userDataDir: string, folder: string = MODEL_NAME): string {
+  return path.join(userDataDir, 'models', folder);
 }
 
-/** The default download target for the model: <user data>/models/all-MiniLM-L6-v2. */
-export function defaultModelDir(env: Env = process.env): string {
-  return userModelDir(defaultUserDataDir(env));
+/** The default download target for a model: <user data>/models/<folder>, all-MiniLM-L6-v2 by default. */
+export function defaultModelDir(env: Env = process.env, folder: string = MODEL_NAME): string {
+  return userModelDir(defaultUserDataDir(env), folder);
 }
 
 /** The database the CLI and app use unless told otherwise: HIPPO_DB, else <user data>/hippo.db. */

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 
 import { parseInput } from '../shared/contract';
+import { DEFAULT_MODEL, MODEL_NAMES } from '../shared/model-catalog';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -22,6 +23,8 @@ export const Settings = z.strictObject({
   apiEnabled: z.boolean(),
   /** Below 1024 needs privileges the app never has. */
   apiPort: z.number().int().min(1024, 'apiPort must be 1024-65535').max(65535, 'apiPort must be 1024-65535'),
+  /** The embedding model (model-catalog.ts); the CLI and `hippo serve` read it too. */
+  model: z.enum(MODEL_NAMES),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -36,6 +39,7 @@ const StoredSettings = z.object({
   theme: Settings.shape.theme.catch('system'),
   apiEnabled: Settings.shape.apiEnabled.catch(false),
   apiPort: Settings.shape.apiPort.catch(DEFAULT_API_PORT),
+  model: Settings.shape.model.catch(DEFAULT_MODEL),
 });
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -44,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   theme: 'system',
   apiEnabled: false,
   apiPort: DEFAULT_API_PORT,
+  model: DEFAULT_MODEL,
 });
 
 export interface LoadedSettings {

@@ -4,13 +4,16 @@
  * structured-clone serialization, so Float32Array travels as is.
  */
 import type { ErrorPayload } from './errors';
+import type { ModelRuntime } from './model-catalog';
 
+/** MiniLM's width: the dimension of the vector tables a new database starts with. */
 export const EMBEDDING_DIMS = 384;
 /** sentence-transformers' window for all-MiniLM-L6-v2, in tokens including [CLS] and [SEP]. */
 export const MODEL_MAX_TOKENS = 256;
 
 export type ToWorker =
-  | { type: 'init'; modelDir: string; threads?: number }
+  /** `model` says how to pool and how wide the output is; absent means MiniLM (mean, 384). */
+  | { type: 'init'; modelDir: string; threads?: number; model?: ModelRuntime }
   | { type: 'embed'; id: number; texts: string[] }
   | { type: 'shutdown' };
 

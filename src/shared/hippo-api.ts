@@ -26,6 +26,7 @@ export const IPC_CHANNEL_NAMES = [
   'model:status',
   'model:download',
   'model:cancel',
+  'model:use',
   'settings:get',
   'settings:update',
   'api:status',

@@ -6,6 +6,7 @@
  * `{ ok: false, error: { code, message } }`.
  */
 import { z } from 'zod';
+import { MODEL_NAMES } from './model-catalog';
 import {
   Content,
   EncodeInput,
@@ -42,7 +43,14 @@ export type ModelDownload = z.infer<typeof ModelDownload>;
 
 export const ModelStatus = z.object({
   state: z.enum(['ready', 'missing', 'failed', 'disabled', 'downloading']),
+  /** The catalogue model the app runs (model-catalog.ts); model:use switches it. */
+  name: z.enum(MODEL_NAMES),
   model_id: z.string().nullable(),
+  /**
+   * After a switch, the model switched from while this one embeds every fact again (recall answers
+   * from words meanwhile; `pending` counts what is left); null otherwise.
+   */
+  reembedding_from: z.string().nullable(),
   /** What went wrong, in words a person understands (missing or failed). */
   message: z.string().nullable(),
   /** Facts still waiting for an embedding (after an import or a model change). */
@@ -193,6 +201,11 @@ export const IPC_CHANNELS = {
   /** Starts downloading the model (sha256-checked, resumable); model:status shows the progress. */
   'model:download': channel(z.strictObject({}), ModelStatus),
   'model:cancel': channel(z.strictObject({}), ModelStatus),
+  /**
+   * Switches the embedding model: refused (nothing changed) when it cannot load; else saved in the
+   * settings and the facts re-embedded in the background, model:status showing the progress.
+   */
+  'model:use': channel(z.strictObject({ model: z.enum(MODEL_NAMES) }), ModelStatus),
   'settings:get': channel(z.strictObject({}), SettingsView),
   /** Applies and saves the change; a hotkey another app holds is saved and reported in hotkey_error. */
   'settings:update': channel(z.strictObject({ patch: SettingsPatch }), SettingsView),

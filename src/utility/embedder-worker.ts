@@ -46,7 +46,7 @@ export function runWorker(channel: Channel = connect()): void {
   channel.onMessage((msg) => {
     switch (msg.type) {
       case 'init': {
-        embedder = loadOnnxEmbedder(msg.modelDir, { threads: msg.threads });
+        embedder = loadOnnxEmbedder(msg.modelDir, { threads: msg.threads, model: msg.model });
         embedder.then(
           (e) => channel.send({ type: 'ready', modelId: e.modelId, dims: e.dims }),
           (e: unknown) => channel.send({ type: 'init-failed', error: toErrorPayload(e) }),

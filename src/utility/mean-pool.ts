@@ -39,6 +39,26 @@ export function meanPool(
   return out;
 }
 
+/**
+ * CLS pooling (BGE and other retrieval models): the hidden state of the first position, the [CLS]
+ * token every window starts with. Returns unnormalized vectors.
+ */
+export function clsPool(
+  hidden: Float32Array,
+  attentionMask: ArrayLike<number | bigint>,
+  { batch, seq, dims }: HiddenShape,
+): Float32Array[] {
+  if (hidden.length !== batch * seq * dims || attentionMask.length !== batch * seq) {
+    throw new HippoError(
+      'MODEL_FAILED',
+      `model output has ${hidden.length} values, expected ${batch}×${seq}×${dims} for a mask of ${attentionMask.length}`,
+    );
+  }
+  const out: Float32Array[] = [];
+  for (let b = 0; b < batch; b++) out.push(hidden.slice(b * seq * dims, b * seq * dims + dims));
+  return out;
+}
+
 /** Scales v to unit length in place (a zero vector stays zero) and returns it. */
 export function l2Normalize(v: Float32Array): Float32Array {
   let sq = 0;

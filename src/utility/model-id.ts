@@ -7,9 +7,9 @@ const EDGE_BYTES = 1024 * 1024;
  * A stable id for a model's weights + tokenizer, part of every embedding cache key. Hashing all
  * 90 MB on each start would cost ~200 ms, so it hashes the size and the first and last MiB of the
  * weights (any re-export or quantization changes those) plus the whole tokenizer.json (small, and
- * a different vocabulary changes every vector too).
+ * a different vocabulary changes every vector too), after the catalogue name of the model.
  */
-export function computeModelId(modelFile: string, tokenizerFile: string): string {
+export function computeModelId(modelFile: string, tokenizerFile: string, name = 'minilm'): string {
   const hash = createHash('sha256');
   const fd = fs.openSync(modelFile, 'r');
   try {
@@ -28,5 +28,6 @@ export function computeModelId(modelFile: string, tokenizerFile: string): string
     fs.closeSync(fd);
   }
   hash.update(fs.readFileSync(tokenizerFile));
-  return `minilm:${hash.digest('hex').slice(0, 16)}`;
+  // The catalogue name first, so a person (and sync) can tell which model made a vector.
+  return `${name}:${hash.digest('hex').slice(0, 16)}`;
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { EMBEDDING_DIMS } from '../shared/embedder-protocol';
 import { HippoError } from '../shared/errors';
-import { combineWindows, l2Normalize, meanPool } from './mean-pool';
+import { MODEL_CATALOG, type ModelRuntime } from '../shared/model-catalog';
+import { clsPool, combineWindows, l2Normalize, meanPool } from './mean-pool';
 import { computeModelId } from './model-id';
 import { findModelFile } from './model-files';
 import { loadTokenizer, type TokenWindow } from './tokenize';
@@ -12,6 +12,8 @@ export interface OnnxEmbedderOptions {
   threads?: number;
   /** Windows per session.run; more amortizes overhead, fewer pads less. */
   maxBatch?: number;
+  /** Which catalogue model the folder holds: its width and pooling. Default MiniLM. */
+  model?: ModelRuntime;
 }
 
 export interface OnnxEmbedder {
@@ -38,7 +40,10 @@ export async function loadOnnxEmbedder(
     throw new HippoError('MODEL_MISSING', `no onnx/model.onnx or onnx/model_quantized.onnx in ${modelDir}`);
   }
   const tokenizer = loadTokenizer(modelDir);
-  const modelId = computeModelId(modelFile, path.join(modelDir, 'tokenizer.json'));
+  const runtime = opts.model ?? MODEL_CATALOG.minilm;
+  const expectedDims = runtime.dims;
+  const pool = runtime.pooling === 'cls' ? clsPool : meanPool;
+  const modelId = computeModelId(modelFile, path.join(modelDir, 'tokenizer.json'), runtime.name);
   const maxBatch = opts.maxBatch ?? 32;
 
   // Loaded here rather than at import so the tokenizer and pooling can be used (and tested)
@@ -78,7 +83,7 @@ export async function loadOnnxEmbedder(
     : session.outputNames[0];
   if (!outputName) throw new HippoError('MODEL_FAILED', `${modelFile} has no outputs`);
 
-  /** Runs windows of possibly different lengths, padded to the longest, and mean-pools each. */
+  /** Runs windows of possibly different lengths, padded to the longest, and pools each. */
   async function runBatch(windows: TokenWindow[]): Promise<Float32Array[]> {
     const batch = windows.length;
     const seq = Math.max(...windows.map((w) => w.length));
@@ -109,13 +114,13 @@ export async function loadOnnxEmbedder(
       );
     }
     const dims = out?.dims[2];
-    if (!out || out.type !== 'float32' || out.dims.length !== 3 || dims !== EMBEDDING_DIMS) {
+    if (!out || out.type !== 'float32' || out.dims.length !== 3 || dims !== expectedDims) {
       throw new HippoError(
         'MODEL_FAILED',
-        `${modelFile} output ${outputName} is ${out?.type} [${out?.dims.join(', ')}], expected float32 [batch, seq, ${EMBEDDING_DIMS}]`,
+        `${modelFile} output ${outputName} is ${out?.type} [${out?.dims.join(', ')}], expected float32 [batch, seq, ${expectedDims}] for ${runtime.name}`,
       );
     }
-    return meanPool(out.data as Float32Array, mask, { batch, seq, dims }).map(l2Normalize);
+    return pool(out.data as Float32Array, mask, { batch, seq, dims }).map(l2Normalize);
   }
 
   async function embed(texts: string[]): Promise<Float32Array[]> {
@@ -142,7 +147,7 @@ export async function loadOnnxEmbedder(
   return {
     modelId,
     modelFile,
-    dims: EMBEDDING_DIMS,
+    dims: expectedDims,
     embed,
     close: () => session.release(),
   };

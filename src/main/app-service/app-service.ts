@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { parseInput } from '../../shared/contract';
 import { HippoError, isHippoError, type ErrorPayload } from '../../shared/errors';
+import { DEFAULT_MODEL, MODEL_CATALOG, type ModelName } from '../../shared/model-catalog';
 import {
   IPC_CHANNELS,
   isIpcChannel,
@@ -58,6 +59,14 @@ export interface SyncPort {
   run(): SyncStatus | Promise<SyncStatus>;
 }
 
+/** Switches the embedding model the face runs (the desktop app and `hippo serve` can). */
+export interface ModelChoicePort {
+  /** The catalogue model run now. */
+  current(): ModelName;
+  /** Refuses (HippoError, nothing changed) a model that cannot load; else saves it and switches. */
+  use(model: ModelName): Promise<void>;
+}
+
 export interface AppServiceDeps {
   memory: Memory;
   /** The embedder the memory uses; null when the app runs without a model on purpose. */
@@ -75,6 +84,8 @@ export interface AppServiceDeps {
   modelDownload?: ModelDownloadPort;
   /** Absent where the face does not run sync (a browser page against `hippo serve`). */
   sync?: SyncPort;
+  /** Absent where the face cannot switch models. */
+  modelChoice?: ModelChoicePort;
 }
 
 type ParsedInput<C extends IpcChannel> = z.output<(typeof IPC_CHANNELS)[C]['input']>;
@@ -209,6 +220,13 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
       downloads().cancel();
       return modelStatus(deps);
     },
+    'model:use': async ({ model }) => {
+      const choice =
+        deps.modelChoice ??
+        unsupported('The embedding model', ', or with `hippo model use <name>` in a terminal');
+      await choice.use(model);
+      return modelStatus(deps);
+    },
     'settings:get': () => settings().view(),
     'settings:update': ({ patch }) => settings().update(patch),
     'api:status': () => (deps.api ? deps.api.status() : API_NOT_RUN_HERE),
@@ -246,10 +264,24 @@ function unsupported(what: string, elsewhere = ''): never {
   throw new HippoError('NOT_SUPPORTED', `${what} can only be changed in the Hippo desktop app${elsewhere}`);
 }
 
-async function modelStatus({ memory, embedder, modelDownload }: AppServiceDeps): Promise<ModelStatus> {
+async function modelStatus({
+  memory,
+  embedder,
+  modelDownload,
+  modelChoice,
+}: AppServiceDeps): Promise<ModelStatus> {
   const { pending_embeddings: pending } = await memory.stats();
   const download = modelDownload?.current() ?? null;
-  const common = { pending, can_download: modelDownload !== undefined, download };
+  const name = modelChoice?.current() ?? DEFAULT_MODEL;
+  const common = {
+    pending,
+    // The download fetches MiniLM's pinned files; another model is placed by hand (README).
+    can_download: modelDownload !== undefined && 'fp32' in MODEL_CATALOG[name].download,
+    download,
+    name,
+    // Fresh: stats() above has adopted the embedder's model.
+    reembedding_from: memory.reembedding,
+  };
   if (!embedder) return { state: 'disabled', model_id: null, message: null, ...common };
   if (modelDownload?.running())
     return { state: 'downloading', model_id: null, message: 'downloading the model', ...common };

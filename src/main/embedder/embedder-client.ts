@@ -2,17 +2,24 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { FromWorker } from '../../shared/embedder-protocol';
 import { fromErrorPayload, HippoError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import { DEFAULT_MODEL, MODEL_CATALOG, type ModelSpec } from '../../shared/model-catalog';
 import { defaultUserDataDir } from '../paths';
 import { EmbedderPool, type ManagedEmbedder } from './embedder-pool';
 import { LruCache } from './lru-cache';
 import { modelSearchPaths, resolveModelDir } from './model-locate';
+import { selectedModel } from './model-selection';
 import { nodeWorkerHostFactory } from './node-worker-host';
 import type { EmbedOptions, Embedder, EmbeddingCacheStore, WorkerHost, WorkerHostFactory } from './types';
 
 export interface EmbedderClientOptions {
   hostFactory: WorkerHostFactory;
-  /** Returns the model folder or throws HippoError MODEL_MISSING; called on every worker start. */
-  resolveModelDir: () => string;
+  /**
+   * Returns the folder of the given model or throws HippoError MODEL_MISSING; called on every
+   * worker start.
+   */
+  resolveModelDir: (model: ModelSpec) => string;
+  /** The catalogue model to run (model-catalog.ts); default MiniLM. useModel() switches it. */
+  model?: ModelSpec;
   /** Persistent cache (SQLite table in the engine), consulted after the in-memory LRU. */
   cache?: EmbeddingCacheStore;
   /** Vectors kept in memory (1.5 KB each). */
@@ -123,8 +130,9 @@ const DEFAULTS = {
  * MODEL_FAILED.
  */
 export class EmbedderClient implements Embedder {
-  private readonly opts: Required<Omit<EmbedderClientOptions, 'cache' | 'threads'>> &
+  private readonly opts: Required<Omit<EmbedderClientOptions, 'cache' | 'threads' | 'model'>> &
     Pick<EmbedderClientOptions, 'cache' | 'threads'>;
+  private spec: ModelSpec;
   private readonly lru: LruCache<string, Float32Array>;
   private worker: LiveWorker | null = null;
   private starting: Promise<LiveWorker> | null = null;
@@ -164,6 +172,39 @@ export class EmbedderClient implements Embedder {
       failureBackoffMs: options.failureBackoffMs ?? DEFAULTS.failureBackoffMs,
     };
     this.lru = new LruCache(this.opts.lruSize);
+    this.spec = options.model ?? MODEL_CATALOG[DEFAULT_MODEL];
+  }
+
+  /** The catalogue model this client runs (or will run at its next start). */
+  get model(): ModelSpec {
+    return this.spec;
+  }
+
+  /** The width of the vectors this client makes. */
+  get dims(): number {
+    return this.spec.dims;
+  }
+
+  /**
+   * Runs another catalogue model from now on: the worker of the current one is shut down, and
+   * every embed() still waiting for it fails with MODEL_FAILED (its vectors would be of the old
+   * model, which the caller no longer stores). The next call starts a worker on the new model.
+   */
+  async useModel(spec: ModelSpec): Promise<void> {
+    if (this.closed || spec.name === this.spec.name) return;
+    this.spec = spec;
+    this.lastModelId = null;
+    this.error = null;
+    this.failedAt = null;
+    const switched = new HippoError('MODEL_FAILED', `the embedding model was switched to ${spec.name}`);
+    for (const batch of [...this.inFlight]) this.failBatch(batch, switched);
+    for (const job of this.queue) this.settle(job, switched);
+    this.queue = [];
+    this.error = null;
+    const worker = this.worker ?? (await this.starting?.catch(() => null)) ?? null;
+    // A start begun before the switch must not become the worker of the new model.
+    if (this.worker === worker) this.worker = null;
+    if (worker) await this.shutDown(worker);
   }
 
   get modelId(): string | null {
@@ -203,6 +244,7 @@ export class EmbedderClient implements Embedder {
 
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
     const persist = opts.persist ?? true;
+    const prefix = opts.query ? this.spec.queryPrefix : '';
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
       throw new HippoError('BAD_INPUT', 'embed() takes an array of strings');
     }
@@ -216,7 +258,7 @@ export class EmbedderClient implements Embedder {
     const results: Array<Float32Array | undefined> = new Array(texts.length);
     const missing = new Map<string, { text: string; at: number[] }>();
     texts.forEach((raw, i) => {
-      const text = normalizeForEmbedding(raw);
+      const text = normalizeForEmbedding(prefix + raw);
       const key = embeddingCacheKey(modelId, text);
       const hit = this.lru.get(key);
       if (hit) {
@@ -269,7 +311,11 @@ export class EmbedderClient implements Embedder {
     this.queue = [];
     const worker = this.worker ?? (await this.starting?.catch(() => null)) ?? null;
     this.worker = null;
-    if (!worker) return;
+    if (worker) await this.shutDown(worker);
+  }
+
+  /** Asks the worker to finish and exit; kills it after 2 s. */
+  private async shutDown(worker: LiveWorker): Promise<void> {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         worker.host.kill();
@@ -528,7 +574,8 @@ export class EmbedderClient implements Embedder {
 
   private async spawn(): Promise<LiveWorker> {
     // Re-resolved on every start so a model fetched while we run is picked up.
-    const modelDir = this.opts.resolveModelDir();
+    const spec = this.spec;
+    const modelDir = this.opts.resolveModelDir(spec);
     if (this.everStarted) this.counters.restarts++;
     this.everStarted = true;
     const host = this.opts.hostFactory();
@@ -559,6 +606,21 @@ export class EmbedderClient implements Embedder {
             reject(new HippoError('MODEL_FAILED', 'the embedder was closed'));
             return;
           }
+          if (spec !== this.spec) {
+            host.kill();
+            reject(new HippoError('MODEL_FAILED', `the embedding model was switched to ${this.spec.name}`));
+            return;
+          }
+          if (msg.dims !== spec.dims) {
+            host.kill();
+            reject(
+              new HippoError(
+                'MODEL_FAILED',
+                `${modelDir} makes ${msg.dims}-dimensional vectors; ${spec.name} makes ${spec.dims}`,
+              ),
+            );
+            return;
+          }
           live = { host, modelId: msg.modelId };
           resolve(live);
         } else if (msg.type === 'init-failed') {
@@ -575,7 +637,12 @@ export class EmbedderClient implements Embedder {
             ),
           );
       });
-      host.post({ type: 'init', modelDir, threads: this.opts.threads });
+      host.post({
+        type: 'init',
+        modelDir,
+        threads: this.opts.threads,
+        model: { name: spec.name, dims: spec.dims, pooling: spec.pooling },
+      });
     });
   }
 }
@@ -598,16 +665,21 @@ export interface NodeEmbedderOptions extends Omit<EmbedderClientOptions, 'hostFa
 }
 
 /** An EmbedderClient whose worker is a child_process.fork, for the CLI, servers and tests. */
+/**
+ * An EmbedderClient whose worker is a child_process.fork, for the CLI, servers and tests. The model
+ * is opts.model, else the one chosen in the settings (HIPPO_EMBEDDING_MODEL overriding them).
+ */
 export function createNodeEmbedder(opts: NodeEmbedderOptions = {}): EmbedderClient {
-  const { env = process.env, resourcesPath, userDataDir, modelDir, workerPath, ...clientOpts } = opts;
+  const { env = process.env, resourcesPath, userDataDir, modelDir, workerPath, model, ...clientOpts } = opts;
+  const root = userDataDir ?? defaultUserDataDir(env);
   return new EmbedderClient({
     ...clientOpts,
+    model: model ?? selectedModel(env, root),
     hostFactory: nodeWorkerHostFactory({ workerPath }),
-    resolveModelDir: () =>
+    resolveModelDir: (spec) =>
       resolveModelDir(
-        modelDir
-          ? [modelDir]
-          : modelSearchPaths({ env, resourcesPath, userDataDir: userDataDir ?? defaultUserDataDir(env) }),
+        modelDir ? [modelDir] : modelSearchPaths({ env, resourcesPath, userDataDir: root, model: spec }),
+        spec,
       ),
   });
 }

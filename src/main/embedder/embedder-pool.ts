@@ -1,4 +1,5 @@
 import { HippoError } from '../../shared/errors';
+import type { ModelSpec } from '../../shared/model-catalog';
 import type { BatchTimingListener, EmbedderClient, EmbedderStats } from './embedder-client';
 import type { EmbedOptions, Embedder, EmbeddingCacheStore } from './types';
 
@@ -6,7 +7,8 @@ import type { EmbedOptions, Embedder, EmbeddingCacheStore } from './types';
 const SPLIT_AT = 16;
 
 /** What the servers and metrics use of an embedder: a client, or a pool of them. */
-export type ManagedEmbedder = Embedder & Pick<EmbedderClient, 'stats' | 'onBatchTimed' | 'queueDepth'>;
+export type ManagedEmbedder = Embedder &
+  Pick<EmbedderClient, 'stats' | 'onBatchTimed' | 'queueDepth' | 'useModel' | 'dims'>;
 
 /**
  * Several embedder clients, each with its own worker process, behind one Embedder. On a small
@@ -30,6 +32,15 @@ export class EmbedderPool implements ManagedEmbedder {
 
   get modelId(): string | null {
     return this.clients[0]!.modelId;
+  }
+
+  get dims(): number {
+    return this.clients[0]!.dims;
+  }
+
+  /** Every worker runs the new model from its next call on (see EmbedderClient.useModel). */
+  async useModel(spec: ModelSpec): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.useModel(spec)));
   }
 
   get lastError(): { code: string; message: string } | null {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HippoError } from '../../shared/errors';
+import { MODEL_CATALOG, type ModelSpec } from '../../shared/model-catalog';
 import { findModelFile, isFile, MODEL_FILES, TOKENIZER_FILES } from '../../utility/model-files';
-import { MODEL_NAME, userModelDir } from '../paths';
+import { userModelDir } from '../paths';
 
 type Env = Record<string, string | undefined>;
 
@@ -12,17 +13,25 @@ export interface ModelSearchOptions {
   env: Env;
   /** Electron's process.resourcesPath in the packaged app; absent under Node. */
   resourcesPath?: string;
-  /** User data root (see defaultUserDataDir); the model lives in <root>/models/all-MiniLM-L6-v2. */
+  /** User data root (see defaultUserDataDir); a model lives in <root>/models/<its folder>. */
   userDataDir: string;
+  /** The catalogue model looked for; default MiniLM (<root>/models/all-MiniLM-L6-v2). */
+  model?: ModelSpec;
 }
 
 /** Folders that may hold the model, in resolution order (ARCHITECTURE.md). */
-export function modelSearchPaths({ env, resourcesPath, userDataDir }: ModelSearchOptions): string[] {
+export function modelSearchPaths({
+  env,
+  resourcesPath,
+  userDataDir,
+  model = MODEL_CATALOG.minilm,
+}: ModelSearchOptions): string[] {
   const paths: string[] = [];
+  // HIPPO_MODEL_DIR holds whichever model is chosen: the worker checks its width when it loads.
   const fromEnv = env.HIPPO_MODEL_DIR?.trim();
   if (fromEnv) paths.push(path.resolve(fromEnv));
-  if (resourcesPath) paths.push(path.join(resourcesPath, 'models', MODEL_NAME));
-  paths.push(userModelDir(userDataDir));
+  if (resourcesPath) paths.push(path.join(resourcesPath, 'models', model.folder));
+  paths.push(userModelDir(userDataDir, model.folder));
   return paths;
 }
 
@@ -40,7 +49,7 @@ export function whyNotModelDir(dir: string): string | null {
  * searched and why each was rejected, so the user can tell a typo in HIPPO_MODEL_DIR from a
  * download that never happened.
  */
-export function resolveModelDir(paths: string[]): string {
+export function resolveModelDir(paths: string[], model: ModelSpec = MODEL_CATALOG.minilm): string {
   const rejected: string[] = [];
   for (const dir of paths) {
     const why = whyNotModelDir(dir);
@@ -49,8 +58,10 @@ export function resolveModelDir(paths: string[]): string {
   }
   throw new HippoError(
     'MODEL_MISSING',
-    `The embedding model ${MODEL_NAME} was not found. Folders searched:\n${rejected.join('\n')}\n` +
-      'Run `hippo model fetch` to download it, or set HIPPO_MODEL_DIR to a folder holding ' +
+    `The embedding model ${model.folder} was not found. Folders searched:\n${rejected.join('\n')}\n` +
+      ('fp32' in model.download
+        ? `Run \`hippo model fetch${model.name === 'minilm' ? '' : ` --model ${model.name}`}\` to download it, or set HIPPO_MODEL_DIR to a folder holding `
+        : `${model.download.unavailable}, or set HIPPO_MODEL_DIR to a folder holding `) +
       `${MODEL_FILES[0]} and tokenizer.json.`,
   );
 }

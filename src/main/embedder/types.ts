@@ -1,9 +1,11 @@
 import type { FromWorker, ToWorker } from '../../shared/embedder-protocol';
 
-/** Turns texts into L2-normalized 384-float vectors, one per text, in order. */
+/** Turns texts into L2-normalized vectors (384 or 768 floats, by model), one per text, in order. */
 export interface Embedder {
   /** Identifies the loaded weights (part of every cache key); null until the model is ready. */
   readonly modelId: string | null;
+  /** The width of its vectors; absent means 384 (MiniLM). */
+  readonly dims?: number;
   /**
    * Loads the model if needed. Resolves false (never throws) when no model files are found,
    * so callers can run in text-only mode; `lastError` then says why.
@@ -25,6 +27,11 @@ export interface EmbedOptions {
    * the in-memory LRU still catches repeats.
    */
   persist?: boolean;
+  /**
+   * The texts are recall queries: the model's query instruction (bge-base's "Represent this
+   * sentence for searching relevant passages: ") is put before each. Stored facts never get it.
+   */
+  query?: boolean;
 }
 
 /**

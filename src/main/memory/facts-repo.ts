@@ -79,8 +79,18 @@ export class FactsRepo {
   private readonly stmts = new Map<string, Statement<unknown[], unknown>>();
   private liveVectors: LiveVectors | null = null;
   private liveText: LiveText | null = null;
+  /**
+   * The model the vector table is of (Memory sets it when it adopts one): a vector of another model,
+   * computed before a switch and written after it, is dropped and its fact waits for re-embedding,
+   * so two models' vectors never share the table. Null: no check (tests, tools).
+   */
+  vectorModel: string | null = null;
 
   constructor(private readonly db: Db) {}
+
+  private foreign(modelId: string): boolean {
+    return this.vectorModel !== null && modelId !== this.vectorModel;
+  }
 
   /** The in-memory copy of the live vectors that KNN searches; built on first use. */
   get vectors(): LiveVectors {
@@ -174,6 +184,7 @@ export class FactsRepo {
    * skips setEmbedding's read-back and second UPDATE (and the second change-log row it triggers).
    */
   insertEmbedded(f: NewFact, vector: Float32Array, modelId: string): number {
+    if (this.foreign(modelId)) return this.insert(f);
     const r = this.stmt(
       `INSERT INTO facts (space, content, content_hash, category, confidence, label_id, source,
          created_at, updated_at, deleted_at, superseded_by, embedded_model)
@@ -223,6 +234,7 @@ export class FactsRepo {
   purge(id: number): void {
     this.stmt('UPDATE facts SET superseded_by = NULL WHERE superseded_by = ?').run(id);
     this.stmt('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
+    this.stmt("DELETE FROM parked_vectors WHERE kind = 'fact' AND owner_id = ?").run(id);
     this.stmt('DELETE FROM facts WHERE id = ?').run(id);
   }
 
@@ -239,6 +251,7 @@ export class FactsRepo {
   }
 
   setEmbedding(id: number, vector: Float32Array, modelId: string): void {
+    if (this.foreign(modelId)) return;
     const f = this.stmt('SELECT * FROM facts WHERE id = ?').get(id) as FactRow | undefined;
     if (!f) return;
     this.writeVectorRow(id, f, vector);

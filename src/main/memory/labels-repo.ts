@@ -141,6 +141,7 @@ export class LabelsRepo {
   /** Removes the label row and its vector; no fact may point at it any more. */
   remove(id: number): void {
     this.vecDelete.run(BigInt(id));
+    this.db.prepare("DELETE FROM parked_vectors WHERE kind = 'label' AND owner_id = ?").run(id);
     this.db.prepare('DELETE FROM labels WHERE id = ?').run(id);
   }
 
@@ -176,9 +177,5 @@ export class LabelsRepo {
          ORDER BY superseded_at DESC, id DESC`,
       )
       .all(id);
-  }
-
-  clearVectors(): void {
-    this.db.exec('DELETE FROM vec_labels; UPDATE labels SET vector_count = 0;');
   }
 }

@@ -149,6 +149,15 @@ export class LiveVectors {
     return load.done;
   }
 
+  /**
+   * Forgets the index and the chunk reader: vec_facts was made anew (another model's vectors, maybe
+   * of another width). The next search builds the index again from what is there.
+   */
+  reset(): void {
+    this.release();
+    this.chunks = undefined;
+  }
+
   /** Frees the index (the memory is closing). */
   release(): void {
     if (this.loading) this.loading.cancelled = true;
@@ -226,8 +235,15 @@ export class LiveVectors {
     const index = this.index!;
     for (const id of ids) {
       const row = this.rowStmt.get(BigInt(id));
-      if (row && row.live === 1) index.upsert(toIndexed(row));
-      else index.remove(id);
+      if (row && row.live === 1) {
+        // Another connection switched the model and the table's width with it: start over.
+        if (index.size > 0 && row.embedding.byteLength !== index.dimensions * 4) {
+          this.chunks = undefined;
+          this.load();
+          return;
+        }
+        index.upsert(toIndexed(row));
+      } else index.remove(id);
     }
   }
 }

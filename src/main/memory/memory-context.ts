@@ -56,6 +56,11 @@ export interface MemoryContext {
   tuning: MemoryTuning;
   /** The model id when embeddings can be made now, else null (text-only mode). */
   activeModel(): Promise<string | null>;
+  /**
+   * The model whose vectors recall may search: the active one, or null (words only) while it
+   * re-embeds after a model switch. Never a model other than the active one.
+   */
+  searchModel(): Promise<string | null>;
   now(): number;
   /** Empty unless metrics listen; timed() then costs nothing but a size check. */
   queryListeners: Set<QueryTimingListener>;

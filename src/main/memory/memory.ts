@@ -41,6 +41,7 @@ import {
   type MemoryTuning,
   type QueryTimingListener,
 } from './memory-context';
+import { ModelVectors, type ModelSwitch } from './model-vectors';
 import { contentHash } from './normalize-content';
 import { commitWithoutFsync, openDb, type Db } from './open-db';
 import { parseRecallArgs, recallFacts } from './recall';
@@ -80,6 +81,21 @@ export interface EmbedPendingProgress {
   total: number;
 }
 
+/**
+ * Where the vectors stand: the model they are of and, after a switch to it, whether recall still
+ * waits for it (text-only until every fact and label has its vector).
+ */
+export interface EmbeddingStatus {
+  /** The model the stored vectors are of (null before any model ran). */
+  model: string | null;
+  /** The model switched away from while `model` re-embeds, else null. */
+  reembeddingFrom: string | null;
+  /** Facts and labels still waiting for a vector of `model`. */
+  pending: number;
+  /** Models whose vectors are parked (switching back to one restores them instead of re-embedding). */
+  parked: Array<{ model: string; facts: number }>;
+}
+
 const toFact = (row: FactRow & { label_name: string | null }): Fact => factRecord(row, row.superseded_by);
 
 /**
@@ -95,7 +111,11 @@ export class Memory {
   private readonly labels: LabelsRepo;
   private readonly ctx: MemoryContext;
   private readonly embedder: Embedder | null;
+  private readonly modelVectors: ModelVectors;
   private modelChecked: string | null = null;
+  /** Cached meta 'reembedding_from': while set, recall answers from words only. */
+  private reembeddingFrom: string | null = null;
+  private readonly switchListeners = new Set<(s: ModelSwitch) => void>();
   private lastMode: RecallMode = 'text-only';
   private readonly pendingAccess = new Map<number, number>();
   private accessTimer: NodeJS.Timeout | null = null;
@@ -116,6 +136,8 @@ export class Memory {
     this.facts = new FactsRepo(this.db);
     this.labels = new LabelsRepo(this.db);
     this.embeddingCache = new EmbeddingCacheRepo(this.db);
+    this.modelVectors = new ModelVectors(this.db);
+    this.reembeddingFrom = this.modelVectors.reembeddingFrom();
     this.embedder = opts.embedder ?? null;
     this.embedder?.attachCache?.(this.embeddingCache);
     this.backgroundEmbedding = opts.backgroundEmbedding ?? false;
@@ -127,6 +149,7 @@ export class Memory {
       embedder: this.embedder,
       tuning: { ...DEFAULT_TUNING, ...opts.tuning },
       activeModel: () => this.activeModel(),
+      searchModel: () => this.searchModel(),
       now,
       queryListeners: new Set(),
     };
@@ -184,28 +207,82 @@ export class Memory {
     }
     const model = this.embedder.modelId;
     this.lastMode = 'hybrid';
-    if (this.modelChecked !== model) this.adoptModel(model);
+    // Also when another process on this file switched the model: its vectors are not ours.
+    if (this.modelChecked !== model || this.modelVectors.currentModel() !== model) this.adoptModel(model);
     return model;
   }
 
   /**
-   * Vectors from another model are meaningless next to this one's: when the model changes,
-   * drop them all and let the facts be embedded again (their words stay searchable meanwhile).
+   * The model whose vectors recall may search with: the active model, except after a switch until
+   * it has embedded every fact and label, when recall answers from words alone (null). The old
+   * model's vectors are parked by then, and its worker gone; searching the new model's half-filled
+   * table would rank the embedded half above the rest.
+   */
+  private async searchModel(): Promise<string | null> {
+    const model = await this.activeModel();
+    if (!model || this.reembeddingFrom === null) return model;
+    if (this.modelVectors.pendingCount() + this.modelVectors.labelsPendingCount() > 0) {
+      this.lastMode = 'text-only';
+      return null;
+    }
+    this.finishReembedding();
+    return model;
+  }
+
+  private finishReembedding(): void {
+    this.modelVectors.finishReembedding();
+    this.reembeddingFrom = null;
+  }
+
+  /**
+   * Vectors of two models are never compared: when the model changes, the old model's vectors are
+   * parked (kept, for switching back), the vector tables take the new model's width and whatever it
+   * had parked for unchanged facts, and the rest is embedded again in the background (their words
+   * stay searchable meanwhile).
    */
   private adoptModel(model: string): void {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'embedding_model'").get() as
-      { value: string } | undefined;
-    if (row?.value !== model) {
-      this.db.transaction(() => {
-        if (row) {
-          this.facts.clearEmbeddings();
-          this.labels.clearVectors();
+    const dims = this.embedder?.dims ?? 384;
+    if (this.modelVectors.currentModel() !== model || this.modelVectors.tableDims() !== dims) {
+      const change = this.modelVectors.switchTo(model, dims);
+      this.facts.vectors.reset();
+      for (const listener of this.switchListeners) {
+        try {
+          listener(change);
+        } catch {
+          // A listener must never break a switch.
         }
-        this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedding_model', ?)").run(model);
-      })();
+      }
     }
+    this.reembeddingFrom = this.modelVectors.reembeddingFrom();
+    this.facts.vectorModel = model;
     this.modelChecked = model;
     if (this.backgroundEmbedding) this.startBackgroundEmbedding();
+  }
+
+  /**
+   * The model switched away from while the active one re-embeds (recall is text-only meanwhile),
+   * as last seen by this memory; null otherwise.
+   */
+  get reembedding(): string | null {
+    return this.reembeddingFrom;
+  }
+
+  /** Called after each model switch this memory makes (progress displays start from it). */
+  onModelSwitch(listener: (s: ModelSwitch) => void): () => void {
+    this.switchListeners.add(listener);
+    return () => this.switchListeners.delete(listener);
+  }
+
+  /** The vectors' model, re-embedding and parked models; adopts the embedder's model first. */
+  async embeddingStatus(): Promise<EmbeddingStatus> {
+    this.assertOpen();
+    await this.activeModel();
+    return {
+      model: this.modelVectors.currentModel(),
+      reembeddingFrom: this.reembeddingFrom,
+      pending: this.modelVectors.pendingCount() + this.modelVectors.labelsPendingCount(),
+      parked: this.modelVectors.parkedModels(),
+    };
   }
 
   private spaceOf(space: string | undefined): string {
@@ -632,6 +709,7 @@ export class Memory {
     const space = this.spaceOf(opts.space);
     const counts = this.facts.countsBySpace(space);
     const model = await this.activeModel();
+    const searching = await this.searchModel();
     let bytes = 0;
     if (this.dbPath !== ':memory:') {
       for (const suffix of ['', '-wal']) {
@@ -649,7 +727,7 @@ export class Memory {
       labels: this.labels.list(space).length,
       categories: counts.categories,
       pending_embeddings: this.facts.pendingCount(space),
-      mode: model ? 'hybrid' : 'text-only',
+      mode: searching ? 'hybrid' : 'text-only',
       model,
       db_path: this.dbPath,
       db_bytes: bytes,
@@ -676,14 +754,19 @@ export class Memory {
     const unembeddedLabels = this.labels.withoutVector();
     const total = this.facts.pendingCount() + unembeddedLabels.length;
     const progress = { done: 0, total };
+    if (model && total === 0 && this.reembeddingFrom !== null) this.finishReembedding();
     if (!model || !this.embedder || total === 0) return progress;
     const started = Date.now();
     const expired = () =>
       this.closed || opts.signal?.aborted || (opts.maxMs !== undefined && Date.now() - started > opts.maxMs);
 
+    // The model switched under this run (its vectors would be of the wrong model): stop; the
+    // switch started a run of its own.
+    const switched = () => this.modelChecked !== model;
     for (const label of unembeddedLabels) {
       if (expired()) return progress;
       const [v] = await this.embedder.embed([label.name]);
+      if (this.closed || switched()) return progress;
       this.db.transaction(() => this.labels.setVector(label.id, label.space, v!, 1))();
       progress.done++;
     }
@@ -692,7 +775,7 @@ export class Memory {
       const batch = this.facts.pending(64);
       if (batch.length === 0) break;
       const vectors = await this.embedder.embed(batch.map((b) => b.content));
-      if (this.closed) break;
+      if (this.closed || switched()) break;
       this.db.transaction(() => {
         batch.forEach((b, i) => {
           // Skip a fact edited while its vector was being computed; the next pass gets it.
@@ -706,15 +789,20 @@ export class Memory {
       progress.done += batch.length;
       opts.onProgress?.({ ...progress });
     }
+    if (!this.closed && !switched() && this.reembeddingFrom !== null && this.facts.pendingCount() === 0)
+      if (this.labels.withoutVector().length === 0) this.finishReembedding();
     return progress;
   }
 
   private startBackgroundEmbedding(): void {
     if (this.backgroundRun || this.closed) return;
+    const model = this.modelChecked;
     this.backgroundRun = this.embedPending()
       .catch(() => undefined)
       .then(() => {
         this.backgroundRun = null;
+        // The model was switched while this run embedded for the old one: go on with the new one.
+        if (this.backgroundEmbedding && this.modelChecked !== model) this.startBackgroundEmbedding();
       });
   }
 
@@ -728,7 +816,8 @@ export class Memory {
   }
 
   private afterWrite(): void {
-    if (this.backgroundEmbedding && this.lastMode === 'hybrid' && this.facts.pendingCount() > 0)
+    const modelRuns = this.lastMode === 'hybrid' || this.reembeddingFrom !== null;
+    if (this.backgroundEmbedding && modelRuns && this.facts.pendingCount() > 0)
       this.startBackgroundEmbedding();
   }
 

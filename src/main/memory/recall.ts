@@ -105,7 +105,8 @@ export function embedQuery(
   context: string | undefined,
   contextWeight: number,
 ): Promise<Float32Array> {
-  return embedder.embed(context?.trim() ? [query, context] : [query], { persist: false }).then(([q, c]) =>
+  const texts = context?.trim() ? [query, context] : [query];
+  return embedder.embed(texts, { persist: false, query: true }).then(([q, c]) =>
     c
       ? blend([
           [q!, 1],
@@ -138,7 +139,8 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const { facts, tuning } = ctx;
   const depth = recallDepth(tuning, req.limit);
 
-  const model = await ctx.activeModel();
+  // Null while the model re-embeds after a switch: the words alone answer then.
+  const model = await ctx.searchModel();
   if (req.byRecency) {
     const { rows } = timed(ctx, 'list', () =>
       facts.list(req.space, { ...req.filters, deleted: 'exclude' }, req.limit, 0),

@@ -137,6 +137,11 @@ export class VectorIndex {
     this.scan = null;
   }
 
+  /** The width of the vectors held; 0 until the first one. */
+  get dimensions(): number {
+    return this.dim;
+  }
+
   get size(): number {
     return this.count;
   }

@@ -4,6 +4,7 @@ import type { GlobalHotkey } from '../hotkey';
 import type { LoginItemApp } from '../launch-at-login';
 import type { SettingsStore } from '../settings-store';
 import { ApiServerPort } from './api-server-port';
+import { ModelChoice } from './model-choice-port';
 import { ModelDownloader } from './model-download-port';
 import { ALL_SETTING_KEYS, ShellSettings } from './settings-port';
 import { SyncRunner } from './sync-port';
@@ -28,6 +29,8 @@ export interface ShellPorts {
   /** Null when the database could not be opened: no memory to serve, no embedder to load. */
   api: ApiServerPort | null;
   modelDownload: ModelDownloader | null;
+  /** The settings screen's embedding model choice. */
+  modelChoice: ModelChoice | null;
   sync: SyncRunner | null;
   /** Applies the settings file (hotkey, login item, theme, API server); once, at start. */
   applyStored(): Promise<void>;
@@ -59,6 +62,9 @@ export function createShellPorts(backend: Backend | null, opts: ShellPortsOption
         onError: (message, err) => log(`Hippo model download: ${message}`, err),
       })
     : null;
+  const modelChoice = backend
+    ? new ModelChoice({ memory: backend.memory, embedder: backend.embedder, store: opts.store })
+    : null;
   const sync = backend
     ? new SyncRunner({
         memory: backend.memory,
@@ -80,6 +86,7 @@ export function createShellPorts(backend: Backend | null, opts: ShellPortsOption
     settings,
     api,
     modelDownload,
+    modelChoice,
     sync,
     applyStored: () => settings.applyStored(),
     async close() {

@@ -36,6 +36,7 @@ import { FACT_SELECT, NOT_PURGED, inPgWrite, timedPg, toFact, type FactQueryRow 
 import { pgEmbedPending, pgExportRecords, pgFactHistory, pgPurgeFact, pgUpdateFact } from './pg-facts';
 import { pgLabelHistory, pgLabelsList, pgMergeLabels, pgRenameLabel, pgRequireLabel } from './pg-labels';
 import { migratePg } from './pg-migrate';
+import { PG_EMBEDDING_DIMS } from './sync-local';
 import {
   currentVectorIndex,
   rebuildVectorIndex,
@@ -103,6 +104,14 @@ export class PostgresStore {
 
   /** Connects, migrates the schema and checks pgvector. Throws HippoError on failure. */
   static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
+    // Its vector columns are vector(384): a wider model's vectors cannot be stored or searched there.
+    const dims = opts.embedder?.dims ?? PG_EMBEDDING_DIMS;
+    if (dims !== PG_EMBEDDING_DIMS)
+      throw new HippoError(
+        'NOT_SUPPORTED',
+        `the Postgres store holds ${PG_EMBEDDING_DIMS}-dimension vectors (the minilm model) and the chosen model ` +
+          `makes ${dims}: use the SQLite store, or \`hippo model use minilm\``,
+      );
     const pool = await openPgPool(opts.url, opts.pool);
     try {
       const migrated = await migratePg(pool);

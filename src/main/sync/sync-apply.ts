@@ -125,7 +125,8 @@ export class PullApplier {
            updated_at = ?, deleted_at = ?, version = ?, origin_device = ?, remote_seq = ? WHERE id = ?`,
       ).run(...values, r.version, r.origin_device, r.change_seq, row.id);
     }
-    if (r.embedding && this.acceptsModel(null)) {
+    // A label's vector carries no model id; its width tells whether it can be of this device's model.
+    if (r.embedding && r.embedding.length === this.local.localDims() && this.acceptsModel(null)) {
       this.s('DELETE FROM vec_labels WHERE label_id = ?').run(BigInt(row.id));
       this.s('INSERT INTO vec_labels (label_id, space, embedding) VALUES (?, ?, ?)').run(
         BigInt(row.id),
@@ -208,7 +209,12 @@ export class PullApplier {
 
     let model: string | null = null;
     let vector: Float32Array | null = null;
-    if (r.embedding && r.embedded_model && this.acceptsModel(r.embedded_model)) {
+    if (
+      r.embedding &&
+      r.embedded_model &&
+      r.embedding.length === this.local.localDims() &&
+      this.acceptsModel(r.embedded_model)
+    ) {
       model = r.embedded_model;
       vector = r.embedding;
     } else if (

@@ -4,7 +4,7 @@ import { HippoError } from '../../shared/errors';
 import type { Memory } from '../memory/memory';
 import { mapPgError, redactUrl } from './pg-connect';
 import { migratePg } from './pg-migrate';
-import { LocalSide } from './sync-local';
+import { LocalSide, PG_EMBEDDING_DIMS } from './sync-local';
 import { pullBatch, remoteChangesAfter } from './sync-pull';
 import { pushBatch } from './sync-push';
 
@@ -40,6 +40,8 @@ export interface SyncSummary {
   /** Local changes still waiting (made while the sync ran). */
   pending_local: number;
   ms: number;
+  /** Present when this device's vectors were not sent (its model is wider than Postgres's columns). */
+  note?: string;
 }
 
 /** What the app's settings pane and /health show of the last sync. */
@@ -155,6 +157,13 @@ export async function syncWithPostgres(
     conflicts,
     pending_local: pending,
     ms: Date.now() - started,
+    ...(local.vectorsTravel()
+      ? {}
+      : {
+          note:
+            `this device's model makes ${local.localDims()}-dimension vectors and Postgres holds ${PG_EMBEDDING_DIMS}: ` +
+            'facts and labels were synced without vectors, and each device embeds them with its own model',
+        }),
   };
 }
 

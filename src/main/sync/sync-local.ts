@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { ModelVectors } from '../memory/model-vectors';
 import type { Db } from '../memory/open-db';
 import { vectorFromBlob } from '../memory/vector';
 import { PullApplier } from './sync-apply';
@@ -79,10 +80,30 @@ const LABEL_VERSION_SELECT = `SELECT uid, label_uid, space, name, kind, category
  * most one batch (busy_timeout covers it), and its in-memory indexes follow through the
  * fact_changes log that the triggers fill as for any writer.
  */
+/** The width of the Postgres store's vector columns (pg-migrations 0001: vector(384), MiniLM's). */
+export const PG_EMBEDDING_DIMS = 384;
+
 export class LocalSide {
   private readonly stmts = new Map<string, Statement<unknown[], unknown>>();
 
+  private dims: number | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /** The width of this device's vectors (its model's: 384 for MiniLM, 768 for bge-base). */
+  localDims(): number {
+    this.dims ??= new ModelVectors(this.db).tableDims();
+    return this.dims;
+  }
+
+  /**
+   * Whether this device's vectors fit Postgres's columns. A device on a wider model (bge-base)
+   * syncs its facts and labels without vectors, and keeps other devices' vectors out (they are of
+   * another model); each device embeds what it receives with its own model.
+   */
+  vectorsTravel(): boolean {
+    return this.localDims() === PG_EMBEDDING_DIMS;
+  }
 
   private stmt(sql: string): Statement<unknown[], unknown> {
     let s = this.stmts.get(sql);
@@ -237,12 +258,14 @@ export class LocalSide {
   }
 
   private factVector(id: number): Float32Array | null {
+    if (!this.vectorsTravel()) return null;
     const row = this.stmt('SELECT embedding FROM vec_facts WHERE fact_id = ?').get(BigInt(id)) as
       { embedding: Buffer } | undefined;
     return row ? vectorFromBlob(row.embedding) : null;
   }
 
   private labelVector(id: number): Float32Array | null {
+    if (!this.vectorsTravel()) return null;
     const row = this.stmt('SELECT embedding FROM vec_labels WHERE label_id = ?').get(BigInt(id)) as
       { embedding: Buffer } | undefined;
     return row ? vectorFromBlob(row.embedding) : null;

@@ -164,6 +164,7 @@ describe('app service over a real Memory', () => {
     ['model:status', { force: true }, /unknown field/],
     ['model:download', { url: 'https://example.com' }, /unknown field/],
     ['model:cancel', [], /^input:/],
+    ['model:use', { model: 'gpt-9' }, /^model:/],
     ['settings:get', { all: true }, /unknown field/],
     ['settings:update', {}, /^patch:/],
     ['settings:update', { patch: { theme: 'purple' } }, /^patch\.theme:/],

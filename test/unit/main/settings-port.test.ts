@@ -166,6 +166,7 @@ describe('ShellSettings (the desktop app)', () => {
       theme: 'dark',
       apiEnabled: false,
       apiPort: 9123,
+      model: 'minilm',
     });
   });
 

@@ -30,6 +30,7 @@ describe('settings store', () => {
       theme: 'system',
       apiEnabled: false,
       apiPort: 7821,
+      model: 'minilm',
     });
     expect(store.loadProblem).toBeNull();
   });
@@ -84,6 +85,7 @@ describe('settings store', () => {
       theme: 'light',
       apiEnabled: false,
       apiPort: DEFAULT_PORT,
+      model: 'minilm',
     });
     expect(store.loadProblem).toBeNull();
     store.update({ apiEnabled: true, apiPort: 9000 });
@@ -93,6 +95,7 @@ describe('settings store', () => {
       theme: 'light',
       apiEnabled: true,
       apiPort: 9000,
+      model: 'minilm',
     });
   });
 

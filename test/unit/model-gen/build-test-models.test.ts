@@ -39,6 +39,7 @@ describe('buildTestModels', () => {
   it('lays each model out like the real model folder', async () => {
     for (const [name, weights] of [
       ['lexical', 'model.onnx'],
+      ['lexical-768', 'model.onnx'],
       ['twin', 'model.onnx'],
       ['twin-int8', 'model_quantized.onnx'],
     ]) {
@@ -60,7 +61,7 @@ describe('buildTestModels', () => {
   it('is deterministic: two builds are byte-identical', async () => {
     const a = await fileHashes(first);
     const b = await fileHashes(second);
-    expect(Object.keys(a).length).toBe(21);
+    expect(Object.keys(a).length).toBe(28);
     expect(b).toEqual(a);
   });
 
@@ -71,7 +72,7 @@ describe('buildTestModels', () => {
 
     const lines: string[] = [];
     const again = await buildTestModels(first, { log: (l) => lines.push(l) });
-    expect(again.map((r) => r.built)).toEqual([false, false, false]);
+    expect(again.map((r) => r.built)).toEqual([false, false, false, false]);
     expect(lines).toEqual([expect.stringContaining('models up to date')]);
   });
 
@@ -81,6 +82,7 @@ describe('buildTestModels', () => {
     const report = await buildTestModels(first, quiet);
     expect(report.map((r) => [r.name, r.built])).toEqual([
       ['lexical', true],
+      ['lexical-768', false],
       ['twin', true],
       ['twin-int8', false],
     ]);

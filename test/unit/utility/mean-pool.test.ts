@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { combineWindows, cosine, l2Normalize, meanPool } from '../../../src/utility/mean-pool';
+import { clsPool, combineWindows, cosine, l2Normalize, meanPool } from '../../../src/utility/mean-pool';
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+describe('clsPool', () => {
+  it('takes each row\u2019s first position ([CLS]), whatever the rest holds', () => {
+    const hidden = Float32Array.from([1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 999, 999]);
+    const mask = BigInt64Array.from([1n, 1n, 1n, 1n, 1n, 0n]);
+    const [a, b] = clsPool(hidden, mask, { batch: 2, seq: 3, dims: 2 });
+    expect(Array.from(a!)).toEqual([1, 2]);
+    expect(Array.from(b!)).toEqual([10, 20]);
+  });
+
+  it('rejects an output whose size does not match the batch', () => {
+    expect(() => clsPool(new Float32Array(5), [1, 1], { batch: 1, seq: 2, dims: 3 })).toThrow(/expected/);
+  });
+});
 
 describe('meanPool', () => {
   it('averages only the positions the attention mask keeps', () => {

@@ -26,6 +26,13 @@ export function ModelBanner(props: { client: HippoClient; storage?: Storage }) {
     if (model?.state === 'downloading') setSawDownload(true);
   }, [model?.state]);
 
+  if (model?.reembedding_from)
+    return (
+      <p className="model-banner-done" role="status">
+        Embedding your facts again with the {model.name} model: {model.pending} left. Search uses words only
+        until it is done.
+      </p>
+    );
   if (!model?.can_download || dismissed) return null;
   if (model.state === 'ready' || model.state === 'disabled')
     return sawDownload ? (

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { StoreApi } from 'zustand';
 import { useStore } from 'zustand';
 import type { HippoClient, SettingKey, Theme } from '../../../shared/ipc-contract';
+import { MODEL_CATALOG, MODEL_NAMES, type ModelName } from '../../../shared/model-catalog';
 import type { SettingsState } from '../store/settings-store';
 import { ImportExportPanel } from './ImportExportPanel';
 import { NoticeToast } from './NoticeToast';
@@ -211,6 +212,33 @@ const MODEL_STATE: Record<string, string> = {
 
 const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
+/** The catalogue's models; choosing one switches (the app checks it loads first). */
+function ModelChoice({ store, current }: { store: StoreApi<SettingsState>; current: ModelName }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <label className="field">
+      Model{' '}
+      <select
+        value={current}
+        disabled={busy}
+        onChange={(e) => {
+          setBusy(true);
+          void store
+            .getState()
+            .useModel(e.target.value as ModelName)
+            .finally(() => setBusy(false));
+        }}
+      >
+        {MODEL_NAMES.map((name) => (
+          <option key={name} value={name}>
+            {name} ({MODEL_CATALOG[name].dims} dimensions, {MODEL_CATALOG[name].summary})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function ModelSection({ store }: { store: StoreApi<SettingsState> }) {
   const model = useStore(store, (s) => s.model);
   const modelError = useStore(store, (s) => s.modelError);
@@ -228,8 +256,15 @@ export function ModelSection({ store }: { store: StoreApi<SettingsState> }) {
       {/* The message tells a terminal user where it looked and what to run; with a Download button
           here that would only confuse. */}
       {model?.message && needed && !model.can_download && <p className="note">{model.message}</p>}
-      {model && model.pending > 0 && (
-        <p className="note">{model.pending} facts are waiting for their embedding.</p>
+      {model && <ModelChoice store={store} current={model.name} />}
+      {model?.reembedding_from ? (
+        <p className="note" role="status">
+          Embedding every fact again with {model.name}: {model.pending} left. Search uses words only until it
+          is done.
+        </p>
+      ) : (
+        model &&
+        model.pending > 0 && <p className="note">{model.pending} facts are waiting for their embedding.</p>
       )}
       {model?.state === 'downloading' && download && (
         <div className="download">

@@ -9,6 +9,7 @@ import type {
   SettingsView,
   Theme,
 } from '../../../shared/ipc-contract';
+import type { ModelName } from '../../../shared/model-catalog';
 import { clearNoticeAfter } from './notice';
 
 /** Refresh of the model state while a download runs, for the progress bar. */
@@ -62,6 +63,8 @@ export interface SettingsState {
   refreshModel(): Promise<void>;
   downloadModel(): Promise<void>;
   cancelDownload(): Promise<void>;
+  /** Switches the embedding model; resolves true when the app took it (re-embedding follows). */
+  useModel(name: ModelName): Promise<boolean>;
   regenerateToken(): Promise<boolean>;
   copyToken(writeText: (text: string) => Promise<void>): Promise<void>;
   /** Stops the model poll (the screen unmounted). */
@@ -88,7 +91,9 @@ export function createSettingsStore(
   const store = createStore<SettingsState>()((set, get) => {
     function pollModel(): void {
       clearTimeout(timer);
-      if (!polling || get().model?.state !== 'downloading') return;
+      const model = get().model;
+      // While a download or a re-embedding after a model switch runs, for their progress.
+      if (!polling || (model?.state !== 'downloading' && !model?.reembedding_from)) return;
       timer = setTimeout(() => void get().refreshModel(), pollMs);
     }
 
@@ -204,6 +209,21 @@ export function createSettingsStore(
         const r = await client['model:cancel']({});
         if (r.ok) set({ model: r.value, notice: 'Download stopped.' });
         else set({ modelError: r.error.message });
+      },
+
+      async useModel(name) {
+        set({ modelError: null, notice: null });
+        const r = await client['model:use']({ model: name });
+        if (!r.ok) {
+          set({ modelError: r.error.message });
+          return false;
+        }
+        set({
+          model: r.value,
+          notice: r.value.reembedding_from ? 'Switched. Facts are being embedded again.' : 'Switched.',
+        });
+        pollModel();
+        return true;
       },
 
       async regenerateToken() {
