@@ -6,7 +6,7 @@ import {
   type SearchResult,
 } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
-import type { FactFilters } from './facts-repo';
+import { isCurrentAt, type FactFilters } from './facts-repo';
 import { fuseRecall } from './fuse-ranks';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
@@ -120,7 +120,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const results: SearchResult[] = [];
   for (const { id, score } of fused) {
     const row = rows.get(id);
-    if (!row || row.deleted_at !== null || row.superseded_by !== null) continue;
+    if (!row || !isCurrentAt(row, req.filters.asOf)) continue;
     let similarity: number | null = null;
     const distance = distances.get(id);
     if (distance !== undefined) similarity = similarityFromDistance(distance);

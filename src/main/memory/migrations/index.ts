@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-fact-changes';
 import { migration0003 } from './0003-sync';
 import { migration0004 } from './0004-label-versions';
+import { migration0005 } from './0005-supersede';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,10 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];

@@ -4,6 +4,7 @@ import { openDb, type Db } from '../../../../src/main/memory/open-db';
 import { migration0001 } from '../../../../src/main/memory/migrations/0001-initial';
 import { migration0002 } from '../../../../src/main/memory/migrations/0002-fact-changes';
 import { migration0003 } from '../../../../src/main/memory/migrations/0003-sync';
+import { migration0004 } from '../../../../src/main/memory/migrations/0004-label-versions';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const tmp = makeTempDir();
@@ -50,7 +51,7 @@ describe('migration 0004 (label versions)', () => {
     ).run();
     const seq = localSeq(v3);
     v3.close();
-    const { db, migration } = openDb(path);
+    const { db, migration } = openDb(path, { migrations: [...V3, migration0004] });
     expect(migration).toMatchObject({ from: 3, to: 4 });
     expect(db.prepare('SELECT name FROM labels').all()).toEqual([{ name: 'work' }]);
     expect(localSeq(db)).toBe(seq);
