@@ -326,7 +326,8 @@ export class Memory {
       limit: input.limit ?? 10,
       filters: this.filtersOf(input.space, input),
     });
-    if (trackAccess) this.noteAccess(outcome.results.map((r) => r.fact_id));
+    // A look into the past (as_of) uses nothing now: not counted, as in Postgres.
+    if (trackAccess && input.as_of === undefined) this.noteAccess(outcome.results.map((r) => r.fact_id));
     return outcome.results;
   }
 

@@ -20,13 +20,15 @@ export interface FactQueryRow {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  superseded_at: string | null;
+  supersede_reason: 'edited' | 'superseded' | null;
   access_count: string | null;
   last_accessed_at: string | null;
 }
 
 export const FACT_SELECT = `SELECT f.id, f.uid::text AS uid, f.space, f.content, f.content_hash, f.category, f.confidence,
-       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at,
-       a.access_count, a.last_accessed_at
+       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at, f.superseded_at,
+       f.supersede_reason, a.access_count, a.last_accessed_at
   FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid LEFT JOIN fact_access a ON a.fact_id = f.id`;
 
 /**

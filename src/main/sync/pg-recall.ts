@@ -19,6 +19,24 @@ export interface PgFactFilters {
   minConfidence?: number;
   since?: number;
   until?: number;
+  /** Epoch ms: facts current then instead of the live ones (SQLite's FactFilters.asOf). */
+  asOf?: number;
+}
+
+/** A live fact: neither forgotten nor superseded. */
+export const PG_LIVE = 'f.deleted_at IS NULL AND f.superseded_by IS NULL';
+
+/**
+ * PG_LIVE, or with filters.asOf the facts current then, as SQLite's CURRENT_AT (facts-repo.ts):
+ * created by then, not forgotten by then, not superseded by another fact until later; earlier
+ * wordings never. The time is bound as the next parameter of params.
+ */
+export function pgLiveSql(filters: Pick<PgFactFilters, 'asOf'>, params: unknown[]): string {
+  if (filters.asOf === undefined) return PG_LIVE;
+  params.push(filters.asOf);
+  const t = `$${params.length}::bigint`;
+  return `(f.created_at <= ${t} AND (f.deleted_at IS NULL OR f.deleted_at > ${t})
+    AND (f.superseded_by IS NULL OR (f.supersede_reason = 'superseded' AND f.superseded_at > ${t})))`;
 }
 
 export interface PgRecallRequest {
@@ -59,12 +77,12 @@ export type WordRanking = 'bm25' | 'ts_rank_cd';
  * Postgres's native word step: the seed's gin index on to_tsvector('english', content), any of
  * the words (websearch "or"), ranked by ts_rank_cd. $1 = the words, $2 = space, filters, limit.
  */
-export function tsRankSql(filterSql: string, limitParam: number): string {
+export function tsRankSql(filterSql: string, limitParam: number, live = PG_LIVE): string {
   return `
     SELECT f.id, ts_rank_cd(to_tsvector('english', f.content), q) AS score
       FROM facts f, websearch_to_tsquery('english', array_to_string($1::text[], ' or ')) AS q
      WHERE to_tsvector('english', f.content) @@ q
-       AND f.space = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+       AND f.space = $2 AND ${live}${filterSql}
      ORDER BY score DESC, f.id
      LIMIT $${limitParam}`;
 }
@@ -73,7 +91,7 @@ export function tsRankSql(filterSql: string, limitParam: number): string {
 function wordStepSql(
   deps: Pick<PgRecallDeps, 'tokenizer' | 'wordRanking'>,
   words: string[],
-): { first: string[]; sql: (filterSql: string, limitParam: number) => string } {
+): { first: string[]; sql: (filterSql: string, limitParam: number, live?: string) => string } {
   if (deps.wordRanking === 'ts_rank_cd') return { first: words, sql: tsRankSql };
   return { first: deps.tokenizer.queryTerms(words), sql: bm25Sql };
 }
@@ -104,13 +122,13 @@ export function pgFilterSql(filters: PgFactFilters, params: unknown[]): string {
  * Only vectors of the model that embedded the query count (a device on another model may have
  * synced its own). $1 = query vector, $2 = space, $3 = model, then the filters; the limit last.
  */
-export function vectorSql(filterSql: string, limitParam: number): string {
+export function vectorSql(filterSql: string, limitParam: number, live = PG_LIVE): string {
   return `
     SELECT v.id, v.distance FROM (
       SELECT f.id, f.embedding <=> $1::vector AS distance
         FROM facts f
        WHERE f.space = $2 AND f.embedded_model = $3
-         AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+         AND ${live}${filterSql}
        ORDER BY f.embedding <=> $1::vector
        LIMIT $${limitParam}
     ) v
@@ -161,7 +179,10 @@ const RESULTS_SQL = `
   SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
          CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
     FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
-   WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`;
+   WHERE f.id = ANY($1::bigint[]) AND ${PG_LIVE}`;
+
+/** RESULTS_SQL for an as_of recall: the fused ids were already checked against the past. */
+const PAST_RESULTS_SQL = RESULTS_SQL.replace(` AND ${PG_LIVE}`, '');
 
 /**
  * RESULTS_SQL that also counts each result as recalled at $4, as SQLite's recordAccess does (one
@@ -212,10 +233,11 @@ export async function pgRecall(
         const step = wordStepSql(deps, words);
         if (step.first.length === 0) return [];
         const params: unknown[] = [step.first, req.space];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         const rows = await timedPg(deps.queryListeners, 'fts', () =>
-          client.query<{ id: string }>(named(client, step.sql(where, params.length), params)),
+          client.query<{ id: string }>(named(client, step.sql(where, params.length, live), params)),
         );
         return rows.rows.map((r) => Number(r.id));
       };
@@ -228,11 +250,12 @@ export async function pgRecall(
         queryVector = await embedding;
         await applyVectorSettings(client, deps, depth);
         const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         const rows = await timedPg(deps.queryListeners, 'knn', () =>
           client.query<{ id: string; distance: number }>(
-            named(client, vectorSql(where, params.length), params),
+            named(client, vectorSql(where, params.length, live), params),
           ),
         );
         vectorHits = rows.rows.map((r) => ({ id: Number(r.id), distance: r.distance }));
@@ -240,9 +263,13 @@ export async function pgRecall(
       const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
       const fused = fuseRecall({ vector: vectorHits, words, contextWords }, tuning, req.limit);
       const params = [fused.map((f) => f.id), queryVector ? toPgVector(queryVector) : null, deps.model];
-      const rows = await client.query<ResultRow>(
-        named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
-      );
+      // A look into the past reads rows no longer live, and counts no access (nothing was used now).
+      const rows =
+        req.filters.asOf !== undefined
+          ? await client.query<ResultRow>(named(client, PAST_RESULTS_SQL, params))
+          : await client.query<ResultRow>(
+              named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
+            );
       return { fused, rows, queryVector, distances };
     },
     { readOnly: !track },
@@ -314,16 +341,18 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
       if (vector) {
         await applyVectorSettings(client, deps, depth);
         const params: unknown[] = [toPgVector(vector), req.space, deps.model];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        await explain('vector', vectorSql(where, params.length), params);
+        await explain('vector', vectorSql(where, params.length, live), params);
       }
       const step = wordStepSql(deps, ftsTerms(req.query));
       if (step.first.length > 0) {
         const params: unknown[] = [step.first, req.space];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        await explain('words', step.sql(where, params.length), params);
+        await explain('words', step.sql(where, params.length, live), params);
       }
     },
     { readOnly: true },
