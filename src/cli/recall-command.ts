@@ -19,6 +19,7 @@ interface RecallOptions extends StoreOptions {
   category?: string;
   label?: string;
   minConfidence?: number;
+  asOf?: string;
   batch?: string;
   json?: boolean;
 }
@@ -44,6 +45,10 @@ export function recallCommand(ctx: CommandContext): Command {
     .addOption(
       new Option('--min-confidence <x>', 'only facts with at least this confidence').argParser(parseNumber),
     )
+    .option(
+      '--as-of <date>',
+      'answer from what was current then (ISO date or date-time): superseded and forgotten facts of that time too',
+    )
     .option('--batch <file>', 'run every query of a JSONL file with the model loaded once')
     .option('--json', 'print {mode, results} as JSON')
     .action((words: string[], opts: RecallOptions, cmd: Command) =>
@@ -54,6 +59,7 @@ export function recallCommand(ctx: CommandContext): Command {
           category: opts.category,
           label: opts.label,
           minConfidence: opts.minConfidence,
+          as_of: opts.asOf,
         });
         if (opts.batch !== undefined) {
           if (words.length > 0)

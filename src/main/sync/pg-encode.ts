@@ -85,7 +85,10 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
           if (old) {
             if (it.supersedes === r.id)
               throw new HippoError('BAD_INPUT', `facts[${i}].supersedes: fact ${r.id} already says this`);
-            const uid = await client.query<{ uid: string }>('SELECT uid::text AS uid FROM facts WHERE id = $1', [r.id]);
+            const uid = await client.query<{ uid: string }>(
+              'SELECT uid::text AS uid FROM facts WHERE id = $1',
+              [r.id],
+            );
             await pgMarkSuperseded(client, old.uid, uid.rows[0]!.uid, now, deps.device);
           }
           await client.query(

@@ -268,7 +268,11 @@ export async function pgRecall(
         req.filters.asOf !== undefined
           ? await client.query<ResultRow>(named(client, PAST_RESULTS_SQL, params))
           : await client.query<ResultRow>(
-              named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
+              named(
+                client,
+                track ? COUNTED_RESULTS_SQL : RESULTS_SQL,
+                track ? [...params, deps.now()] : params,
+              ),
             );
       return { fused, rows, queryVector, distances };
     },

@@ -33,11 +33,22 @@ const CHAIN_SELECT = FACT_SELECT.replace(
 );
 
 /** A fact of the space, current or not, that is not an earlier wording (Memory.chainFact). */
-async function chainFact(q: pg.ClientBase | pg.Pool, id: number, space: string, field = 'id'): Promise<ChainRow> {
-  const r = await q.query<ChainRow>(`${CHAIN_SELECT} WHERE f.id = $1 AND f.space = $2 AND ${NOT_PURGED}`, [id, space]);
+async function chainFact(
+  q: pg.ClientBase | pg.Pool,
+  id: number,
+  space: string,
+  field = 'id',
+): Promise<ChainRow> {
+  const r = await q.query<ChainRow>(`${CHAIN_SELECT} WHERE f.id = $1 AND f.space = $2 AND ${NOT_PURGED}`, [
+    id,
+    space,
+  ]);
   const row = r.rows[0];
   if (!row || row.supersede_reason === 'edited')
-    throw new HippoError('NOT_FOUND', `${field === 'id' ? '' : `${field}: `}no fact with id ${id} in space "${space}"`);
+    throw new HippoError(
+      'NOT_FOUND',
+      `${field === 'id' ? '' : `${field}: `}no fact with id ${id} in space "${space}"`,
+    );
   return row;
 }
 
@@ -54,7 +65,8 @@ export async function pgRequireCurrent(
       'BAD_INPUT',
       `${field}: fact ${id} was already superseded by fact ${row.superseded_by_id ?? '?'}`,
     );
-  if (row.deleted_at !== null) throw new HippoError('BAD_INPUT', `${field}: fact ${id} is forgotten; restore it first`);
+  if (row.deleted_at !== null)
+    throw new HippoError('BAD_INPUT', `${field}: fact ${id} is forgotten; restore it first`);
   return row;
 }
 
@@ -75,7 +87,8 @@ export async function pgMarkSuperseded(
 
 /** Memory.supersede: old_id leaves recall, superseded by new_id. Answers nothing; the caller reads new_id. */
 export async function pgSupersede(deps: PgFactDeps, p: SupersedeInput, space: string): Promise<void> {
-  if (p.old_id === p.new_id) throw new HippoError('BAD_INPUT', `new_id: fact ${p.old_id} cannot supersede itself`);
+  if (p.old_id === p.new_id)
+    throw new HippoError('BAD_INPUT', `new_id: fact ${p.old_id} cannot supersede itself`);
   await inPgWrite(deps.pool, async (client) => {
     const old = await pgRequireCurrent(client, p.old_id, space, 'old_id');
     const next = await pgRequireCurrent(client, p.new_id, space, 'new_id');
@@ -130,12 +143,16 @@ export async function pgFactVersions(pool: pg.Pool, id: number, space: string): 
     [[...chain.keys()]],
   );
   const byOwner = new Map<string, ChainRow[]>();
-  for (const w of wordings.rows) byOwner.set(w.superseded_by_uid!, [...(byOwner.get(w.superseded_by_uid!) ?? []), w]);
+  for (const w of wordings.rows)
+    byOwner.set(w.superseded_by_uid!, [...(byOwner.get(w.superseded_by_uid!) ?? []), w]);
   const out: FactVersion[] = [];
   const ref = (r: ChainRow) => (r.superseded_by_id === null ? null : Number(r.superseded_by_id));
   for (const f of chain.values()) {
     const own = byOwner.get(f.uid) ?? [];
-    const reworded = own.reduce<number | null>((t, w) => Math.max(t ?? 0, Number(w.superseded_at ?? 0)), null);
+    const reworded = own.reduce<number | null>(
+      (t, w) => Math.max(t ?? 0, Number(w.superseded_at ?? 0)),
+      null,
+    );
     out.push(versionRecord(f, ref(f), reworded));
     for (const w of own) out.push(versionRecord(w, ref(w)));
   }
@@ -156,14 +173,26 @@ export async function pgPossibleUpdates(
   model: string | null,
   tuning: Pick<MemoryTuning, 'updateThreshold' | 'mergeThreshold'>,
 ): Promise<PossibleUpdate[]> {
-  const self = await pool.query<{ content: string; category: string; label_uid: string | null; space: string; embedded: boolean }>(
+  const self = await pool.query<{
+    content: string;
+    category: string;
+    label_uid: string | null;
+    space: string;
+    embedded: boolean;
+  }>(
     `SELECT content, category, label_uid::text AS label_uid, space, embedded_model = $2 AS embedded FROM facts WHERE id = $1`,
     [id, model],
   );
   const row = self.rows[0];
   if (!row) return [];
   const subject: UpdateSubject = { id, content: row.content, category: row.category, label: row.label_uid };
-  type Candidate = { id: string; content: string; category: string; label_uid: string | null; cosine: number | null };
+  type Candidate = {
+    id: string;
+    content: string;
+    category: string;
+    label_uid: string | null;
+    cosine: number | null;
+  };
   let candidates: Candidate[];
   const current = `f.space = $1 AND f.deleted_at IS NULL AND f.superseded_by IS NULL AND ${NOT_PURGED} AND f.id <> $2`;
   if (model && row.embedded) {
@@ -194,4 +223,3 @@ export async function pgPossibleUpdates(
     tuning,
   );
 }
-

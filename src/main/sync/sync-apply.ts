@@ -308,9 +308,7 @@ export class PullApplier {
         this.s("SELECT id FROM facts WHERE superseded_by = ? AND supersede_reason IS NOT 'superseded'").all(
           id,
         ) as Array<{ id: number }>
-      ).map(
-        (r) => r.id,
-      ),
+      ).map((r) => r.id),
       id,
     ];
     for (const each of ids) {
