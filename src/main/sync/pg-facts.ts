@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ExportedFact, Fact, FactPatch } from '../../shared/contract';
+import type { ExportedFact, FactPatch } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import { contentHash } from '../memory/normalize-content';
 import type { EmbedPendingProgress } from '../memory/memory';
 import { indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { exportedRecord } from '../memory/stored-records';
-import { FACT_SELECT, NOT_PURGED, inPgWrite, toFact, type FactQueryRow } from './pg-fact-rows';
+import { FACT_SELECT, NOT_PURGED, inPgWrite, type FactQueryRow } from './pg-fact-rows';
 import { toPgVector } from './pg-statements';
 import { PURGED_HASH } from './sync-rows';
 
