@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { FtsTokenizer } from '../memory/fts-tokenizer';
 import { openDb, type Db } from '../memory/open-db';
+import { PG_LIVE } from './pg-fact-rows';
 import { named } from './pg-statements';
 import { PURGED_HASH } from './sync-rows';
 
@@ -176,11 +177,7 @@ async function writeTerms(
  * first, ties by id as SQLite breaks them. $1 = terms (repeats kept), $2 = space, then the
  * filters' parameters; the limit is the last parameter.
  */
-export function bm25Sql(
-  filterSql: string,
-  limitParam: number,
-  live = 'f.deleted_at IS NULL AND f.superseded_by IS NULL',
-): string {
+export function bm25Sql(filterSql: string, limitParam: number, live = PG_LIVE): string {
   return `
     WITH s AS (SELECT greatest(docs, 1)::float8 AS n, total_len::float8 / greatest(docs, 1) AS avgdl FROM bm25_state),
          w AS (SELECT q.term, greatest(ln((s.n - c.df + 0.5) / (c.df + 0.5)), 1e-6) AS idf

@@ -10,7 +10,7 @@ import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
 import { inPgTransaction } from './pg-connect';
-import { timedPg } from './pg-fact-rows';
+import { PG_LIVE, timedPg } from './pg-fact-rows';
 
 /** Recall's filters in Postgres terms; labelUid null means "a label that does not exist". */
 export interface PgFactFilters {
@@ -22,9 +22,6 @@ export interface PgFactFilters {
   /** Epoch ms: facts current then instead of the live ones (SQLite's FactFilters.asOf). */
   asOf?: number;
 }
-
-/** A live fact: neither forgotten nor superseded. */
-export const PG_LIVE = 'f.deleted_at IS NULL AND f.superseded_by IS NULL';
 
 /**
  * PG_LIVE, or with filters.asOf the facts current then, as SQLite's CURRENT_AT (facts-repo.ts):
@@ -174,15 +171,17 @@ interface ResultRow {
   distance: number | null;
 }
 
-/** The results' rows: live facts among the fused ids. $1 = ids, $2 = query vector, $3 = model. */
-const RESULTS_SQL = `
+/**
+ * The results' rows: live facts among the fused ids (or, for an as_of recall, whose ids were
+ * already checked against the past, the rows as they are). $1 = ids, $2 = query vector, $3 = model.
+ */
+const resultsSql = (liveOnly: boolean) => `
   SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
          CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
     FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
-   WHERE f.id = ANY($1::bigint[]) AND ${PG_LIVE}`;
-
-/** RESULTS_SQL for an as_of recall: the fused ids were already checked against the past. */
-const PAST_RESULTS_SQL = RESULTS_SQL.replace(` AND ${PG_LIVE}`, '');
+   WHERE f.id = ANY($1::bigint[])${liveOnly ? ` AND ${PG_LIVE}` : ''}`;
+const RESULTS_SQL = resultsSql(true);
+const PAST_RESULTS_SQL = resultsSql(false);
 
 /**
  * RESULTS_SQL that also counts each result as recalled at $4, as SQLite's recordAccess does (one

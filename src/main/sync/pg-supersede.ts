@@ -15,7 +15,7 @@ import {
   wordsOf,
   type UpdateSubject,
 } from '../memory/possible-updates';
-import { FACT_SELECT, NOT_PURGED, inPgWrite, type FactQueryRow } from './pg-fact-rows';
+import { NOT_PURGED, factSelect, inPgWrite, type FactQueryRow } from './pg-fact-rows';
 import type { PgFactDeps } from './pg-facts';
 
 /** A fact row with what the chain needs: its superseder's uid and local id. */
@@ -26,10 +26,9 @@ interface ChainRow extends FactQueryRow {
   content_hash: string;
 }
 
-const CHAIN_SELECT = FACT_SELECT.replace(
-  'a.access_count,',
-  `a.access_count, f.superseded_by::text AS superseded_by_uid, f.label_uid::text AS label_uid,
-       (SELECT s.id FROM facts s WHERE s.uid = f.superseded_by) AS superseded_by_id,`,
+const CHAIN_SELECT = factSelect(
+  `f.superseded_by::text AS superseded_by_uid, f.label_uid::text AS label_uid,
+       (SELECT s.id FROM facts s WHERE s.uid = f.superseded_by) AS superseded_by_id`,
 );
 
 /** A fact of the space, current or not, that is not an earlier wording (Memory.chainFact). */
