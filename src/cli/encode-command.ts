@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import type { EncodeResult, RecallMode } from '../shared/contract';
 import { HippoError } from '../shared/errors';
-import { readAll, writeJson } from './cli-io';
+import { oneLine, readAll, writeJson } from './cli-io';
 import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
-import { definedOnly, parseNumber } from './parse-options';
+import { definedOnly, parseFactIdOption, parseNumber } from './parse-options';
 import { noteTextOnly } from './session';
 import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
 
@@ -13,6 +13,7 @@ interface EncodeOptions extends StoreOptions {
   label?: string;
   confidence?: number;
   source?: string;
+  supersedes?: number;
   json?: boolean;
 }
 
@@ -29,7 +30,13 @@ export function encodeCommand(ctx: CommandContext): Command {
     .option('-l, --label <name>', 'label; matched to an existing label by meaning when absent')
     .addOption(new Option('--confidence <x>', 'confidence from 0 to 1 (default 1)').argParser(parseNumber))
     .option('-s, --source <text>', 'where the fact came from')
-    .option('--json', 'print {id, status, label, mode} as JSON')
+    .addOption(
+      new Option(
+        '--supersedes <id>',
+        'this fact replaces fact ID: the old one leaves recall and list, kept in its history (undo: hippo unsupersede ID)',
+      ).argParser(parseFactIdOption),
+    )
+    .option('--json', 'print {id, status, label, mode, supersedes?, possible_updates?} as JSON')
     .action((words: string[], opts: EncodeOptions, cmd: Command) =>
       ctx.run(cmd, async () => {
         const store = resolveStore(opts, ctx.io.env);
@@ -42,6 +49,7 @@ export function encodeCommand(ctx: CommandContext): Command {
               label: opts.label,
               confidence: opts.confidence,
               source: opts.source,
+              supersedes: opts.supersedes,
             }),
           });
           const out: EncodeOutput = { ...result, mode: s.memory.mode };
@@ -64,7 +72,18 @@ async function contentFrom(words: string[], ctx: CommandContext): Promise<string
 
 function describe(r: EncodeOutput): string {
   const label = r.label ? ` (label: ${r.label})` : '';
-  if (r.status === 'created') return `Remembered #${r.id}${label}`;
-  if (r.status === 'duplicate') return `Already known as #${r.id}${label}; nothing new stored`;
+  const replaced =
+    r.supersedes === undefined
+      ? ''
+      : `\nReplaces #${r.supersedes}, kept in the history (undo: hippo unsupersede ${r.supersedes})`;
+  const updates = (r.possible_updates ?? [])
+    .map(
+      (u) =>
+        `\nPossibly an update of #${u.id} "${oneLine(u.content)}" (${u.reason.replace('_', ' ')}, ${u.similarity.toFixed(2)}); ` +
+        `to replace it: hippo supersede ${u.id} ${r.id}`,
+    )
+    .join('');
+  if (r.status === 'created') return `Remembered #${r.id}${label}${replaced}${updates}`;
+  if (r.status === 'duplicate') return `Already known as #${r.id}${label}; nothing new stored${replaced}`;
   return `Merged into #${r.id}${label}; the older wording is kept as history`;
 }

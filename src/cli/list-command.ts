@@ -13,6 +13,7 @@ interface ListOptions extends StoreOptions {
   label?: string;
   minConfidence?: number;
   deleted?: 'exclude' | 'include' | 'only';
+  asOf?: string;
   json?: boolean;
 }
 
@@ -32,6 +33,10 @@ export function listCommand(ctx: CommandContext): Command {
         .choices(['exclude', 'include', 'only'])
         .default('exclude'),
     )
+    .option(
+      '--as-of <date>',
+      'the facts current then (ISO date or date-time), superseded and forgotten ones of that time too',
+    )
     .option('--json', 'print {facts, total, limit, offset} as JSON')
     .action((opts: ListOptions, cmd: Command) =>
       ctx.run(cmd, () =>
@@ -49,6 +54,7 @@ export function listCommand(ctx: CommandContext): Command {
                 label: opts.label,
                 minConfidence: opts.minConfidence,
                 deleted: opts.deleted,
+                as_of: opts.asOf,
               }),
             );
             if (opts.json) writeJson(ctx.io.stdout, result);

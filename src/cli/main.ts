@@ -16,6 +16,7 @@ import { modelCommand } from './model-group';
 import { recallCommand } from './recall-command';
 import { serveCommand } from './serve-command';
 import { statsCommand } from './stats-command';
+import { supersedeCommands } from './supersede-commands';
 import { syncCommand } from './sync-command';
 
 export type { CliIo } from './cli-io';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     listCommand(ctx),
     labelsHistoryCommand(ctx, labelsCommand(ctx)),
     ...forgetCommands(ctx),
+    ...supersedeCommands(ctx),
     exportCommand(ctx),
     statsCommand(ctx),
     modelCommand(ctx),

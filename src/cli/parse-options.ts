@@ -22,6 +22,13 @@ export function parseFactId(value: string): number {
   return n;
 }
 
+/** commander argParser for an option naming a fact (--supersedes): a positive whole number. */
+export function parseFactIdOption(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive fact id.');
+  return n;
+}
+
 /** Copies the options that are set, so `undefined` never reaches a strict zod schema. */
 export function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -32,6 +32,7 @@ interface RecallOptions extends StoreOptions {
   timeZone?: string;
   timeWords?: boolean;
   explain?: boolean;
+  asOf?: string;
   batch?: string;
   json?: boolean;
 }
@@ -72,6 +73,10 @@ export function recallCommand(ctx: CommandContext): Command {
     .option('--time-zone <zone>', "IANA time zone for time words (default: this machine's)")
     .option('--no-time-words', 'search time words as plain words instead of as a time window')
     .option('--explain', 'show under each result why it matched')
+    .option(
+      '--as-of <date>',
+      'answer from what was current then (ISO date or date-time): superseded and forgotten facts of that time too',
+    )
     .option('--batch <file>', 'run every query of a JSONL file with the model loaded once')
     .option('--json', 'print {mode, results} as JSON')
     .action((words: string[], opts: RecallOptions, cmd: Command) =>
@@ -88,6 +93,7 @@ export function recallCommand(ctx: CommandContext): Command {
           time_zone: opts.timeZone,
           time_words: opts.timeWords === false ? false : undefined,
           explain: opts.explain,
+          as_of: opts.asOf,
         });
         if (opts.batch !== undefined) {
           if (words.length > 0)

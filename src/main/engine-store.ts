@@ -2,6 +2,7 @@ import type {
   EncodeResult,
   ExportedFact,
   Fact,
+  FactVersion,
   Label,
   LabelVersion,
   ListResult,
@@ -42,7 +43,12 @@ export interface EngineStore {
   forget(id: number, opts?: InSpace): Maybe<Fact>;
   restore(id: number, opts?: InSpace): Maybe<Fact>;
   purge(id: number, opts?: InSpace): Maybe<void>;
-  history(id: number, opts?: InSpace): Maybe<Fact[]>;
+  /** The fact's other versions (supersede chain and earlier wordings), newest first. */
+  history(id: number, opts?: InSpace): Maybe<FactVersion[]>;
+  /** Marks old_id superseded by new_id (both current); answers the new fact. */
+  supersede(input: unknown): Maybe<Fact>;
+  /** Makes a superseded fact current again; the one that replaced it stays. */
+  unsupersede(id: number, opts?: InSpace): Maybe<Fact>;
   labelsList(opts?: InSpace): Maybe<Label[]>;
   renameLabel(id: number, name: unknown, opts?: InSpace): Promise<Label>;
   mergeLabels(from: number, into: number, opts?: InSpace): Maybe<Label>;

@@ -71,16 +71,35 @@ export const EncodeInput = z.strictObject({
   source: z.string().max(LIMITS.sourceMaxChars).optional(),
   created_at: Timestamp.optional(),
   space: SpaceName.optional(),
+  /** The id of a current fact this one replaces: it is kept, marked superseded by the new fact. */
+  supersedes: z.number().int().positive('supersedes must be a positive fact id').optional(),
 });
 export type EncodeInput = z.infer<typeof EncodeInput>;
 
 export const EncodeStatus = z.enum(['created', 'duplicate', 'merged']);
 export type EncodeStatus = z.infer<typeof EncodeStatus>;
 
+/**
+ * A current fact that the encoded one may update (same label or category, similar but not a
+ * duplicate), for the caller to offer "replace" (supersede it) or "keep both". similarity is the
+ * cosine of the two embeddings, or the share of words they have in common when text-only.
+ */
+export const PossibleUpdate = z.object({
+  id: z.number().int(),
+  content: z.string(),
+  similarity: z.number(),
+  reason: z.enum(['same_label', 'same_category']),
+});
+export type PossibleUpdate = z.infer<typeof PossibleUpdate>;
+
 export const EncodeResult = z.object({
   id: z.number().int(),
   status: EncodeStatus,
   label: z.string().nullable(),
+  /** The fact this one superseded (encode with `supersedes`). */
+  supersedes: z.number().int().optional(),
+  /** Present (single encode, status created) when some current facts look like earlier versions. */
+  possible_updates: z.array(PossibleUpdate).optional(),
 });
 export type EncodeResult = z.infer<typeof EncodeResult>;
 
@@ -98,6 +117,8 @@ const factFilterFields = {
   since: Timestamp.optional(),
   until: Timestamp.optional(),
   space: SpaceName.optional(),
+  /** Answer from what was current then: facts created by then, not yet superseded or forgotten. */
+  as_of: Timestamp.optional(),
 };
 
 /** An IANA time zone name the runtime knows ("Europe/Paris", "UTC"). */
@@ -212,10 +233,35 @@ export const Fact = z.object({
   updated_at: z.string(),
   deleted_at: z.string().nullable(),
   superseded_by: z.number().int().nullable(),
+  /** When it stopped being current (superseded by another fact, or an earlier wording of one). */
+  superseded_at: z.string().nullable(),
   access_count: z.number().int(),
   last_accessed_at: z.string().nullable(),
 });
 export type Fact = z.infer<typeof Fact>;
+
+/**
+ * One version in a fact's history: the fact itself, the facts it superseded and that superseded
+ * it (its supersede chain), and the earlier wordings of each, newest first. reason says why it
+ * stopped being current: 'edited' (an earlier wording of the same fact, kept when a near-duplicate
+ * merged into it or a sync conflict was resolved), 'superseded' (replaced by another fact), or
+ * 'forgotten'; null while current.
+ */
+export const FactVersion = Fact.extend({
+  reason: z.enum(['edited', 'superseded', 'forgotten']).nullable(),
+  /** When this version became current and when it stopped (null: still current). */
+  current_from: z.string(),
+  current_until: z.string().nullable(),
+});
+export type FactVersion = z.infer<typeof FactVersion>;
+
+/** Which existing fact a new one replaces (facts:supersede); both must be current facts of the space. */
+export const SupersedeInput = z.strictObject({
+  old_id: z.number().int().positive('old_id must be a positive fact id'),
+  new_id: z.number().int().positive('new_id must be a positive fact id'),
+  space: SpaceName.optional(),
+});
+export type SupersedeInput = z.infer<typeof SupersedeInput>;
 
 export const FactPatch = z
   .strictObject({

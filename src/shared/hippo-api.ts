@@ -17,6 +17,8 @@ export const IPC_CHANNEL_NAMES = [
   'facts:restore',
   'facts:purge',
   'facts:history',
+  'facts:supersede',
+  'facts:unsupersede',
   'labels:list',
   'labels:rename',
   'labels:merge',

@@ -14,6 +14,7 @@ import {
   ExportedFact,
   Fact,
   FactPatch,
+  FactVersion,
   Label,
   LabelVersion,
   ListInput,
@@ -24,6 +25,7 @@ import {
   SearchResult,
   SpaceName,
   Stats,
+  SupersedeInput,
 } from './contract';
 
 const FactId = z.number().int().positive();
@@ -177,7 +179,18 @@ export const IPC_CHANNELS = {
   'facts:restore': channel(z.strictObject({ id: FactId, ...InSpace }), Fact),
   /** Only a forgotten fact can be purged; it and its older wordings are gone for good. */
   'facts:purge': channel(z.strictObject({ id: FactId, ...InSpace }), z.object({ purged: z.literal(true) })),
-  'facts:history': channel(z.strictObject({ id: FactId, ...InSpace }), z.object({ facts: z.array(Fact) })),
+  /**
+   * The fact's other versions, newest first: the facts it superseded and that superseded it, and
+   * their earlier wordings, each with when it was current and why it stopped.
+   */
+  'facts:history': channel(
+    z.strictObject({ id: FactId, ...InSpace }),
+    z.object({ facts: z.array(FactVersion) }),
+  ),
+  /** The capture box's "Replace": old_id leaves recall, superseded by new_id (kept, in history). */
+  'facts:supersede': channel(SupersedeInput, Fact),
+  /** Undoes a supersede: the fact is current again; the one that replaced it stays. */
+  'facts:unsupersede': channel(z.strictObject({ id: FactId, ...InSpace }), Fact),
   'labels:list': channel(z.strictObject({ ...InSpace }), z.object({ labels: z.array(Label) })),
   /** A name another label of the space has (in any case) is refused: merge instead. */
   'labels:rename': channel(z.strictObject({ id: LabelId, name: z.string(), ...InSpace }), Label),

@@ -190,6 +190,8 @@ function makeHandlers(deps: AppServiceDeps): Handlers {
       return { purged: true as const };
     },
     'facts:history': ({ id, space }) => ({ facts: memory.history(id, inSpace(space)) }),
+    'facts:supersede': (input) => memory.supersede(input),
+    'facts:unsupersede': ({ id, space }) => memory.unsupersede(id, inSpace(space)),
     'facts:import': async ({ records, space }) => ({
       results: await memory.importRecords(records, inSpace(space)),
     }),

@@ -36,6 +36,9 @@ const RememberInput = EncodeInput.omit({ created_at: true }).extend({
   confidence: EncodeInput.shape.confidence.describe('how sure the fact is, 0 to 1 (default 1)'),
   source: EncodeInput.shape.source.describe('where the fact came from (a URL, a conversation, a tool)'),
   space: EncodeInput.shape.space.describe(SPACE_HELP),
+  supersedes: EncodeInput.shape.supersedes.describe(
+    'id of a fact this one replaces (e.g. a possible_updates id of an earlier remember): it leaves recall, kept in history',
+  ),
 });
 
 const RecallToolInput = RecallInput.extend({
@@ -44,6 +47,9 @@ const RecallToolInput = RecallInput.extend({
   limit: RecallInput.shape.limit.describe('most results (default 10)'),
   since: RecallInput.shape.since.describe('only facts created at or after this ISO date-time or epoch ms'),
   until: RecallInput.shape.until.describe('only facts created at or before this ISO date-time or epoch ms'),
+  as_of: RecallInput.shape.as_of.describe(
+    'answer from what was believed then (ISO date-time or epoch ms): facts current at that time, superseded or forgotten later ones included',
+  ),
   space: RecallInput.shape.space.describe(SPACE_HELP),
   reference_date: RecallInput.shape.reference_date.describe(
     'the date time words in the query ("yesterday", "last week", "in May 2023") are read against; default now',
@@ -113,7 +119,9 @@ export function createMcpServer({ memory }: McpServerOptions): McpServer {
       title: 'Remember a fact',
       description:
         'Store one fact in memory. An exact duplicate is not stored twice and a near-duplicate is merged ' +
-        'into the existing fact; the result says which (status created | duplicate | merged) and its id.',
+        'into the existing fact; the result says which (status created | duplicate | merged) and its id. ' +
+        'A new fact that looks like a newer version of a stored one lists it in possible_updates; remember ' +
+        'again with `supersedes` set to replace a fact (the old one is kept in its history).',
       inputSchema: advertise(RememberInput),
       outputSchema: RememberOutput,
       annotations: {

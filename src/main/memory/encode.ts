@@ -27,6 +27,8 @@ export interface EncodeItem {
   /** Import only: kept as given for a lossless round trip. */
   updated_at?: number;
   deleted_at?: number;
+  /** The current fact this one replaces (encode's `supersedes`). */
+  supersedes?: number;
 }
 
 /**
@@ -41,8 +43,12 @@ export function itemsFromBatch(inputs: unknown[], space: string): EncodeItem[] {
   return inputs.map((raw, i) => itemFromInput(parseInput(EncodeInput, raw, `facts[${i}]`), space));
 }
 
-export function itemFromInput(input: ExportedFact & { space?: string }, defaultSpace: string): EncodeItem {
+export function itemFromInput(
+  input: ExportedFact & { space?: string; supersedes?: number },
+  defaultSpace: string,
+): EncodeItem {
   return {
+    ...(input.supersedes === undefined ? {} : { supersedes: input.supersedes }),
     space: input.space ?? defaultSpace,
     content: input.content,
     category: input.category,
@@ -104,6 +110,10 @@ export async function prepareEncode(
   model: string | null,
 ): Promise<PreparedEncode> {
   const { facts, labels } = ctx;
+  // A bad `supersedes` fails before anything is embedded; checked again inside the write.
+  items.forEach((it, i) =>
+    checkSupersedes(ctx, it, items.length > 1 ? `facts[${i}].supersedes` : 'supersedes'),
+  );
   const hashes = items.map((it) => contentHash(it.content));
   const firstOfHash = new Map<string, number>();
   items.forEach((it, i) => {
@@ -197,22 +207,48 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
         const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
         const f = facts.get(it.space, r.id);
         if (f && confidence > f.confidence) facts.update(r.id, { confidence });
-        results[i] = { id: r.id, status: 'duplicate', label: r.label };
+        if (it.supersedes !== undefined) {
+          checkSupersedes(ctx, it, `facts[${i}].supersedes`);
+          if (it.supersedes === r.id)
+            throw new HippoError('BAD_INPUT', `facts[${i}].supersedes: fact ${r.id} already says this`);
+          facts.supersede(it.supersedes, r.id, now);
+        }
+        results[i] = {
+          id: r.id,
+          status: 'duplicate',
+          label: r.label,
+          ...(it.supersedes === undefined ? {} : { supersedes: it.supersedes }),
+        };
         return;
       }
       const category = it.category ?? DEFAULT_CATEGORY;
       const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
       const created = it.created_at ?? now;
       const updated = it.updated_at ?? Math.max(now, created);
+      const where = items.length > 1 ? `facts[${i}].supersedes` : 'supersedes';
+      checkSupersedes(ctx, it, where);
+      const superseded = it.supersedes === undefined ? {} : { supersedes: it.supersedes };
 
       if (!it.deleted_at) {
         const existing = facts.findLiveByHash(it.space, hash);
         if (existing) {
+          if (it.supersedes === existing.id)
+            throw new HippoError(
+              'BAD_INPUT',
+              `${where}: fact ${existing.id} already says this; there is nothing to replace`,
+            );
           facts.update(existing.id, {
             confidence: Math.max(existing.confidence, confidence),
             updated_at: Math.max(existing.updated_at, updated),
           });
-          results[i] = { id: existing.id, status: 'duplicate', label: labelName(existing.label_id) };
+          // The new wording is already stored: the replaced fact is superseded by that one.
+          if (it.supersedes !== undefined) facts.supersede(it.supersedes, existing.id, now);
+          results[i] = {
+            id: existing.id,
+            status: 'duplicate',
+            label: labelName(existing.label_id),
+            ...superseded,
+          };
           return;
         }
       }
@@ -220,7 +256,9 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
       const vector = vectors.get(it.content);
       const label = resolveLabel(ctx, it, category, vector, vectors.get(it.label ?? ''));
 
-      if (vector && model && !it.deleted_at) {
+      // An explicit replacement is a new fact, never merged into a near one (the replaced fact,
+      // usually the nearest, must stay as it was).
+      if (vector && model && !it.deleted_at && it.supersedes === undefined) {
         const near = nearestLive(
           ctx,
           it.space,
@@ -233,7 +271,7 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
         if (near && near.similarity >= tuning.mergeThreshold) {
           const old = facts.get(it.space, near.id)!;
           // Keep the older wording as history (superseded) so a merge can be undone.
-          facts.insert({
+          const wording = facts.insert({
             space: old.space,
             content: old.content,
             content_hash: old.content_hash,
@@ -246,6 +284,7 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
             deleted_at: null,
             superseded_by: old.id,
           });
+          facts.update(wording, { superseded_at: now });
           const labelId = it.label ? (label?.id ?? null) : old.label_id;
           facts.update(old.id, {
             content: it.content,
@@ -280,12 +319,33 @@ export function writeEncoded(ctx: MemoryContext, prepared: PreparedEncode): Enco
         if (!it.deleted_at) written.set(id, { space: it.space, category, vector });
         if (label && it.label) foldIntoLabel(ctx, label, vector);
       }
-      results[i] = { id, status: 'created', label: label?.name ?? null };
+      if (it.supersedes !== undefined) facts.supersede(it.supersedes, id, now);
+      results[i] = { id, status: 'created', label: label?.name ?? null, ...superseded };
     });
   });
   timed(ctx, 'encode_write', () => write());
   facts.pruneChanges();
   return results;
+}
+
+/**
+ * `supersedes` must name a current fact of the item's space: unknown, purged, of another space or
+ * an earlier wording is NOT_FOUND; forgotten or already superseded is BAD_INPUT.
+ */
+export function checkSupersedes(ctx: Pick<MemoryContext, 'facts'>, it: EncodeItem, where: string): void {
+  if (it.supersedes === undefined) return;
+  if (it.deleted_at !== undefined)
+    throw new HippoError('BAD_INPUT', `${where}: a forgotten fact cannot supersede another`);
+  const old = ctx.facts.get(it.space, it.supersedes);
+  if (!old || old.supersede_reason === 'edited')
+    throw new HippoError('NOT_FOUND', `${where}: no fact with id ${it.supersedes} in space "${it.space}"`);
+  if (old.superseded_by !== null)
+    throw new HippoError(
+      'BAD_INPUT',
+      `${where}: fact ${old.id} was already superseded by fact ${old.superseded_by}`,
+    );
+  if (old.deleted_at !== null)
+    throw new HippoError('BAD_INPUT', `${where}: fact ${old.id} is forgotten; restore it first`);
 }
 
 interface WrittenVector {

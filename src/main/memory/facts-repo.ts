@@ -22,12 +22,18 @@ export interface FactRow {
   updated_at: number;
   deleted_at: number | null;
   superseded_by: number | null;
+  /** When it stopped being current, and why (migration 0005); null while superseded_by is. */
+  superseded_at: number | null;
+  supersede_reason: 'edited' | 'superseded' | null;
   access_count: number;
   last_accessed_at: number | null;
   embedded_model: string | null;
 }
 
-export type NewFact = Omit<FactRow, 'id' | 'access_count' | 'last_accessed_at' | 'embedded_model'>;
+export type NewFact = Omit<
+  FactRow,
+  'id' | 'access_count' | 'last_accessed_at' | 'embedded_model' | 'superseded_at' | 'supersede_reason'
+>;
 
 /** Filters shared by recall's two candidate lists and by list(). Times are epoch ms. */
 export interface FactFilters {
@@ -36,6 +42,11 @@ export interface FactFilters {
   minConfidence?: number;
   since?: number;
   until?: number;
+  /**
+   * Epoch ms: facts current then (created by then, not yet superseded or forgotten) instead of
+   * the live ones. The in-memory indexes hold only live facts, so such searches run in SQLite.
+   */
+  asOf?: number;
 }
 
 export interface RankedId {
@@ -45,6 +56,36 @@ export interface RankedId {
 }
 
 const LIVE = 'f.deleted_at IS NULL AND f.superseded_by IS NULL';
+
+/**
+ * Current at a past time: created by then, not forgotten by then (a restored fact counts as never
+ * forgotten), and either never superseded or superseded by another fact only later. Earlier
+ * wordings of a fact ('edited' rows) never count: the fact's own row stands for it.
+ */
+const CURRENT_AT = `f.created_at <= @asOf AND (f.deleted_at IS NULL OR f.deleted_at > @asOf)
+  AND (f.superseded_by IS NULL OR (f.supersede_reason = 'superseded' AND f.superseded_at > @asOf))`;
+
+/** The row was current at asOf (undefined: is current now); the same rule as CURRENT_AT. */
+export function isCurrentAt(
+  row: Pick<FactRow, 'created_at' | 'deleted_at' | 'superseded_by' | 'superseded_at' | 'supersede_reason'>,
+  asOf: number | undefined,
+): boolean {
+  if (asOf === undefined) return row.deleted_at === null && row.superseded_by === null;
+  return (
+    row.created_at <= asOf &&
+    (row.deleted_at === null || row.deleted_at > asOf) &&
+    (row.superseded_by === null ||
+      (row.supersede_reason === 'superseded' && row.superseded_at !== null && row.superseded_at > asOf))
+  );
+}
+
+/** LIVE, or CURRENT_AT with its time bound in params (positional, as the rest of the query). */
+function currentSql(filters: FactFilters, params: unknown[]): string {
+  if (filters.asOf === undefined) return LIVE;
+  const n = (CURRENT_AT.match(/@asOf/g) ?? []).length;
+  for (let i = 0; i < n; i++) params.push(filters.asOf);
+  return `(${CURRENT_AT.replaceAll('@asOf', '?')})`;
+}
 
 function filterSql(filters: FactFilters, params: unknown[]): string {
   let sql = '';
@@ -137,6 +178,11 @@ export class FactsRepo {
     ) as Array<{ id: number; content: string }>;
     for (const r of rows) out.set(r.id, r.content);
     return out;
+  }
+
+  labelName(labelId: number): string | undefined {
+    return (this.stmt('SELECT name FROM labels WHERE id = ?').get(labelId) as { name: string } | undefined)
+      ?.name;
   }
 
   maxId(): number {
@@ -243,11 +289,33 @@ export class FactsRepo {
     this.stmt('DELETE FROM fact_changes WHERE seq <= (SELECT max(seq) FROM fact_changes) - ?').run(keep);
   }
 
-  /** Facts whose older wording was kept when a near-duplicate replaced it. */
+  /** Earlier wordings of a fact, kept when a near-duplicate merged into it (not facts it superseded). */
   history(id: number): FactRow[] {
-    return this.stmt('SELECT * FROM facts WHERE superseded_by = ? ORDER BY updated_at DESC').all(
-      id,
-    ) as FactRow[];
+    return this.stmt(
+      "SELECT * FROM facts WHERE superseded_by = ? AND supersede_reason IS NOT 'superseded' ORDER BY updated_at DESC",
+    ).all(id) as FactRow[];
+  }
+
+  /** The facts that the given one superseded (replaced), oldest first. */
+  supersededBy(id: number): FactRow[] {
+    return this.stmt(
+      "SELECT * FROM facts WHERE superseded_by = ? AND supersede_reason = 'superseded' ORDER BY created_at, id",
+    ).all(id) as FactRow[];
+  }
+
+  /** Marks `oldId` replaced by `newId` at `at`; both are current facts of one space (checked by callers). */
+  supersede(oldId: number, newId: number, at: number): void {
+    this.update(oldId, {
+      superseded_by: newId,
+      superseded_at: at,
+      supersede_reason: 'superseded',
+      updated_at: at,
+    });
+  }
+
+  /** Undoes supersede: the fact is current again. */
+  unsupersede(id: number, at: number): void {
+    this.update(id, { superseded_by: null, superseded_at: null, supersede_reason: null, updated_at: at });
   }
 
   setEmbedding(id: number, vector: Float32Array, modelId: string): void {
@@ -316,6 +384,7 @@ export class FactsRepo {
    * the in-memory index, or by sqlite-vec inside a transaction (where uncommitted rows count).
    */
   nearest(space: string, vector: Float32Array, k: number, filters: FactFilters = {}): RankedId[] {
+    if (filters.asOf !== undefined) return this.nearestAsOf(space, vector, k, filters);
     const index = this.vectors.current();
     if (index) return index.search(space, vector, k, filters);
     return this.nearestInSqlite(space, vector, k, filters);
@@ -350,6 +419,21 @@ export class FactsRepo {
   }
 
   /**
+   * Nearest facts current at filters.asOf: an exact scan of the space's stored vectors (live or
+   * not; vec_facts keeps a superseded or forgotten fact's vector), for the rare look into the past.
+   */
+  private nearestAsOf(space: string, vector: Float32Array, k: number, filters: FactFilters): RankedId[] {
+    const params: unknown[] = [vectorToBlob(vector), space];
+    const current = currentSql(filters, params);
+    const where = filterSql(filters, params);
+    params.push(k);
+    return this.stmt(
+      `SELECT f.id AS id, vec_distance_cosine(v.embedding, ?) AS rank FROM vec_facts v JOIN facts f ON f.id = v.fact_id
+       WHERE v.space = ? AND ${current}${where} ORDER BY rank, f.id LIMIT ?`,
+    ).all(...params) as RankedId[];
+  }
+
+  /**
    * Best live facts for any of the words (an OR query), by FTS5's bm25. Served by the in-memory
    * text index, or by FTS5 inside a transaction or when a word is not a single FTS5 term.
    */
@@ -361,6 +445,7 @@ export class FactsRepo {
     opts: { expandUnknown?: boolean } = {},
   ): RankedId[] {
     if (words.length === 0) return [];
+    if (filters.asOf !== undefined) return this.searchTextInSqlite(space, words, k, filters);
     const terms = this.text.queryTerms(words);
     const index = terms && this.text.current();
     if (terms && index) {
@@ -399,11 +484,12 @@ export class FactsRepo {
   ): RankedId[] {
     if (words.length === 0) return [];
     const params: unknown[] = [toFtsMatch(words), space];
+    const current = currentSql(filters, params);
     const where = filterSql(filters, params);
     params.push(k);
     return this.stmt(
       `SELECT f.id AS id, bm25(facts_fts) AS rank FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid
-       WHERE facts_fts MATCH ? AND f.space = ? AND ${LIVE}${where} ORDER BY rank, f.id LIMIT ?`,
+       WHERE facts_fts MATCH ? AND f.space = ? AND ${current}${where} ORDER BY rank, f.id LIMIT ?`,
     ).all(...params) as RankedId[];
   }
 
@@ -414,8 +500,10 @@ export class FactsRepo {
     offset: number,
   ): { rows: Array<FactRow & { label_name: string | null }>; total: number } {
     const params: unknown[] = [space];
-    let where = 'f.space = ? AND f.superseded_by IS NULL';
-    if (filters.deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
+    let where = 'f.space = ?';
+    if (filters.asOf !== undefined) where += ` AND ${currentSql(filters, params)}`;
+    else where += ' AND f.superseded_by IS NULL';
+    if (filters.deleted === 'exclude' && filters.asOf === undefined) where += ' AND f.deleted_at IS NULL';
     if (filters.deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
     where += filterSql(filters, params);
     const total = this.stmt(`SELECT count(*) AS n FROM facts f WHERE ${where}`).get(...params) as {

@@ -6,6 +6,11 @@ import type { Db } from './open-db';
 export interface MemoryTuning {
   /** Cosine at or above which a new fact of the same category merges into an existing one. */
   mergeThreshold: number;
+  /**
+   * Cosine at or above which (and below mergeThreshold) a current fact sharing the new one's label
+   * or category is offered as a possible update (see possible-updates.ts).
+   */
+  updateThreshold: number;
   /** Cosine at or above which a fact without an explicit label joins the nearest label. */
   labelThreshold: number;
   /**
@@ -30,6 +35,7 @@ export interface MemoryTuning {
 export const DEFAULT_TUNING: MemoryTuning = {
   mergeThreshold: 0.95,
   labelThreshold: 0.5,
+  updateThreshold: 0.55,
   minVectorSimilarity: 0.15,
   candidateDepth: 50,
   vectorWeight: 1,

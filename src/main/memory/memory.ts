@@ -7,10 +7,12 @@ import {
   LabelName,
   ListInput,
   RecallFilters,
+  SupersedeInput,
   parseInput,
   timestampToMs,
   type EncodeResult,
   type Fact,
+  type FactVersion,
   type Label,
   type LabelVersion,
   type ListResult,
@@ -33,6 +35,8 @@ import {
   type PreparedEncode,
 } from './encode';
 import { FactsRepo, type FactFilters, type FactRow } from './facts-repo';
+import { factVersions } from './fact-versions';
+import { findPossibleUpdates } from './possible-updates';
 import { LabelsRepo, type LabelRow } from './labels-repo';
 import {
   DEFAULT_TUNING,
@@ -296,9 +300,14 @@ export class Memory {
   async encode(input: unknown): Promise<EncodeResult> {
     this.assertOpen();
     const parsed = parseInput(EncodeInput, input);
-    const [result] = await encodeItems(this.ctx, [itemFromInput(parsed, this.space)]);
+    const item = itemFromInput(parsed, this.space);
+    const prepared = await prepareEncode(this.ctx, [item], await this.activeModel());
+    const [result] = writeEncoded(this.ctx, prepared);
     this.afterWrite();
-    return result!;
+    // A fact that replaces another on purpose is no one's possible update.
+    if (result!.status !== 'created' || item.supersedes !== undefined) return result!;
+    const updates = findPossibleUpdates(this.ctx, item.space, result!.id, prepared.vectors.get(item.content));
+    return updates.length > 0 ? { ...result!, possible_updates: updates } : result!;
   }
 
   /**
@@ -422,7 +431,8 @@ export class Memory {
       explain: input.explain,
       byRecency: plan.byRecency,
     });
-    if (trackAccess) this.noteAccess(outcome.results.map((r) => r.fact_id));
+    // A look into the past (as_of) uses nothing now: not counted, as in Postgres.
+    if (trackAccess && input.as_of === undefined) this.noteAccess(outcome.results.map((r) => r.fact_id));
     return { mode: this.mode, results: outcome.results, ...time };
   }
 
@@ -434,9 +444,11 @@ export class Memory {
       minConfidence?: number;
       since?: string | number;
       until?: string | number;
+      as_of?: string | number;
     },
   ): FactFilters {
     const out: FactFilters = {};
+    if (f.as_of !== undefined) out.asOf = timestampToMs(f.as_of);
     if (f.category !== undefined) out.category = f.category;
     if (f.minConfidence !== undefined) out.minConfidence = f.minConfidence;
     if (f.since !== undefined) out.since = timestampToMs(f.since);
@@ -471,6 +483,11 @@ export class Memory {
     const p = parseInput(ListInput, input);
     const limit = p.limit ?? 50;
     const offset = p.offset ?? 0;
+    if (p.as_of !== undefined && (p.deleted ?? 'exclude') !== 'exclude')
+      throw new HippoError(
+        'BAD_INPUT',
+        'deleted: as_of lists the facts current then, which leaves out those forgotten by then',
+      );
     const filters = { ...this.filtersOf(p.space, p), deleted: p.deleted ?? 'exclude' } as const;
     const { rows, total } = timed(this.ctx, 'list', () =>
       this.facts.list(this.spaceOf(p.space), filters, limit, offset),
@@ -551,11 +568,79 @@ export class Memory {
     })();
   }
 
-  /** Older wordings a fact had before near-duplicates merged into it, newest first. */
-  history(id: number, opts: { space?: string } = {}): Fact[] {
+  /**
+   * The fact's other versions, newest first: the facts it superseded and that superseded it (its
+   * supersede chain, current or not), and the earlier wordings of each (kept when near-duplicates
+   * merged into it). Any fact of the chain may be asked about, superseded ones too.
+   */
+  history(id: number, opts: { space?: string } = {}): FactVersion[] {
     this.assertOpen();
-    const row = this.requireFact(id, opts.space);
-    return this.facts.history(row.id).map((r) => toFact({ ...r, label_name: null }));
+    const row = this.chainFact(id, opts.space);
+    return factVersions(this.facts, row).filter((v) => v.id !== row.id);
+  }
+
+  /**
+   * Marks fact `old_id` superseded by fact `new_id` (both current facts of the space): the old one
+   * leaves recall and list, stays in history, and unsupersede makes it current again. What the
+   * capture box's "Replace" does after encode offered a possible update.
+   */
+  supersede(input: unknown): Fact {
+    this.assertOpen();
+    const p = parseInput(SupersedeInput, input);
+    if (p.old_id === p.new_id)
+      throw new HippoError('BAD_INPUT', `new_id: fact ${p.old_id} cannot supersede itself`);
+    this.db.transaction(() => {
+      const old = this.requireCurrent(p.old_id, p.space, 'old_id');
+      this.requireCurrent(p.new_id, p.space, 'new_id');
+      this.facts.supersede(old.id, p.new_id, this.ctx.now());
+    })();
+    return this.get(p.new_id, { space: p.space });
+  }
+
+  /**
+   * Undoes a supersede: the fact `id` replaced is current again. The fact that replaced it stays
+   * (as after "keep both"); forget it to be rid of it.
+   */
+  unsupersede(id: number, opts: { space?: string } = {}): Fact {
+    this.assertOpen();
+    this.db.transaction(() => {
+      const row = this.chainFact(id, opts.space);
+      if (row.superseded_by === null || row.supersede_reason !== 'superseded')
+        throw new HippoError('BAD_INPUT', `fact ${id} is not superseded; there is nothing to undo`);
+      const twin = this.facts.findLiveByHash(row.space, row.content_hash);
+      if (twin)
+        throw new HippoError(
+          'BAD_INPUT',
+          `fact ${id} cannot be made current again: fact ${twin.id} already holds the same content`,
+        );
+      this.facts.unsupersede(row.id, this.ctx.now());
+    })();
+    return this.get(id, opts);
+  }
+
+  /** A fact of the space that is current, forgotten or superseded (not an earlier wording). */
+  private chainFact(id: number, space?: string): FactRow {
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    const row = this.facts.get(this.spaceOf(space), id);
+    if (!row || row.supersede_reason === 'edited')
+      throw new HippoError('NOT_FOUND', `no fact with id ${id} in space "${this.spaceOf(space)}"`);
+    return row;
+  }
+
+  /** A current fact (neither forgotten nor superseded), for supersede's two ids. */
+  private requireCurrent(id: number, space: string | undefined, field: string): FactRow {
+    const row = this.facts.get(this.spaceOf(space), id);
+    if (!row || row.supersede_reason === 'edited')
+      throw new HippoError('NOT_FOUND', `${field}: no fact with id ${id} in space "${this.spaceOf(space)}"`);
+    if (row.superseded_by !== null)
+      throw new HippoError(
+        'BAD_INPUT',
+        `${field}: fact ${id} was already superseded by fact ${row.superseded_by}`,
+      );
+    if (row.deleted_at !== null)
+      throw new HippoError('BAD_INPUT', `${field}: fact ${id} is forgotten; restore it first`);
+    return row;
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   type SearchResult,
 } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
-import type { FactFilters, FactsRepo } from './facts-repo';
+import { isCurrentAt, type FactFilters, type FactsRepo } from './facts-repo';
 import { fuseRecall, RRF_K, tieBreakIds, type RecallCandidates } from './fuse-ranks';
 import { matchedWords } from './matched-words';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
@@ -199,7 +199,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   const results: SearchResult[] = [];
   for (const { id, score, explain } of fused) {
     const row = rows.get(id);
-    if (!row || row.deleted_at !== null || row.superseded_by !== null) continue;
+    if (!row || !isCurrentAt(row, req.filters.asOf)) continue;
     let similarity: number | null = null;
     const distance = distances.get(id);
     if (distance !== undefined) similarity = similarityFromDistance(distance);

@@ -23,6 +23,8 @@ export interface StoredFact {
   created_at: Int;
   updated_at: Int;
   deleted_at: Int | null;
+  /** Absent where a query does not read it (a current fact has none). */
+  superseded_at?: Int | null;
   access_count: Int | null;
   last_accessed_at: Int | null;
 }
@@ -40,6 +42,7 @@ export function factRecord(row: StoredFact, supersededBy: number | null): Fact {
     updated_at: iso(row.updated_at)!,
     deleted_at: iso(row.deleted_at),
     superseded_by: supersededBy,
+    superseded_at: iso(row.superseded_at ?? null),
     access_count: Number(row.access_count ?? 0),
     last_accessed_at: iso(row.last_accessed_at),
   };

@@ -98,6 +98,16 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): Set
     restoreFact(req) {
       return memory.restore(idOf(req), { space: spaceOf(req) });
     },
+    async factHistory(req) {
+      return { facts: await memory.history(idOf(req), { space: spaceOf(req) }) };
+    },
+    supersede(req) {
+      const body = requireBody(req);
+      return memory.supersede(isObject(body) ? withSpace(body, spaceOf(req)) : body);
+    },
+    unsupersede(req) {
+      return memory.unsupersede(idOf(req), { space: spaceOf(req) });
+    },
     async labels(req) {
       return { labels: await memory.labelsList({ space: spaceOf(req) }) };
     },

@@ -9,6 +9,7 @@ import {
   EncodeResult,
   Fact,
   FactPatch,
+  FactVersion,
   Label,
   ListInput,
   ListResult,
@@ -17,6 +18,7 @@ import {
   RecallResponse,
   SpaceName,
   Stats,
+  SupersedeInput,
 } from '../../shared/contract';
 
 /** Most facts one POST /api/v1/encode may carry (the engine allows more; a request body stays small). */
@@ -41,6 +43,7 @@ export const EncodeResponse = EncodeResult.extend({ mode: RecallMode });
 export const EncodeBatchResponse = z.object({ mode: RecallMode, results: z.array(EncodeResult) });
 export { RecallResponse };
 export const LabelsResponse = z.object({ labels: z.array(Label) });
+export const HistoryResponse = z.object({ facts: z.array(FactVersion) });
 
 export const ModelState = z.enum(['ready', 'loading', 'missing', 'failed', 'disabled']);
 
@@ -149,6 +152,34 @@ export const API_ROUTES = {
     method: 'POST',
     url: '/api/v1/facts/:id/restore',
     summary: 'Bring a forgotten fact back',
+    auth: true,
+    params: FactIdParams,
+    query: SpaceQuery,
+    response: Fact,
+  },
+  factHistory: {
+    method: 'GET',
+    url: '/api/v1/facts/:id/history',
+    summary:
+      "A fact's other versions, newest first: the facts it superseded or was superseded by, and earlier wordings, each with when it was current and why it stopped",
+    auth: true,
+    params: FactIdParams,
+    query: SpaceQuery,
+    response: HistoryResponse,
+  },
+  supersede: {
+    method: 'POST',
+    url: '/api/v1/supersede',
+    summary: 'Mark fact old_id as superseded by fact new_id (both current); answers the new fact',
+    auth: true,
+    query: SpaceQuery,
+    body: SupersedeInput,
+    response: Fact,
+  },
+  unsupersede: {
+    method: 'POST',
+    url: '/api/v1/facts/:id/unsupersede',
+    summary: 'Undo a supersede: the fact is current again (the one that replaced it stays)',
     auth: true,
     params: FactIdParams,
     query: SpaceQuery,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { FtsTokenizer } from '../memory/fts-tokenizer';
 import { openDb, type Db } from '../memory/open-db';
+import { PG_LIVE } from './pg-fact-rows';
 import { named } from './pg-statements';
 import { PURGED_HASH } from './sync-rows';
 
@@ -176,7 +177,7 @@ async function writeTerms(
  * first, ties by id as SQLite breaks them. $1 = terms (repeats kept), $2 = space, then the
  * filters' parameters; the limit is the last parameter.
  */
-export function bm25Sql(filterSql: string, limitParam: number): string {
+export function bm25Sql(filterSql: string, limitParam: number, live = PG_LIVE): string {
   return `
     WITH s AS (SELECT greatest(docs, 1)::float8 AS n, total_len::float8 / greatest(docs, 1) AS avgdl FROM bm25_state),
          w AS (SELECT q.term, greatest(ln((s.n - c.df + 0.5) / (c.df + 0.5)), 1e-6) AS idf
@@ -189,7 +190,7 @@ export function bm25Sql(filterSql: string, limitParam: number): string {
       JOIN fact_doc_lengths d ON d.fact_uid = t.fact_uid
       JOIN facts f ON f.uid = t.fact_uid
       CROSS JOIN s
-     WHERE f.space = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+     WHERE f.space = $2 AND ${live}${filterSql}
      GROUP BY f.id
      ORDER BY score DESC, f.id
      LIMIT $${limitParam}`;

@@ -11,6 +11,8 @@ import { PG_WRITE_LOCK } from './pg-migrate';
 import { fromPgVector, named, toPgVector } from './pg-statements';
 import { inPgTransaction } from './pg-connect';
 import { timedPg } from './pg-fact-rows';
+import { pgMarkSuperseded, pgRequireCurrent } from './pg-supersede';
+import { HippoError } from '../../shared/errors';
 
 export interface PgEncodeDeps {
   pool: pg.Pool;
@@ -54,6 +56,14 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
     if (!firstOfHash.has(key)) firstOfHash.set(key, i);
   });
 
+  // A bad `supersedes` fails before anything is embedded; checked again under the write lock.
+  const supersedesField = (i: number) => (items.length > 1 ? `facts[${i}].supersedes` : 'supersedes');
+  for (const [i, it] of items.entries()) {
+    if (it.supersedes === undefined) continue;
+    if (it.deleted_at !== undefined)
+      throw new HippoError('BAD_INPUT', `${supersedesField(i)}: a forgotten fact cannot supersede another`);
+    await pgRequireCurrent(deps.pool, it.supersedes, it.space, supersedesField(i));
+  }
   const vectors = await embedItems(deps, items, hashes, firstOfHash);
   const now = deps.now();
   const results: EncodeResult[] = new Array(items.length);
@@ -65,8 +75,22 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
         const hash = hashes[i]!;
         const first = firstOfHash.get(`${it.space}\n${hash}`)!;
         const confidence = it.confidence ?? DEFAULT_CONFIDENCE;
+        const old =
+          it.supersedes === undefined
+            ? null
+            : await pgRequireCurrent(client, it.supersedes, it.space, supersedesField(i));
+        const superseded = it.supersedes === undefined ? {} : { supersedes: it.supersedes };
         if (first !== i) {
           const r = results[first]!;
+          if (old) {
+            if (it.supersedes === r.id)
+              throw new HippoError('BAD_INPUT', `facts[${i}].supersedes: fact ${r.id} already says this`);
+            const uid = await client.query<{ uid: string }>(
+              'SELECT uid::text AS uid FROM facts WHERE id = $1',
+              [r.id],
+            );
+            await pgMarkSuperseded(client, old.uid, uid.rows[0]!.uid, now, deps.device);
+          }
           await client.query(
             named(
               client,
@@ -75,7 +99,7 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
               [r.id, confidence, deps.device],
             ),
           );
-          results[i] = { id: r.id, status: 'duplicate', label: r.label };
+          results[i] = { id: r.id, status: 'duplicate', label: r.label, ...superseded };
           continue;
         }
         const category = it.category ?? DEFAULT_CATEGORY;
@@ -83,10 +107,10 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
         const updated = it.updated_at ?? Math.max(now, created);
 
         if (!it.deleted_at) {
-          const existing = await client.query<{ id: string; label_name: string | null }>(
+          const existing = await client.query<{ id: string; uid: string; label_name: string | null }>(
             named(
               client,
-              `SELECT f.id, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
+              `SELECT f.id, f.uid::text AS uid, l.name AS label_name FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
               WHERE f.space = $1 AND f.content_hash = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL
               ORDER BY f.id LIMIT 1`,
               [it.space, hash],
@@ -94,6 +118,11 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
           );
           const hit = existing.rows[0];
           if (hit) {
+            if (old && Number(hit.id) === Number(old.id))
+              throw new HippoError(
+                'BAD_INPUT',
+                `${supersedesField(i)}: fact ${hit.id} already says this; there is nothing to replace`,
+              );
             await client.query(
               named(
                 client,
@@ -103,7 +132,9 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
                 [hit.id, confidence, updated, deps.device],
               ),
             );
-            results[i] = { id: Number(hit.id), status: 'duplicate', label: hit.label_name };
+            // The new wording is already stored: the replaced fact is superseded by that one.
+            if (old) await pgMarkSuperseded(client, old.uid, hit.uid, now, deps.device);
+            results[i] = { id: Number(hit.id), status: 'duplicate', label: hit.label_name, ...superseded };
             continue;
           }
         }
@@ -119,7 +150,8 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
           now,
         );
 
-        if (vector && model && !it.deleted_at) {
+        // An explicit replacement is a new fact, never merged into a near one.
+        if (vector && model && !it.deleted_at && !old) {
           const near = await timedPg(deps.queryListeners, 'encode_knn', () =>
             client.query<{ id: string; uid: string; similarity: number }>(
               named(
@@ -176,6 +208,7 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
         }
 
         const withVector = vector && model ? toPgVector(vector) : null;
+        const newUid = randomUUID();
         const inserted = await client.query<{ id: string }>(
           named(
             client,
@@ -184,7 +217,7 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::vector, $13, $14)
            RETURNING id`,
             [
-              randomUUID(),
+              newUid,
               it.space,
               it.content,
               hash,
@@ -202,7 +235,13 @@ export async function pgEncodeItems(deps: PgEncodeDeps, items: EncodeItem[]): Pr
           ),
         );
         if (vector && model && label && it.label) await foldIntoLabel(client, deps, label.uid, vector, now);
-        results[i] = { id: Number(inserted.rows[0]!.id), status: 'created', label: label?.name ?? null };
+        if (old) await pgMarkSuperseded(client, old.uid, newUid, now, deps.device);
+        results[i] = {
+          id: Number(inserted.rows[0]!.id),
+          status: 'created',
+          label: label?.name ?? null,
+          ...superseded,
+        };
       }
       // The words of this batch become searchable when it commits, not a recall later.
       await indexFactTerms(client, deps.tokenizer);

@@ -20,19 +20,29 @@ export interface FactQueryRow {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  superseded_at: string | null;
+  supersede_reason: 'edited' | 'superseded' | null;
   access_count: string | null;
   last_accessed_at: string | null;
 }
 
-export const FACT_SELECT = `SELECT f.id, f.uid::text AS uid, f.space, f.content, f.content_hash, f.category, f.confidence,
-       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at,
-       a.access_count, a.last_accessed_at
+/** FACT_SELECT with more columns of alias f (history reads the links, for one). */
+export function factSelect(extraColumns = ''): string {
+  return `SELECT f.id, f.uid::text AS uid, f.space, f.content, f.content_hash, f.category, f.confidence,
+       l.name AS label_name, f.source, f.created_at, f.updated_at, f.deleted_at, f.superseded_at,
+       f.supersede_reason, a.access_count, a.last_accessed_at${extraColumns ? `, ${extraColumns}` : ''}
   FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid LEFT JOIN fact_access a ON a.fact_id = f.id`;
+}
+
+export const FACT_SELECT = factSelect();
 
 /**
  * A purged fact stays in Postgres as a tombstone (sync-rows.ts) so syncing devices purge their
  * copy; to the store it is gone, as a purged fact is gone from a SQLite file.
  */
+/** A live fact of alias f: neither forgotten nor superseded. */
+export const PG_LIVE = 'f.deleted_at IS NULL AND f.superseded_by IS NULL';
+
 export const NOT_PURGED = `f.content_hash <> '${PURGED_HASH}'`;
 
 /** Access counts come from fact_access (0005): a fact never recalled has no row there. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ExportedFact, Fact, FactPatch } from '../../shared/contract';
+import type { ExportedFact, FactPatch } from '../../shared/contract';
 import type { Embedder } from '../embedder/types';
 import { contentHash } from '../memory/normalize-content';
 import type { EmbedPendingProgress } from '../memory/memory';
 import { indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { exportedRecord } from '../memory/stored-records';
-import { FACT_SELECT, NOT_PURGED, inPgWrite, toFact, type FactQueryRow } from './pg-fact-rows';
+import { FACT_SELECT, NOT_PURGED, inPgWrite, type FactQueryRow } from './pg-fact-rows';
 import { toPgVector } from './pg-statements';
 import { PURGED_HASH } from './sync-rows';
 
@@ -90,21 +90,18 @@ export async function pgPurgeFact(deps: PgFactDeps, row: FactQueryRow): Promise<
       `UPDATE facts SET content = '', content_hash = $2, source = NULL, label_uid = NULL, superseded_by = NULL,
          embedding = NULL, embedded_model = NULL, deleted_at = coalesce(deleted_at, $3),
          updated_at = greatest(updated_at, $3), version = version + 1, origin_device = $4
-       WHERE (uid = $1 OR superseded_by = $1) AND content_hash <> $2`,
+       WHERE (uid = $1 OR (superseded_by = $1 AND supersede_reason = 'edited')) AND content_hash <> $2`,
       [row.uid, PURGED_HASH, now, deps.device],
+    );
+    // The facts it had superseded are current again, as in SQLite (the link would point at nothing).
+    await client.query(
+      `UPDATE facts SET superseded_by = NULL, superseded_at = NULL, supersede_reason = NULL,
+         updated_at = greatest(updated_at, $2), version = version + 1, origin_device = $3
+       WHERE superseded_by = $1 AND supersede_reason = 'superseded'`,
+      [row.uid, now, deps.device],
     );
     await indexFactTerms(client, deps.tokenizer);
   });
-}
-
-/** Memory.history: the older wordings kept when near-duplicates merged into the fact, newest first. */
-export async function pgFactHistory(pool: pg.Pool, row: FactQueryRow): Promise<Fact[]> {
-  const r = await pool.query<FactQueryRow>(
-    `${FACT_SELECT} WHERE f.superseded_by = $1 AND ${NOT_PURGED} ORDER BY f.updated_at DESC, f.id DESC`,
-    [row.uid],
-  );
-  // SQLite shows no label on older wordings; the same here.
-  return r.rows.map((h) => toFact({ ...h, label_name: null }, { supersededBy: Number(row.id) }));
 }
 
 /** Rows read per round trip while exporting. */

@@ -13,7 +13,7 @@ import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
 import { ivfflatProbes, type VectorIndexInfo } from './pg-vector-index';
 import { inPgTransaction } from './pg-connect';
-import { timedPg } from './pg-fact-rows';
+import { PG_LIVE, timedPg } from './pg-fact-rows';
 
 /** Recall's filters in Postgres terms; labelUid null means "a label that does not exist". */
 export interface PgFactFilters {
@@ -22,6 +22,21 @@ export interface PgFactFilters {
   minConfidence?: number;
   since?: number;
   until?: number;
+  /** Epoch ms: facts current then instead of the live ones (SQLite's FactFilters.asOf). */
+  asOf?: number;
+}
+
+/**
+ * PG_LIVE, or with filters.asOf the facts current then, as SQLite's CURRENT_AT (facts-repo.ts):
+ * created by then, not forgotten by then, not superseded by another fact until later; earlier
+ * wordings never. The time is bound as the next parameter of params.
+ */
+export function pgLiveSql(filters: Pick<PgFactFilters, 'asOf'>, params: unknown[]): string {
+  if (filters.asOf === undefined) return PG_LIVE;
+  params.push(filters.asOf);
+  const t = `$${params.length}::bigint`;
+  return `(f.created_at <= ${t} AND (f.deleted_at IS NULL OR f.deleted_at > ${t})
+    AND (f.superseded_by IS NULL OR (f.supersede_reason = 'superseded' AND f.superseded_at > ${t})))`;
 }
 
 export interface PgRecallRequest {
@@ -68,12 +83,12 @@ export type WordRanking = 'bm25' | 'ts_rank_cd';
  * Postgres's native word step: the seed's gin index on to_tsvector('english', content), any of
  * the words (websearch "or"), ranked by ts_rank_cd. $1 = the words, $2 = space, filters, limit.
  */
-export function tsRankSql(filterSql: string, limitParam: number): string {
+export function tsRankSql(filterSql: string, limitParam: number, live = PG_LIVE): string {
   return `
     SELECT f.id, ts_rank_cd(to_tsvector('english', f.content), q) AS score
       FROM facts f, websearch_to_tsquery('english', array_to_string($1::text[], ' or ')) AS q
      WHERE to_tsvector('english', f.content) @@ q
-       AND f.space = $2 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+       AND f.space = $2 AND ${live}${filterSql}
      ORDER BY score DESC, f.id
      LIMIT $${limitParam}`;
 }
@@ -82,7 +97,7 @@ export function tsRankSql(filterSql: string, limitParam: number): string {
 function wordStepSql(
   deps: Pick<PgRecallDeps, 'tokenizer' | 'wordRanking'>,
   words: string[],
-): { first: string[]; sql: (filterSql: string, limitParam: number) => string } {
+): { first: string[]; sql: (filterSql: string, limitParam: number, live?: string) => string } {
   if (deps.wordRanking === 'ts_rank_cd') return { first: words, sql: tsRankSql };
   return { first: deps.tokenizer.queryTerms(words), sql: bm25Sql };
 }
@@ -113,13 +128,13 @@ export function pgFilterSql(filters: PgFactFilters, params: unknown[]): string {
  * Only vectors of the model that embedded the query count (a device on another model may have
  * synced its own). $1 = query vector, $2 = space, $3 = model, then the filters; the limit last.
  */
-export function vectorSql(filterSql: string, limitParam: number): string {
+export function vectorSql(filterSql: string, limitParam: number, live = PG_LIVE): string {
   return `
     SELECT v.id, v.distance FROM (
       SELECT f.id, f.embedding <=> $1::vector AS distance
         FROM facts f
        WHERE f.space = $2 AND f.embedded_model = $3
-         AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+         AND ${live}${filterSql}
        ORDER BY f.embedding <=> $1::vector
        LIMIT $${limitParam}
     ) v
@@ -165,21 +180,26 @@ interface ResultRow {
   distance: number | null;
 }
 
-/** The results' rows: live facts among the fused ids. $1 = ids, $2 = query vector, $3 = model. */
-const RESULTS_SQL = `
+/**
+ * The results' rows: live facts among the fused ids (or, for an as_of recall, whose ids were
+ * already checked against the past, the rows as they are). $1 = ids, $2 = query vector, $3 = model.
+ */
+const resultsSql = (liveOnly: boolean) => `
   SELECT f.id, f.content, f.category, f.confidence, l.name AS label_name, f.source, f.created_at,
          CASE WHEN f.embedded_model = $3 THEN f.embedding <=> $2::vector END AS distance
     FROM facts f LEFT JOIN labels l ON l.uid = f.label_uid
-   WHERE f.id = ANY($1::bigint[]) AND f.deleted_at IS NULL AND f.superseded_by IS NULL`;
+   WHERE f.id = ANY($1::bigint[])${liveOnly ? ` AND ${PG_LIVE}` : ''}`;
+const RESULTS_SQL = resultsSql(true);
+const PAST_RESULTS_SQL = resultsSql(false);
 
 /** The tie-breakers' reading of the candidates near the cut (fuse-ranks.ts). $1 = ids. */
 const STANDING_SQL = `SELECT id, created_at, confidence FROM facts WHERE id = ANY($1::bigint[])`;
 
 /** A query of time words only: the window's live facts, newest first. $1 = space, filters, limit. */
-function byRecencySql(filterSql: string, limitParam: number): string {
+function byRecencySql(filterSql: string, limitParam: number, live: string): string {
   return `
     SELECT f.id FROM facts f
-     WHERE f.space = $1 AND f.deleted_at IS NULL AND f.superseded_by IS NULL${filterSql}
+     WHERE f.space = $1 AND ${live}${filterSql}
      ORDER BY f.created_at DESC, f.id DESC
      LIMIT $${limitParam}`;
 }
@@ -232,10 +252,11 @@ export async function pgRecall(
     async (client) => {
       if (req.byRecency) {
         const params: unknown[] = [req.space];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(req.limit);
         const recent = await timedPg(deps.queryListeners, 'list', () =>
-          client.query<{ id: string }>(named(client, byRecencySql(where, params.length), params)),
+          client.query<{ id: string }>(named(client, byRecencySql(where, params.length, live), params)),
         );
         const fused: FusedHit[] = recent.rows.map((r, i) => ({
           id: Number(r.id),
@@ -262,11 +283,12 @@ export async function pgRecall(
             ? await expandUnknownTerms(client, deps.tokenizer, words)
             : step.first;
         const params: unknown[] = [terms, req.space];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         return timedPg(deps.queryListeners, 'fts', async () => {
           const rows = await client.query<{ id: string; score: number }>(
-            named(client, step.sql(where, params.length), params),
+            named(client, step.sql(where, params.length, live), params),
           );
           let hits = rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), proximity: 0 }));
           // As SQLite's recall does (recall.ts searchWords): BM25, then the proximity bonus.
@@ -292,11 +314,12 @@ export async function pgRecall(
         queryVector = await embedding;
         await applyVectorSettings(client, deps, depth);
         const params: unknown[] = [toPgVector(queryVector), req.space, deps.model];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
         const rows = await timedPg(deps.queryListeners, 'knn', () =>
           client.query<{ id: string; distance: number }>(
-            named(client, vectorSql(where, params.length), params),
+            named(client, vectorSql(where, params.length, live), params),
           ),
         );
         vectorHits = rows.rows.map((r) => ({ id: Number(r.id), distance: r.distance }));
@@ -332,6 +355,9 @@ export async function pgRecall(
   /** The rows of the fused ids, counted as recalled unless the request only looks. */
   async function resultRows(client: pg.PoolClient, fused: FusedHit[], vector: Float32Array | null) {
     const params = [fused.map((f) => f.id), vector ? toPgVector(vector) : null, deps.model];
+    // A look into the past reads rows no longer live, and counts no access (nothing was used now).
+    if (req.filters.asOf !== undefined)
+      return client.query<ResultRow>(named(client, PAST_RESULTS_SQL, params));
     return client.query<ResultRow>(
       named(client, track ? COUNTED_RESULTS_SQL : RESULTS_SQL, track ? [...params, deps.now()] : params),
     );
@@ -472,16 +498,18 @@ export async function pgExplainRecall(deps: PgRecallDeps, req: PgRecallRequest):
       if (vector) {
         await applyVectorSettings(client, deps, depth);
         const params: unknown[] = [toPgVector(vector), req.space, deps.model];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        await explain('vector', vectorSql(where, params.length), params);
+        await explain('vector', vectorSql(where, params.length, live), params);
       }
       const step = wordStepSql(deps, ftsTerms(req.query));
       if (step.first.length > 0) {
         const params: unknown[] = [step.first, req.space];
+        const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
         params.push(depth);
-        await explain('words', step.sql(where, params.length), params);
+        await explain('words', step.sql(where, params.length, live), params);
       }
     },
     { readOnly: true },

@@ -9,10 +9,12 @@ import {
   ListInput,
   RecallInput,
   SpaceName,
+  SupersedeInput,
   parseInput,
   timestampToMs,
   type EncodeResult,
   type Fact,
+  type FactVersion,
   type Label,
   type LabelVersion,
   type ListResult,
@@ -33,7 +35,8 @@ import { Bm25Tokenizer } from './pg-bm25';
 import { openPgPool, redactUrl, type PgPoolOptions } from './pg-connect';
 import { pgEncodeItems } from './pg-encode';
 import { FACT_SELECT, NOT_PURGED, inPgWrite, timedPg, toFact, type FactQueryRow } from './pg-fact-rows';
-import { pgEmbedPending, pgExportRecords, pgFactHistory, pgPurgeFact, pgUpdateFact } from './pg-facts';
+import { pgEmbedPending, pgExportRecords, pgPurgeFact, pgUpdateFact } from './pg-facts';
+import { pgFactVersions, pgPossibleUpdates, pgSupersede, pgUnsupersede } from './pg-supersede';
 import { pgLabelHistory, pgLabelsList, pgMergeLabels, pgRenameLabel, pgRequireLabel } from './pg-labels';
 import { migratePg } from './pg-migrate';
 import { PG_EMBEDDING_DIMS } from './sync-local';
@@ -46,6 +49,7 @@ import {
 import {
   pgExplainRecall,
   pgFilterSql,
+  pgLiveSql,
   pgRecall,
   type ExplainedStep,
   type PgFactFilters,
@@ -184,10 +188,12 @@ export class PostgresStore {
   async encode(input: unknown): Promise<EncodeResult> {
     this.assertOpen();
     const parsed = parseInput(EncodeInput, input);
-    const [result] = await pgEncodeItems(this.deps(await this.activeModel()), [
-      itemFromInput(parsed, this.space),
-    ]);
-    return result!;
+    const model = await this.activeModel();
+    const [result] = await pgEncodeItems(this.deps(model), [itemFromInput(parsed, this.space)]);
+    // As Memory.encode: a fact that replaces another on purpose is no one's possible update.
+    if (result!.status !== 'created' || parsed.supersedes !== undefined) return result!;
+    const updates = await pgPossibleUpdates(this.pool, result!.id, model, this.tuning);
+    return updates.length > 0 ? { ...result!, possible_updates: updates } : result!;
   }
 
   /** One transaction for the batch; one bad item rejects it whole, naming its index. */
@@ -252,9 +258,10 @@ export class PostgresStore {
 
   private async filtersOf(
     space: string,
-    f: Pick<RecallFilters, 'category' | 'minConfidence' | 'since' | 'until' | 'label'>,
+    f: Pick<RecallFilters, 'category' | 'minConfidence' | 'since' | 'until' | 'label' | 'as_of'>,
   ): Promise<PgFactFilters> {
     const out: PgFactFilters = {};
+    if (f.as_of !== undefined) out.asOf = timestampToMs(f.as_of);
     if (f.category !== undefined) out.category = f.category;
     if (f.minConfidence !== undefined) out.minConfidence = f.minConfidence;
     if (f.since !== undefined) out.since = timestampToMs(f.since);
@@ -327,11 +334,19 @@ export class PostgresStore {
     const offset = p.offset ?? 0;
     const space = p.space ?? this.space;
     const params: unknown[] = [space];
-    let where = `f.space = $1 AND f.superseded_by IS NULL AND ${NOT_PURGED}`;
     const deleted = p.deleted ?? 'exclude';
-    if (deleted === 'exclude') where += ' AND f.deleted_at IS NULL';
+    if (p.as_of !== undefined && deleted !== 'exclude')
+      throw new HippoError(
+        'BAD_INPUT',
+        'deleted: as_of lists the facts current then, which leaves out those forgotten by then',
+      );
+    const filters = await this.filtersOf(space, p);
+    let where = `f.space = $1 AND ${NOT_PURGED}`;
+    if (filters.asOf !== undefined) where += ` AND ${pgLiveSql(filters, params)}`;
+    else where += ' AND f.superseded_by IS NULL';
+    if (deleted === 'exclude' && filters.asOf === undefined) where += ' AND f.deleted_at IS NULL';
     if (deleted === 'only') where += ' AND f.deleted_at IS NOT NULL';
-    where += pgFilterSql(await this.filtersOf(space, p), params);
+    where += pgFilterSql(filters, params);
     const [total, rows] = await timedPg(this.queryListeners, 'list', async () => [
       await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM facts f WHERE ${where}`, params),
       await this.pool.query<FactQueryRow>(
@@ -419,7 +434,6 @@ export class PostgresStore {
     await pgPurgeFact(this.writeDeps(), row);
   }
 
-  /** Older wordings a fact had before near-duplicates merged into it, newest first. */
   /** Live facts whose source starts with `prefix`, oldest first, as Memory.factsWithSourcePrefix. */
   async factsWithSourcePrefix(prefix: string, opts: { space?: string } = {}): Promise<SourcedFact[]> {
     this.assertOpen();
@@ -439,9 +453,31 @@ export class PostgresStore {
     return r.rows.map((row) => ({ ...row, id: Number(row.id) }));
   }
 
-  async history(id: number, opts: { space?: string } = {}): Promise<Fact[]> {
+  /** The fact's other versions (supersede chain and earlier wordings), newest first, as Memory.history. */
+  async history(id: number, opts: { space?: string } = {}): Promise<FactVersion[]> {
     this.assertOpen();
-    return pgFactHistory(this.pool, await this.requireFact(id, opts.space));
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    return pgFactVersions(this.pool, id, opts.space ?? this.space);
+  }
+
+  /** Marks old_id superseded by new_id, as Memory.supersede; answers the new fact. */
+  async supersede(input: unknown): Promise<Fact> {
+    this.assertOpen();
+    const p = parseInput(SupersedeInput, input);
+    const space = p.space ?? this.space;
+    await pgSupersede(this.writeDeps(), p, space);
+    return this.get(p.new_id, { space });
+  }
+
+  /** Makes a superseded fact current again, as Memory.unsupersede. */
+  async unsupersede(id: number, opts: { space?: string } = {}): Promise<Fact> {
+    this.assertOpen();
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new HippoError('BAD_INPUT', `id: must be a positive integer, got ${id}`);
+    const space = opts.space ?? this.space;
+    await pgUnsupersede(this.writeDeps(), id, space);
+    return this.get(id, { space });
   }
 
   async labelsList(opts: { space?: string } = {}): Promise<Label[]> {

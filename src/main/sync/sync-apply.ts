@@ -246,14 +246,17 @@ export class PullApplier {
       r.version,
       r.origin_device,
       r.change_seq,
+      supersededBy === null ? null : r.superseded_at,
+      supersededBy === null ? null : r.supersede_reason,
     ];
     let id: number;
     if (!row) {
       id = Number(
         this.s(
           `INSERT INTO facts (space, content, content_hash, category, confidence, label_id, source, created_at,
-             updated_at, deleted_at, superseded_by, embedded_model, version, origin_device, remote_seq, uid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             updated_at, deleted_at, superseded_by, embedded_model, version, origin_device, remote_seq,
+             superseded_at, supersede_reason, uid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(...values, uid).lastInsertRowid,
       );
     } else {
@@ -261,7 +264,7 @@ export class PullApplier {
       this.s(
         `UPDATE facts SET space = ?, content = ?, content_hash = ?, category = ?, confidence = ?, label_id = ?,
            source = ?, created_at = ?, updated_at = ?, deleted_at = ?, superseded_by = ?, embedded_model = ?,
-           version = ?, origin_device = ?, remote_seq = ? WHERE id = ?`,
+           version = ?, origin_device = ?, remote_seq = ?, superseded_at = ?, supersede_reason = ? WHERE id = ?`,
       ).run(...values, id);
     }
     this.s('DELETE FROM vec_facts WHERE fact_id = ?').run(BigInt(id));
@@ -307,9 +310,11 @@ export class PullApplier {
   /** Purges a fact and its history here, as Memory.purge does, without a tombstone of our own. */
   private purge(id: number): void {
     const ids = [
-      ...(this.s('SELECT id FROM facts WHERE superseded_by = ?').all(id) as Array<{ id: number }>).map(
-        (r) => r.id,
-      ),
+      ...(
+        this.s("SELECT id FROM facts WHERE superseded_by = ? AND supersede_reason IS NOT 'superseded'").all(
+          id,
+        ) as Array<{ id: number }>
+      ).map((r) => r.id),
       id,
     ];
     for (const each of ids) {

@@ -41,7 +41,8 @@ export function sameFactContent(a: SyncFact, b: SyncFact): boolean {
     a.source === b.source &&
     a.created_at === b.created_at &&
     (a.deleted_at === null) === (b.deleted_at === null) &&
-    a.superseded_by === b.superseded_by
+    a.superseded_by === b.superseded_by &&
+    a.supersede_reason === b.supersede_reason
   );
 }
 
@@ -52,6 +53,7 @@ export function sameFact(a: SyncFact, b: SyncFact): boolean {
     a.content_hash === b.content_hash &&
     a.updated_at === b.updated_at &&
     a.deleted_at === b.deleted_at &&
+    a.superseded_at === b.superseded_at &&
     a.embedded_model === b.embedded_model &&
     (a.embedded_model === null || a.embedding !== null) ===
       (b.embedded_model === null || b.embedding !== null)

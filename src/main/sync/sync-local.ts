@@ -67,7 +67,7 @@ type LabelDbRow = Omit<LocalLabel, 'embedding'>;
 
 const FACT_SELECT = `SELECT f.id, f.uid, f.space, f.content, f.content_hash, f.category, f.confidence,
   l.uid AS label_uid, f.source, f.created_at, f.updated_at, f.deleted_at, s.uid AS superseded_uid,
-  f.embedded_model, f.version, f.origin_device, f.local_seq, f.remote_seq
+  f.superseded_at, f.supersede_reason, f.embedded_model, f.version, f.origin_device, f.local_seq, f.remote_seq
   FROM facts f LEFT JOIN labels l ON l.id = f.label_id LEFT JOIN facts s ON s.id = f.superseded_by`;
 const LABEL_SELECT = `SELECT id, uid, space, name, kind, category, vector_count, created_at, updated_at,
   deleted_at, version, origin_device, local_seq, remote_seq FROM labels`;

@@ -405,6 +405,9 @@ async function pushFact(client: pg.ClientBase, l: LocalFact, r: RemoteFact, out:
       ...loser,
       uid: randomUUID(),
       superseded_by: winner.superseded_by ?? winner.uid,
+      // An earlier wording of the winner, stopped now (Postgres's trigger stamps the time).
+      superseded_at: null,
+      supersede_reason: 'edited',
       version: 1,
     });
   }
@@ -421,13 +424,15 @@ async function insertFacts(client: pg.ClientBase, facts: SyncFact[]): Promise<Ma
   }));
   const r = await client.query<{ uid: string; change_seq: string }>(
     `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source, created_at,
-       updated_at, deleted_at, superseded_by, embedding, embedded_model, version, origin_device)
+       updated_at, deleted_at, superseded_by, superseded_at, supersede_reason, embedding, embedded_model, version,
+       origin_device)
      SELECT uid, space, content, content_hash, category, confidence, label_uid, source, created_at, updated_at,
-       deleted_at, superseded_by, embedding::vector, embedded_model, version, origin_device
+       deleted_at, superseded_by, superseded_at, supersede_reason, embedding::vector, embedded_model, version,
+       origin_device
      FROM jsonb_to_recordset($1::jsonb) AS x(uid uuid, space text, content text, content_hash text,
        category text, confidence real, label_uid uuid, source text, created_at bigint, updated_at bigint,
-       deleted_at bigint, superseded_by uuid, embedding text, embedded_model text, version bigint,
-       origin_device text)
+       deleted_at bigint, superseded_by uuid, superseded_at bigint, supersede_reason text, embedding text,
+       embedded_model text, version bigint, origin_device text)
      RETURNING uid::text AS uid, change_seq`,
     [JSON.stringify(rows)],
   );
@@ -452,15 +457,20 @@ async function writeFact(client: pg.ClientBase, how: 'insert' | 'update', f: Syn
     f.embedding ? f.embedded_model : null,
     f.version,
     f.origin_device,
+    f.superseded_at,
+    f.supersede_reason,
   ];
   const sql =
     how === 'insert'
       ? `INSERT INTO facts (uid, space, content, content_hash, category, confidence, label_uid, source, created_at,
-           updated_at, deleted_at, superseded_by, embedding, embedded_model, version, origin_device)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::vector, $14, $15, $16) RETURNING change_seq`
+           updated_at, deleted_at, superseded_by, embedding, embedded_model, version, origin_device, superseded_at,
+           supersede_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::vector, $14, $15, $16, $17, $18)
+         RETURNING change_seq`
       : `UPDATE facts SET space = $2, content = $3, content_hash = $4, category = $5, confidence = $6,
            label_uid = $7, source = $8, created_at = $9, updated_at = $10, deleted_at = $11, superseded_by = $12,
-           embedding = $13::vector, embedded_model = $14, version = $15, origin_device = $16
+           embedding = $13::vector, embedded_model = $14, version = $15, origin_device = $16, superseded_at = $17,
+           supersede_reason = $18
          WHERE uid = $1 RETURNING change_seq`;
   const r = await client.query<{ change_seq: string }>(sql, values);
   return Number(r.rows[0]!.change_seq);

@@ -18,6 +18,9 @@ export interface SyncFact {
   updated_at: number;
   deleted_at: number | null;
   superseded_by: string | null;
+  /** When and why it stopped being current (SQLite migration 0005, Postgres 0006); null while current. */
+  superseded_at: number | null;
+  supersede_reason: 'edited' | 'superseded' | null;
   embedding: Float32Array | null;
   embedded_model: string | null;
   version: number;
@@ -71,7 +74,8 @@ export function vectorFromPg(text: string | null): Float32Array | null {
 }
 
 const FACT_COLUMNS = `uid::text AS uid, space, content, content_hash, category, confidence, label_uid::text AS label_uid,
-  source, created_at, updated_at, deleted_at, superseded_by::text AS superseded_by, embedding::text AS embedding,
+  source, created_at, updated_at, deleted_at, superseded_by::text AS superseded_by, superseded_at, supersede_reason,
+  embedding::text AS embedding,
   embedded_model, version, origin_device, change_seq`;
 const LABEL_COLUMNS = `uid::text AS uid, space, name, kind, category, embedding::text AS embedding, vector_count,
   created_at, updated_at, deleted_at, version, origin_device, change_seq`;
@@ -102,6 +106,8 @@ export function factFromPg(r: Raw): RemoteFact {
     updated_at: num(r.updated_at),
     deleted_at: numOrNull(r.deleted_at),
     superseded_by: (r.superseded_by as string | null) ?? null,
+    superseded_at: numOrNull(r.superseded_at),
+    supersede_reason: (r.supersede_reason as SyncFact['supersede_reason']) ?? null,
     embedding: vectorFromPg(r.embedding as string | null),
     embedded_model: (r.embedded_model as string | null) ?? null,
     version: num(r.version),

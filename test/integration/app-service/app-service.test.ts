@@ -150,6 +150,12 @@ describe('app service over a real Memory', () => {
     ['facts:restore', { id: null }, /^id:/],
     ['facts:purge', [], /^input:/],
     ['facts:history', { id: 1, extra: 1 }, /unknown field/],
+    ['facts:supersede', { old_id: 1 }, /^new_id:/],
+    ['facts:supersede', { old_id: 1, new_id: 1 }, /^new_id: fact 1 cannot supersede itself/],
+    ['facts:supersede', { old_id: 'a', new_id: 2 }, /^old_id:/],
+    ['facts:unsupersede', { id: 0 }, /^id:/],
+    ['memory:encode', { content: 'x', supersedes: -1 }, /^supersedes:/],
+    ['memory:recall', { query: 'x', as_of: 'yesterday' }, /^as_of:/],
     ['labels:list', { space: '../etc' }, /^space:/],
     ['labels:rename', { id: 1 }, /^name:/],
     ['labels:rename', { id: 1, name: '   ' }, /^name: label name must not be empty/],
@@ -210,6 +216,7 @@ describe('app service over a real Memory', () => {
     'facts:restore',
     'facts:purge',
     'facts:history',
+    'facts:unsupersede',
   ] as const)('%s of a missing fact is NOT_FOUND and changes nothing', async (ch) => {
     const before = snapshotDb(opened.memory);
     const input = ch === 'facts:update' ? { id: 999_999, patch: { confidence: 0.1 } } : { id: 999_999 };

@@ -58,7 +58,7 @@ describe('hippo mcp', () => {
     const remember = byName.remember!.inputSchema;
     expect(remember.required).toEqual(['content']);
     expect(Object.keys(remember.properties ?? {}).sort()).toEqual(
-      ['category', 'confidence', 'content', 'label', 'source', 'space'].sort(),
+      ['category', 'confidence', 'content', 'label', 'source', 'space', 'supersedes'].sort(),
     );
     expect(remember.properties?.confidence).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
     expect(remember.properties?.space).toMatchObject({ type: 'string', pattern: expect.any(String) });
@@ -68,6 +68,7 @@ describe('hippo mcp', () => {
     expect(recallSchema.required).toEqual(['query']);
     expect(Object.keys(recallSchema.properties ?? {}).sort()).toEqual(
       [
+        'as_of',
         'category',
         'context',
         'explain',
@@ -191,6 +192,27 @@ describe('hippo mcp', () => {
     const missing = await m.call('forget', { id: 999_999 });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/^NOT_FOUND: /);
+  });
+
+  it('remember offers possible updates, replaces with supersedes, and recall answers as_of', async () => {
+    const m = await start();
+    const lisbon = await remember(m, { content: 'Anna lives in Lisbon' });
+    const porto = await m.call('remember', { content: 'Anna lives in Porto' });
+    expect(porto.structuredContent).toMatchObject({
+      status: 'created',
+      possible_updates: [{ id: lisbon.id, content: 'Anna lives in Lisbon', reason: 'same_category' }],
+    });
+    const before = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    const faro = await remember(m, { content: 'Anna lives in Faro', supersedes: lisbon.id });
+    expect(faro).toMatchObject({ status: 'created', supersedes: lisbon.id });
+    const now = await recall(m, { query: 'Anna lives in Lisbon' });
+    expect(now.results.map((r) => r.fact_id)).not.toContain(lisbon.id);
+    const then = await recall(m, { query: 'Anna lives in Lisbon', as_of: before });
+    expect(then.results[0]?.fact_id).toBe(lisbon.id);
+    const refused = await m.call('remember', { content: 'Anna lives in Braga', supersedes: lisbon.id });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/^BAD_INPUT: supersedes: fact \d+ was already superseded by fact \d+$/);
   });
 
   it('lists labels per space', async () => {

@@ -21,6 +21,8 @@ const fact = (over: Partial<SyncFact> = {}): SyncFact => ({
   updated_at: 2000,
   deleted_at: null,
   superseded_by: null,
+  superseded_at: null,
+  supersede_reason: null,
   embedding: null,
   embedded_model: null,
   version: 2,

@@ -5,6 +5,8 @@ import type { MemoryState } from '../store/memory-store';
 
 /**
  * Type a fact and save it; facts already close to it show while typing, so duplicates are seen.
+ * A saved fact that looks like a newer version of a stored one ("Anna lives in Porto" after "Anna
+ * lives in Lisbon") offers "Replace" (the old one is superseded, with Undo in the toast) or "Keep both".
  * With `onClose` (the quick-capture view) Escape drops the draft and a successful save ends the
  * capture, and both call it; a failed save keeps the text and shows why.
  */
@@ -16,8 +18,8 @@ export function CaptureBox(props: {
   const { store, autoFocus, onClose } = props;
   const id = useId();
   const { draft, draftLabel, draftCategory, labelChoices, categoryChoices } = useStore(store);
-  const { similar, captureNote, captureError, stats } = useStore(store);
-  const { setDraft, setDraftLabel, setDraftCategory, capture } = store.getState();
+  const { similar, captureNote, captureError, stats, possibleUpdates } = useStore(store);
+  const { setDraft, setDraftLabel, setDraftCategory, capture, replace, keepBoth } = store.getState();
   const input = useRef<HTMLInputElement>(null);
   const ready = stats !== null;
   // In the quick-capture window Escape anywhere in the form drops the draft and closes it.
@@ -96,6 +98,38 @@ export function CaptureBox(props: {
         <p className="note" role="status" aria-label="Capture result">
           {captureNote}
         </p>
+      )}
+      {possibleUpdates.length > 0 && (
+        <section className="possible-updates" aria-label="Possible updates">
+          <p className="note">This may update what you told me before:</p>
+          <ul>
+            {possibleUpdates.map((u) => (
+              <li key={u.id}>
+                <span>{u.content}</span>{' '}
+                <button
+                  type="button"
+                  aria-label={`Replace “${u.content}”`}
+                  onClick={() =>
+                    void replace(u.id).then((done) => {
+                      if (done) onClose?.();
+                    })
+                  }
+                >
+                  Replace
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            onClick={() => {
+              keepBoth();
+              onClose?.();
+            }}
+          >
+            Keep both
+          </button>
+        </section>
       )}
       {similar.length > 0 && (
         <div className="similar">

@@ -1,7 +1,17 @@
 import { useEffect, useId, useState } from 'react';
-import type { Fact, FactPatch } from '../../../shared/contract';
+import type { Fact, FactPatch, FactVersion } from '../../../shared/contract';
 
-type History = { state: 'loading' } | { state: 'ok'; facts: Fact[] } | { state: 'error'; message: string };
+type History =
+  { state: 'loading' } | { state: 'ok'; facts: FactVersion[] } | { state: 'error'; message: string };
+
+/** Why a version stopped being current, in words. */
+function versionNote(v: FactVersion): string {
+  const until = v.current_until ? new Date(v.current_until).toLocaleDateString() : null;
+  if (v.reason === 'superseded') return `replaced ${until}`;
+  if (v.reason === 'edited') return `reworded ${until}`;
+  if (v.reason === 'forgotten') return `forgotten ${until}`;
+  return 'current';
+}
 
 /** Only the fields the person changed (an empty label removes it), or why the draft cannot be saved. */
 export function patchOf(
@@ -22,15 +32,16 @@ export function patchOf(
 
 /**
  * A fact edited in place: Enter (or Save) saves, Shift+Enter starts a new line, Esc cancels. A
- * refused change stays in the fields with the reason under them. Below, the older wordings that
- * near-duplicates merged into this fact replaced.
+ * refused change stays in the fields with the reason under them. Below, its history: the older
+ * wordings that near-duplicates merged into this fact replaced, and the facts it superseded
+ * ("Anna lives in Lisbon" under "Anna lives in Porto"), each with when it stopped being current.
  */
 export function FactEditor(props: {
   fact: Fact;
   labels: string[];
   categories: string[];
   save: (patch: FactPatch) => Promise<string | null>;
-  history: () => Promise<{ ok: true; facts: Fact[] } | { ok: false; message: string }>;
+  history: () => Promise<{ ok: true; facts: FactVersion[] } | { ok: false; message: string }>;
   onClose: () => void;
 }) {
   const { fact, save, onClose } = props;
@@ -148,14 +159,15 @@ export function FactEditor(props: {
         {history.state === 'loading' && <p className="note">Loading…</p>}
         {history.state === 'error' && <p className="error">{history.message}</p>}
         {history.state === 'ok' && history.facts.length === 0 && (
-          <p className="note">None: this fact has kept its wording.</p>
+          <p className="note">None: this fact has kept its wording and replaced nothing.</p>
         )}
         {history.state === 'ok' && history.facts.length > 0 && (
           <ol>
             {history.facts.map((h) => (
               <li key={h.id}>
                 <span>{h.content}</span>{' '}
-                <time dateTime={h.created_at}>{new Date(h.created_at).toLocaleDateString()}</time>
+                <time dateTime={h.current_from}>{new Date(h.current_from).toLocaleDateString()}</time>
+                <span className="fact-history-why"> · {versionNote(h)}</span>
               </li>
             ))}
           </ol>

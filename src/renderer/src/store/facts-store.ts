@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Fact, FactPatch, Label, ListInput } from '../../../shared/contract';
+import type { Fact, FactPatch, FactVersion, Label, ListInput } from '../../../shared/contract';
 import { LIMITS } from '../../../shared/contract';
 import type { HippoClient } from '../../../shared/ipc-contract';
 import { TOAST_MS, type Toast } from './memory-store';
@@ -45,8 +45,8 @@ export interface FactsState {
   loadChoices(): Promise<void>;
   /** Saves an inline edit; resolves to the error in words, or null once saved. */
   update(id: number, patch: FactPatch): Promise<string | null>;
-  /** A fact's older wordings (near-duplicates merged into it), newest first. */
-  history(id: number): Promise<{ ok: true; facts: Fact[] } | { ok: false; message: string }>;
+  /** A fact's other versions (facts it superseded, older wordings), newest first. */
+  history(id: number): Promise<{ ok: true; facts: FactVersion[] } | { ok: false; message: string }>;
   /** Timeline: soft delete, with Undo in the toast. */
   forget(id: number): Promise<void>;
   /** Trash: back to the timeline. */

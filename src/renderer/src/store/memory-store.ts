@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { RecallTimeRead, SearchResult, Stats } from '../../../shared/contract';
+import type { PossibleUpdate, RecallTimeRead, SearchResult, Stats } from '../../../shared/contract';
 import type { HippoClient } from '../../../shared/ipc-contract';
 
 /** Typing pause before a search or a duplicate check is sent. */
@@ -19,6 +19,8 @@ export interface Toast {
   message: string;
   /** Fact to bring back when Undo is pressed; absent for a plain notice. */
   undoId?: number;
+  /** What Undo does to it: bring a forgotten fact back (default), or make a replaced one current again. */
+  undoAction?: 'restore' | 'unsupersede';
 }
 
 export interface MemoryState {
@@ -48,6 +50,13 @@ export interface MemoryState {
   /** Names already in use, offered as suggestions while typing a label or category. */
   labelChoices: string[];
   categoryChoices: string[];
+  /**
+   * Stored facts the last capture may be a newer version of (encode's possible_updates), offered
+   * as "Replace" or "Keep both"; empty when there is nothing to decide.
+   */
+  possibleUpdates: PossibleUpdate[];
+  /** The fact the last capture stored, which "Replace" makes supersede the old one. */
+  capturedId: number | null;
 
   connect(): Promise<void>;
   setQuery(query: string): void;
@@ -59,8 +68,15 @@ export interface MemoryState {
   setDraft(draft: string): void;
   setDraftLabel(label: string): void;
   setDraftCategory(category: string): void;
-  /** Resolves true once the draft is stored (the quick-capture window then closes). */
+  /**
+   * Resolves true once the draft is stored and nothing is left to decide (the quick-capture window
+   * then closes); false when it was not stored, or when it may update a stored fact (possibleUpdates).
+   */
   capture(): Promise<boolean>;
+  /** "Replace": the just-captured fact supersedes `oldId`, with Undo in the toast. Resolves true when done. */
+  replace(oldId: number): Promise<boolean>;
+  /** "Keep both": the offer goes away, both facts stay current. */
+  keepBoth(): void;
 }
 
 export interface MemoryStoreOptions {
@@ -146,6 +162,8 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       draftCategory: '',
       labelChoices: [],
       categoryChoices: [],
+      possibleUpdates: [],
+      capturedId: null,
 
       connect: refreshStats,
 
@@ -177,9 +195,10 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       async undo() {
         const id = get().toast?.undoId;
         if (id === undefined) return;
-        const r = await client['facts:restore']({ id });
+        const unsupersede = get().toast?.undoAction === 'unsupersede';
+        const r = await client[unsupersede ? 'facts:unsupersede' : 'facts:restore']({ id });
         if (!r.ok) return showToast({ message: r.error.message });
-        showToast({ message: 'Restored.' });
+        showToast({ message: unsupersede ? 'Both facts are current again.' : 'Restored.' });
         runSearch(true);
         await refreshStats();
       },
@@ -190,7 +209,7 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
       },
 
       setDraft(draft) {
-        set({ draft, captureNote: null, captureError: null });
+        set({ draft, captureNote: null, captureError: null, possibleUpdates: [], capturedId: null });
         clearTimeout(similarTimer);
         const seq = ++similarSeq;
         const content = draft.trim();
@@ -233,10 +252,32 @@ export function createMemoryStore(client: HippoClient, opts: MemoryStoreOptions 
           similar: [],
           captureNote: CAPTURE_NOTES[r.value.status],
           captureError: null,
+          possibleUpdates: r.value.possible_updates ?? [],
+          capturedId: r.value.id,
         });
         await refreshStats();
         runSearch(true);
+        return get().possibleUpdates.length === 0;
+      },
+
+      async replace(oldId) {
+        const newId = get().capturedId;
+        const old = get().possibleUpdates.find((u) => u.id === oldId);
+        if (newId === null || !old) return false;
+        const r = await client['facts:supersede']({ old_id: oldId, new_id: newId });
+        if (!r.ok) {
+          set({ captureError: r.error.message });
+          return false;
+        }
+        set({ possibleUpdates: [], capturedId: null, captureNote: null });
+        showToast({ message: `Replaced “${old.content}”.`, undoId: oldId, undoAction: 'unsupersede' });
+        runSearch(true);
+        await refreshStats();
         return true;
+      },
+
+      keepBoth() {
+        set({ possibleUpdates: [], capturedId: null });
       },
     };
   });

@@ -39,7 +39,9 @@ describe('FactsScreen over the real app service', () => {
     const { user } = await renderScreen();
     await user.click(screen.getByRole('button', { name: 'Edit “Allergic to penicillin”' }));
     const editor = screen.getByRole('form', { name: 'Edit “Allergic to penicillin”' });
-    expect(await within(editor).findByText('None: this fact has kept its wording.')).toBeTruthy();
+    expect(
+      await within(editor).findByText('None: this fact has kept its wording and replaced nothing.'),
+    ).toBeTruthy();
     const content = within(editor).getByLabelText<HTMLTextAreaElement>('Fact');
     expect(document.activeElement).toBe(content);
 
