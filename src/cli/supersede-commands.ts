@@ -5,7 +5,13 @@ import type { CommandContext } from './command-context';
 import { EXIT_OK } from './exit-codes';
 import { formatFact } from './list-command';
 import { parseFactId } from './parse-options';
-import { addStoreOptions, resolveStore, withStoreSession, type StoreOptions } from './store-options';
+import {
+  addStoreOptions,
+  resolveStore,
+  withStoreSession,
+  type StoreOptions,
+  type StoreSession,
+} from './store-options';
 
 type JsonOption = StoreOptions & { json?: boolean };
 
@@ -30,21 +36,14 @@ export function supersedeCommands(ctx: CommandContext): Command[] {
       ctx.run(cmd, async () => {
         const oldId = parseFactId(rawOld);
         const newId = parseFactId(rawNew);
-        return withStoreSession(
-          ctx.io,
-          ctx.globals(cmd),
-          resolveStore(opts, ctx.io.env),
-          { model: false },
-          async (s) => {
-            const fact = await s.memory.supersede({ old_id: oldId, new_id: newId });
-            if (opts.json) writeJson(ctx.io.stdout, fact);
-            else
-              ctx.io.stdout.write(
-                `#${oldId} is superseded by #${newId} (undo with: hippo unsupersede ${oldId})\n${formatFact(fact)}\n`,
-              );
-            return EXIT_OK;
-          },
-        );
+        return withoutModel(ctx, cmd, opts, async (memory) => {
+          const fact = await memory.supersede({ old_id: oldId, new_id: newId });
+          if (opts.json) writeJson(ctx.io.stdout, fact);
+          else
+            ctx.io.stdout.write(
+              `#${oldId} is superseded by #${newId} (undo with: hippo unsupersede ${oldId})\n${formatFact(fact)}\n`,
+            );
+        });
       }),
     );
 
@@ -58,18 +57,11 @@ export function supersedeCommands(ctx: CommandContext): Command[] {
     .action((rawId: string, opts: JsonOption, cmd: Command) =>
       ctx.run(cmd, async () => {
         const id = parseFactId(rawId);
-        return withStoreSession(
-          ctx.io,
-          ctx.globals(cmd),
-          resolveStore(opts, ctx.io.env),
-          { model: false },
-          async (s) => {
-            const fact = await s.memory.unsupersede(id);
-            if (opts.json) writeJson(ctx.io.stdout, fact);
-            else ctx.io.stdout.write(`#${id} is current again\n${formatFact(fact)}\n`);
-            return EXIT_OK;
-          },
-        );
+        return withoutModel(ctx, cmd, opts, async (memory) => {
+          const fact = await memory.unsupersede(id);
+          if (opts.json) writeJson(ctx.io.stdout, fact);
+          else ctx.io.stdout.write(`#${id} is current again\n${formatFact(fact)}\n`);
+        });
       }),
     );
 
@@ -85,23 +77,35 @@ export function supersedeCommands(ctx: CommandContext): Command[] {
     .action((rawId: string, opts: JsonOption, cmd: Command) =>
       ctx.run(cmd, async () => {
         const id = parseFactId(rawId);
-        return withStoreSession(
-          ctx.io,
-          ctx.globals(cmd),
-          resolveStore(opts, ctx.io.env),
-          { model: false },
-          async (s) => {
-            const versions = await s.memory.history(id);
-            if (opts.json) writeJson(ctx.io.stdout, versions);
-            else if (versions.length === 0) ctx.io.stdout.write(`#${id} has no other versions.\n`);
-            else ctx.io.stdout.write(versions.map((v) => `${formatVersion(v)}\n`).join(''));
-            return EXIT_OK;
-          },
-        );
+        return withoutModel(ctx, cmd, opts, async (memory) => {
+          const versions = await memory.history(id);
+          if (opts.json) writeJson(ctx.io.stdout, versions);
+          else if (versions.length === 0) ctx.io.stdout.write(`#${id} has no other versions.\n`);
+          else ctx.io.stdout.write(versions.map((v) => `${formatVersion(v)}\n`).join(''));
+        });
       }),
     );
 
   return [supersede, unsupersede, history];
+}
+
+/** Runs `step` on the store the options name, opened without the model, as forget and restore do. */
+function withoutModel(
+  ctx: CommandContext,
+  cmd: Command,
+  opts: StoreOptions,
+  step: (memory: StoreSession['memory']) => Promise<void>,
+): Promise<number> {
+  return withStoreSession(
+    ctx.io,
+    ctx.globals(cmd),
+    resolveStore(opts, ctx.io.env),
+    { model: false },
+    async (s) => {
+      await step(s.memory);
+      return EXIT_OK;
+    },
+  );
 }
 
 /** `#3  2026-01-01 → 2026-01-05  Anna lives in Lisbon  (superseded by #5)`. */

@@ -15,12 +15,7 @@ export function meanPool(
   attentionMask: ArrayLike<number | bigint>,
   { batch, seq, dims }: HiddenShape,
 ): Float32Array[] {
-  if (hidden.length !== batch * seq * dims || attentionMask.length !== batch * seq) {
-    throw new HippoError(
-      'MODEL_FAILED',
-      `model output has ${hidden.length} values, expected ${batch}×${seq}×${dims} for a mask of ${attentionMask.length}`,
-    );
-  }
+  checkShape(hidden, attentionMask, { batch, seq, dims });
   const out: Float32Array[] = [];
   for (let b = 0; b < batch; b++) {
     const sum = new Float32Array(dims);
@@ -48,12 +43,7 @@ export function clsPool(
   attentionMask: ArrayLike<number | bigint>,
   { batch, seq, dims }: HiddenShape,
 ): Float32Array[] {
-  if (hidden.length !== batch * seq * dims || attentionMask.length !== batch * seq) {
-    throw new HippoError(
-      'MODEL_FAILED',
-      `model output has ${hidden.length} values, expected ${batch}×${seq}×${dims} for a mask of ${attentionMask.length}`,
-    );
-  }
+  checkShape(hidden, attentionMask, { batch, seq, dims });
   const out: Float32Array[] = [];
   for (let b = 0; b < batch; b++) out.push(hidden.slice(b * seq * dims, b * seq * dims + dims));
   return out;
@@ -102,4 +92,18 @@ export function cosine(a: Float32Array, b: Float32Array): number {
     nb += b[i]! * b[i]!;
   }
   return dot / Math.sqrt(na * nb || 1);
+}
+
+/** The model's output must hold batch × seq × dims values for a batch × seq mask. */
+function checkShape(
+  hidden: Float32Array,
+  attentionMask: ArrayLike<number | bigint>,
+  { batch, seq, dims }: HiddenShape,
+): void {
+  if (hidden.length !== batch * seq * dims || attentionMask.length !== batch * seq) {
+    throw new HippoError(
+      'MODEL_FAILED',
+      `model output has ${hidden.length} values, expected ${batch}×${seq}×${dims} for a mask of ${attentionMask.length}`,
+    );
+  }
 }

@@ -5,12 +5,15 @@ import { migration0001 } from '../../../../src/main/memory/migrations/0001-initi
 import { migration0002 } from '../../../../src/main/memory/migrations/0002-fact-changes';
 import { migration0003 } from '../../../../src/main/memory/migrations/0003-sync';
 import { migration0004 } from '../../../../src/main/memory/migrations/0004-label-versions';
+import { migration0005 } from '../../../../src/main/memory/migrations/0005-supersede';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const tmp = makeTempDir();
 afterAll(tmp.cleanup);
 
 const V4 = [migration0001, migration0002, migration0003, migration0004];
+// This file is about 0005: later migrations are their own files' business.
+const V5 = [...V4, migration0005];
 
 const insertFact = (db: Db, content: string, extra: Record<string, unknown> = {}): number =>
   Number(
@@ -33,7 +36,7 @@ describe('migration 0005 (supersede)', () => {
     const wording = insertFact(v4, 'Anna lives in Porto now', { superseded_by: current, updated_at: 15 });
     const seq = v4.prepare("SELECT value FROM meta WHERE key = 'sync_local_seq'").get();
     v4.close();
-    const { db, migration } = openDb(path);
+    const { db, migration } = openDb(path, { migrations: V5 });
     expect(migration).toMatchObject({ from: 4, to: 5 });
     expect(supersedeColumns(db)).toEqual([
       { id: current, superseded_by: null, superseded_at: null, supersede_reason: null },
@@ -45,7 +48,7 @@ describe('migration 0005 (supersede)', () => {
   });
 
   it('keeps the pair consistent for writers that only set or clear superseded_by', () => {
-    const { db } = openDb(join(tmp.dir, 'triggers.db'));
+    const { db } = openDb(join(tmp.dir, 'triggers.db'), { migrations: V5 });
     const a = insertFact(db, 'a');
     const b = insertFact(db, 'b', { superseded_by: a });
     const c = insertFact(db, 'c');
@@ -80,7 +83,7 @@ describe('migration 0005 (supersede)', () => {
     // A trigger of that name in the way makes the step fail after the columns were added.
     v4.exec('CREATE TRIGGER facts_supersede_clear AFTER DELETE ON labels BEGIN SELECT 1; END;');
     v4.close();
-    expect(() => openDb(path)).toThrow(/migration 5 \(supersede\) failed and was rolled back/);
+    expect(() => openDb(path, { migrations: V5 })).toThrow(/migration 5 \(supersede\) failed and was rolled back/);
     const still = openDb(path, { migrations: V4 }).db;
     expect(still.pragma('user_version', { simple: true })).toBe(4);
     const columns = (still.prepare('PRAGMA table_info(facts)').all() as Array<{ name: string }>).map(
