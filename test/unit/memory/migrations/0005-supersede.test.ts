@@ -83,7 +83,9 @@ describe('migration 0005 (supersede)', () => {
     // A trigger of that name in the way makes the step fail after the columns were added.
     v4.exec('CREATE TRIGGER facts_supersede_clear AFTER DELETE ON labels BEGIN SELECT 1; END;');
     v4.close();
-    expect(() => openDb(path, { migrations: V5 })).toThrow(/migration 5 \(supersede\) failed and was rolled back/);
+    expect(() => openDb(path, { migrations: V5 })).toThrow(
+      /migration 5 \(supersede\) failed and was rolled back/,
+    );
     const still = openDb(path, { migrations: V4 }).db;
     expect(still.pragma('user_version', { simple: true })).toBe(4);
     const columns = (still.prepare('PRAGMA table_info(facts)').all() as Array<{ name: string }>).map(
