@@ -19,6 +19,7 @@ import {
   type StoreChoice,
   type StoreOptions,
 } from './store-options';
+import { shownText } from '../shared/snippet';
 
 interface RecallOptions extends StoreOptions {
   limit?: number;
@@ -113,14 +114,17 @@ export function recallCommand(ctx: CommandContext): Command {
     );
 }
 
-/** One line a result: rank, similarity (score in text-only mode), content, [category · label · #id]. */
+/**
+ * One line a result: rank, similarity (score in text-only mode), content (its best passage when
+ * long), [category · label · #id].
+ */
 export function formatResults(results: SearchResult[]): string {
   if (results.length === 0) return 'No matching facts.\n';
   return results
     .map((r, i) => {
       const value = (r.similarity ?? r.score).toFixed(3);
       const tags = [r.category, r.label_name ?? 'no label', `#${r.fact_id}`].join(' \u00b7 ');
-      const line = `${String(i + 1).padStart(2)}. ${value}  ${oneLine(r.content)}  [${tags}]\n`;
+      const line = `${String(i + 1).padStart(2)}. ${value}  ${oneLine(shownText(r))}  [${tags}]\n`;
       return r.explain ? line + formatExplain(r) : line;
     })
     .join('');

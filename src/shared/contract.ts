@@ -206,6 +206,8 @@ export const SearchResult = z.object({
   score: z.number(),
   source: z.string().nullable(),
   created_at: z.string(),
+  /** For long content (several passages, see passages.ts): the passage that best answers the query. */
+  snippet: z.string().optional(),
   explain: RecallExplain.optional(),
 });
 export type SearchResult = z.infer<typeof SearchResult>;

@@ -14,6 +14,7 @@ import type { LabelRow } from './labels-repo';
 import { timed, type MemoryContext } from './memory-context';
 import { contentHash } from './normalize-content';
 import { dot, normalize } from './vector';
+import { embedFactTexts } from './passages';
 
 /** An encode request after validation, ready for the pipeline. */
 export interface EncodeItem {
@@ -142,7 +143,7 @@ export async function prepareEncode(
     for (let i = 0; i < sorted.length; i += EMBED_GROUP) groups.push(sorted.slice(i, i + EMBED_GROUP));
     const pending = groups.map(() => null as Promise<Float32Array[]> | null);
     const start = (g: number) => {
-      if (g < groups.length && !pending[g]) pending[g] = embedder.embed(groups[g]!);
+      if (g < groups.length && !pending[g]) pending[g] = embedFactTexts(embedder, groups[g]!);
     };
     start(0);
     start(1);

@@ -52,6 +52,7 @@ import { parseRecallArgs, recallFacts } from './recall';
 import { planRecallTime } from './recall-time';
 import { checkMergeIds, exportedRecord, factRecord, labelRecord, labelVersionRecord } from './stored-records';
 import { blend } from './vector';
+import { embedFactTexts } from './passages';
 
 export interface MemoryOptions {
   /** Database file, or ':memory:'. */
@@ -503,7 +504,7 @@ export class Memory {
     const model = p.content !== undefined ? await this.activeModel() : null;
     const vector =
       p.content !== undefined && model && this.embedder
-        ? (await this.embedder.embed([p.content]))[0]
+        ? (await embedFactTexts(this.embedder, [p.content]))[0]
         : undefined;
     this.db.transaction(() => {
       const change: Partial<FactRow> = { updated_at: this.ctx.now() };
@@ -859,7 +860,7 @@ export class Memory {
       if (expired()) break;
       const batch = this.facts.pending(64);
       if (batch.length === 0) break;
-      const vectors = await this.embedder.embed(batch.map((b) => b.content));
+      const vectors = await embedFactTexts(this.embedder, batch.map((b) => b.content));
       if (this.closed || switched()) break;
       this.db.transaction(() => {
         batch.forEach((b, i) => {

@@ -11,6 +11,7 @@ import type { Embedder } from '../embedder/types';
 import { isCurrentAt, type FactFilters, type FactsRepo } from './facts-repo';
 import { fuseRecall, RRF_K, tieBreakIds, type RecallCandidates } from './fuse-ranks';
 import { matchedWords } from './matched-words';
+import { addSnippets } from './passages';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
 import { blend, dot, similarityFromDistance } from './vector';
@@ -149,6 +150,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
       const { score, explain } = byRecencyExplain(i + 1);
       return { ...resultOf(row, score, null), ...(req.explain ? { explain } : {}) };
     });
+    await addSnippets(results, [], null, null);
     return { results, mode: model && ctx.embedder ? 'hybrid' : 'text-only' };
   }
   // The query's embedding is computed in the worker process; search the words meanwhile.
@@ -216,6 +218,7 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
       );
     results.push(result);
   }
+  await addSnippets(results, words, queryVector ?? null, queryVector ? ctx.embedder : null);
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
 }
 

@@ -13,6 +13,7 @@ import { inPgTransaction } from './pg-connect';
 import { timedPg } from './pg-fact-rows';
 import { pgMarkSuperseded, pgRequireCurrent } from './pg-supersede';
 import { HippoError } from '../../shared/errors';
+import { embedFactTexts } from '../memory/passages';
 
 export interface PgEncodeDeps {
   pool: pg.Pool;
@@ -288,7 +289,7 @@ async function embedItems(
   const sorted = [...texts].sort((a, b) => a.length - b.length);
   const groups: string[][] = [];
   for (let i = 0; i < sorted.length; i += EMBED_GROUP) groups.push(sorted.slice(i, i + EMBED_GROUP));
-  const outs = groups.map((g) => deps.embedder!.embed(g));
+  const outs = groups.map((g) => embedFactTexts(deps.embedder!, g));
   // Nothing left unobserved if one group fails.
   for (const p of outs) p.catch(() => undefined);
   for (let g = 0; g < groups.length; g++) {

@@ -9,6 +9,7 @@ import { exportedRecord } from '../memory/stored-records';
 import { FACT_SELECT, NOT_PURGED, inPgWrite, type FactQueryRow } from './pg-fact-rows';
 import { toPgVector } from './pg-statements';
 import { PURGED_HASH } from './sync-rows';
+import { embedFactTexts } from '../memory/passages';
 
 /** What the store's fact writes need; every row they change gets origin_device = device. */
 export interface PgFactDeps {
@@ -204,7 +205,7 @@ export async function pgEmbedPending(
       EMBED_BATCH,
     ]);
     if (batch.rows.length === 0) break;
-    const vectors = await embedder.embed(batch.rows.map((b) => b.content));
+    const vectors = await embedFactTexts(embedder, batch.rows.map((b) => b.content));
     if (opts.closed()) break;
     await inPgWrite(deps.pool, (client) =>
       client.query(

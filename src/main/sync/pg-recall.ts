@@ -7,6 +7,7 @@ import { matchedWords } from '../memory/matched-words';
 import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context';
 import { byRecencyExplain, embedQuery, recallDepth, withProximity } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
+import { addSnippets } from '../memory/passages';
 import { expansionsOf, firstLetter } from '../memory/word-expansion';
 import { foldWord, rerankByProximity } from '../memory/word-proximity';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
@@ -389,6 +390,13 @@ export async function pgRecall(
       );
     results.push(result);
   }
+  // As SQLite's recall: the best passage of long content, by the query's vector or its words.
+  await addSnippets(
+    results,
+    req.byRecency ? [] : queryWords,
+    queryVector ?? null,
+    queryVector ? (deps.embedder ?? null) : null,
+  );
   return { results, mode: queryVector ? 'hybrid' : 'text-only' };
 }
 

@@ -55,6 +55,7 @@ import {
   type PgFactFilters,
   type WordRanking,
 } from './pg-recall';
+import { embedFactTexts } from '../memory/passages';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -419,7 +420,7 @@ export class PostgresStore {
     const model = p.content !== undefined ? await this.activeModel() : null;
     const vector =
       p.content !== undefined && model && this.embedder
-        ? (await this.embedder.embed([p.content]))[0]
+        ? (await embedFactTexts(this.embedder, [p.content]))[0]
         : undefined;
     await pgUpdateFact(this.writeDeps(), row, p, vector && model ? { vector, model } : null);
     return this.get(id, opts);

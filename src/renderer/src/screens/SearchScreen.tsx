@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { RecallExplain, RecallTimeRead, SearchResult } from '../../../shared/contract';
 import type { MemoryState } from '../store/memory-store';
 import { highlightParts, relativeTime } from './format';
+import { shownText } from '../../../shared/snippet';
 
 /**
  * Search as you type. ↑/↓ move through the results, Enter opens the selected one (expands its
@@ -139,10 +140,11 @@ function ResultItem(props: {
     >
       <details id={`${idBase}-r${r.fact_id}`}>
         <summary className="result-content">
-          {highlightParts(r.content, query).map((part, i) =>
+          {highlightParts(shownText(r), query).map((part, i) =>
             part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
           )}
         </summary>
+        {r.snippet === undefined ? null : <p className="result-whole">{r.content}</p>}
         <dl className="result-details">
           <dt>Source</dt>
           <dd>{r.source ?? 'typed in'}</dd>
