@@ -860,7 +860,10 @@ export class Memory {
       if (expired()) break;
       const batch = this.facts.pending(64);
       if (batch.length === 0) break;
-      const vectors = await embedFactTexts(this.embedder, batch.map((b) => b.content));
+      const vectors = await embedFactTexts(
+        this.embedder,
+        batch.map((b) => b.content),
+      );
       if (this.closed || switched()) break;
       this.db.transaction(() => {
         batch.forEach((b, i) => {

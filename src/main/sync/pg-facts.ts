@@ -205,7 +205,10 @@ export async function pgEmbedPending(
       EMBED_BATCH,
     ]);
     if (batch.rows.length === 0) break;
-    const vectors = await embedFactTexts(embedder, batch.rows.map((b) => b.content));
+    const vectors = await embedFactTexts(
+      embedder,
+      batch.rows.map((b) => b.content),
+    );
     if (opts.closed()) break;
     await inPgWrite(deps.pool, (client) =>
       client.query(
