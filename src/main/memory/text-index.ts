@@ -1,4 +1,4 @@
-import type { VocabularyTerm } from './word-expansion';
+import { firstLetter, type VocabularyTerm } from './word-expansion';
 import { FactColumns, type ColumnFilters, type FactColumnValues } from './fact-columns';
 import { kthLargest } from './kth-largest';
 
@@ -92,6 +92,8 @@ class PostingList {
 
 export class TextIndex {
   private readonly termIds = new Map<string, number>();
+  /** Terms by their first letter (code point), for expanding unknown query words. */
+  private readonly termsByLetter = new Map<string, string[]>();
   private readonly postings: PostingList[] = [];
   private readonly slotOf = new Map<number, number>();
   private readonly freeSlots: number[] = [];
@@ -129,9 +131,8 @@ export class TextIndex {
 
   /** The terms some document holds that start with this letter, and how many documents hold each. */
   *termsStartingWith(letter: string): Generator<VocabularyTerm> {
-    for (const [term, termId] of this.termIds) {
-      if (!term.startsWith(letter)) continue;
-      const df = this.postings[termId]!.length;
+    for (const term of this.termsByLetter.get(letter) ?? []) {
+      const df = this.postings[this.termIds.get(term)!]!.length;
       if (df > 0) yield { term, df };
     }
   }
@@ -178,6 +179,10 @@ export class TextIndex {
       termId = this.postings.length;
       this.termIds.set(term, termId);
       this.postings.push(new PostingList());
+      const letter = firstLetter(term);
+      const bucket = this.termsByLetter.get(letter);
+      if (bucket) bucket.push(term);
+      else this.termsByLetter.set(letter, [term]);
     }
     return termId;
   }

@@ -87,7 +87,8 @@ export function rerankByProximity(
   const out: ProximityHit[] = hits.map((h) => {
     if (pairs.length === 0) return { ...h, proximity: 0 };
     const content = contentOf(h.id);
-    const proximity = content === undefined ? 0 : proximityBonus(wordStems(content), pairs);
+    const proximity =
+      content === undefined || !mayHoldAPair(content, pairs) ? 0 : proximityBonus(wordStems(content), pairs);
     return { id: h.id, score: h.score + proximity, proximity };
   });
   return out.sort((a, b) => b.score - a.score || a.id - b.id);
@@ -96,6 +97,9 @@ export function rerankByProximity(
 interface Pair {
   a: string;
   b: string;
+  /** Letters every word stemming to a (b) contains: the stem but its last letter, at most 3. */
+  aStart: string;
+  bStart: string;
   /** weight * mean idf: the bonus of a pair seen once is this times (k1 + 1) / (1 + k1) = 1. */
   weight: number;
 }
@@ -110,9 +114,33 @@ function queryPairs(words: readonly string[], idfs: readonly number[]): Pair[] {
     const key = a < b ? `${a} ${b}` : `${b} ${a}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    pairs.push({ a, b, weight: (PROXIMITY.weight * ((idfs[i] ?? 0) + (idfs[i + 1] ?? 0))) / 2 });
+    pairs.push({
+      a,
+      b,
+      aStart: stemStart(a),
+      bStart: stemStart(b),
+      weight: (PROXIMITY.weight * ((idfs[i] ?? 0) + (idfs[i + 1] ?? 0))) / 2,
+    });
   }
   return pairs;
+}
+
+/**
+ * Porter changes only a word's ending (and at most the stem's last letter, y to i), so a word
+ * with this stem starts with these letters.
+ */
+function stemStart(stem: string): string {
+  return stem.slice(0, Math.max(1, Math.min(3, stem.length - 1)));
+}
+
+/**
+ * A cheap look before stemming a whole fact: whether its text holds the start of both words of
+ * some pair. Most candidates of an OR query hold only one of them and are passed over.
+ */
+function mayHoldAPair(content: string, pairs: readonly Pair[]): boolean {
+  // eslint-disable-next-line no-control-regex
+  const text = /[^\x00-\x7f]/.test(content) ? foldWord(content) : content.toLowerCase();
+  return pairs.some((p) => text.includes(p.aStart) && text.includes(p.bStart));
 }
 
 function proximityBonus(doc: readonly string[], pairs: readonly Pair[]): number {

@@ -69,6 +69,15 @@ describe('rerankByProximity', () => {
     expect(rerankByProximity(scored, ['blood'], [2], contentOf).map((h) => h.id)).toEqual([6, 1]);
   });
 
+  it('finds pairs in accented and upper-case text as the word search does', () => {
+    docs.set(8, 'UN CAFÉ CRÈME le matin, avant le travail.');
+    docs.set(9, 'Le café du coin vend aussi de la crème glacée.');
+    const ranked = rerankByProximity(hits(9, 8), ['cafe', 'creme'], idfs, contentOf);
+    expect(ranked.map((h) => h.id)).toEqual([8, 9]);
+    expect(ranked[0]!.proximity).toBeGreaterThan(0);
+    expect(ranked[1]!.proximity).toBe(0);
+  });
+
   it('never lets a pair outweigh a far better BM25 match', () => {
     const ranked = rerankByProximity(
       [
