@@ -153,7 +153,7 @@ export function formatExplain(r: SearchResult): string {
   const pad = '      ';
   if (e.by_recency) return `${pad}listed by recency (created ${r.created_at})\n`;
   const parts = [
-    `words: ${e.matched_words.length > 0 ? e.matched_words.join(', ') : '(none)'}`,
+    `words: ${matchedList(e)}`,
     e.words
       ? `text rank ${e.words.rank}${e.words.proximity ? ', words close together' : ''} (+${f4(e.words.contribution)})`
       : 'text: no match',
@@ -233,4 +233,10 @@ function parseBatch(
       }
     });
   return out;
+}
+
+/** The query's words found in the fact, then those read as another word ("lisb → lisbon"). */
+function matchedList(e: NonNullable<SearchResult['explain']>): string {
+  const words = [...e.matched_words, ...(e.expanded_words ?? []).map((x) => `${x.word} \u2192 ${x.as}`)];
+  return words.length > 0 ? words.join(', ') : '(none)';
 }

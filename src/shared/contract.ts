@@ -163,6 +163,8 @@ export type RecallInput = z.infer<typeof RecallInput>;
 export const RecallExplain = z.object({
   /** The query's words found in the fact (after time words are taken out). */
   matched_words: z.array(z.string()),
+  /** Query words no fact holds, read as a word of this fact (search as you type, typos). */
+  expanded_words: z.array(z.object({ word: z.string(), as: z.string() })).optional(),
   vector: z.object({ rank: z.number().int(), similarity: z.number(), contribution: z.number() }).nullable(),
   /** The word list's rank; proximity is the part of its score that close query words added. */
   words: z

@@ -456,6 +456,24 @@ export class FactsRepo {
   }
 
   /**
+   * The query words searchText (with expandUnknown) reads as other words, and the terms each
+   * stands for, for recall's explain. Empty when searchText would not expand (index loading,
+   * inside a transaction, a look into the past).
+   */
+  wordExpansions(words: readonly string[], filters: FactFilters = {}): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    if (filters.asOf !== undefined) return out;
+    const terms = this.text.queryTerms(words);
+    const index = terms && this.text.current();
+    if (!terms || !index) return out;
+    terms.forEach((term, i) => {
+      const expansion = expansionOfTerm(words[i]!, term, index);
+      if (expansion && expansion.length > 0) out.set(words[i]!, expansion);
+    });
+    return out;
+  }
+
+  /**
    * BM25's idf of each word (0 for a word no fact holds, or one that is not a single FTS5 term),
    * as searchText weighs it: from the in-memory text index, else from FTS5's own counts.
    */
@@ -551,9 +569,11 @@ export class FactsRepo {
 
 /** The query's terms with each unknown one replaced by what it stands for (word-expansion.ts). */
 function expandTerms(words: readonly string[], terms: readonly string[], index: TextIndex): string[] {
-  return terms.flatMap((term, i) =>
-    index.idf(term) > 0
-      ? [term]
-      : expansionsOf(foldWord(words[i]!), term, index.termsStartingWith(firstLetter(term))),
-  );
+  return terms.flatMap((term, i) => expansionOfTerm(words[i]!, term, index) ?? [term]);
+}
+
+/** What an unknown query word's term stands for; null for a term some fact holds. */
+function expansionOfTerm(word: string, term: string, index: TextIndex): string[] | null {
+  if (index.idf(term) > 0) return null;
+  return expansionsOf(foldWord(word), term, index.termsStartingWith(firstLetter(term)));
 }

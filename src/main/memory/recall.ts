@@ -11,6 +11,7 @@ import type { Embedder } from '../embedder/types';
 import { isCurrentAt, type FactFilters, type FactsRepo } from './facts-repo';
 import { fuseRecall, RRF_K, tieBreakIds, type RecallCandidates } from './fuse-ranks';
 import { matchedWords } from './matched-words';
+import { expandedIn } from './word-expansion';
 import { addSnippets } from './passages';
 import { timed, type MemoryContext, type MemoryTuning } from './memory-context';
 import { ftsTerms } from './fts-query';
@@ -182,6 +183,10 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
   }
   const distances = new Map((vectorHits ?? []).map((h) => [h.id, h.distance]));
   const proximityOf = new Map(wordHits.map((h) => [h.id, h.proximity]));
+  const expansions =
+    req.explain && tuning.expandUnknownWords
+      ? facts.wordExpansions(words, req.filters)
+      : new Map<string, string[]>();
   const candidates: RecallCandidates = {
     vector: vectorHits,
     words: wordHits.map((h) => h.id),
@@ -211,11 +216,17 @@ export async function recallFacts(ctx: MemoryContext, req: RecallRequest): Promi
       if (v) similarity = dot(queryVector, v);
     }
     const result = resultOf(row, score, similarity);
-    if (explain)
+    if (explain) {
+      const expanded = expandedIn(row.content, expansions);
       result.explain = withProximity(
-        { matched_words: matchedWords(words, row.content), ...explain },
+        {
+          matched_words: matchedWords(words, row.content),
+          ...(expanded.length > 0 ? { expanded_words: expanded } : {}),
+          ...explain,
+        },
         proximityOf.get(id),
       );
+    }
     results.push(result);
   }
   await addSnippets(results, words, queryVector ?? null, queryVector ? ctx.embedder : null);

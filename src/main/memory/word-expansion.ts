@@ -15,6 +15,8 @@
  * Terms are the word search's stems (FTS5's porter tokenizer), so both stores expand alike
  * from their own vocabulary (SQLite: the in-memory word index; Postgres: term_doc_counts).
  */
+import { foldWord, wordStems } from './word-proximity';
+
 export const EXPANSION = {
   prefixMinChars: 3,
   maxPrefixTerms: 3,
@@ -105,4 +107,29 @@ export function editDistance(a: string, b: string, max: number): number {
     prev = row;
   }
   return prev[t.length]!;
+}
+
+/** An unknown query word and the fact's word it was read as, for recall's explain. */
+export interface ExpandedWord {
+  word: string;
+  as: string;
+}
+
+/**
+ * Which of the query's unknown words this fact matched through an expansion, and by which of its
+ * own words: `expansions` maps each expanded query word to the terms it stood for.
+ */
+export function expandedIn(
+  content: string,
+  expansions: ReadonlyMap<string, readonly string[]>,
+): ExpandedWord[] {
+  if (expansions.size === 0) return [];
+  const words = foldWord(content).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const stems = words.map((w) => wordStems(w)[0] ?? w);
+  const out: ExpandedWord[] = [];
+  for (const [word, terms] of expansions) {
+    const at = stems.findIndex((s) => terms.includes(s));
+    if (at >= 0) out.push({ word, as: words[at]! });
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { MemoryTuning, QueryTimingListener } from '../memory/memory-context
 import { byRecencyExplain, embedQuery, recallDepth, withProximity } from '../memory/recall';
 import { similarityFromDistance } from '../memory/vector';
 import { addSnippets } from '../memory/passages';
-import { expansionsOf, firstLetter } from '../memory/word-expansion';
+import { expandedIn, expansionsOf, firstLetter } from '../memory/word-expansion';
 import { foldWord, rerankByProximity } from '../memory/word-proximity';
 import { bm25Sql, indexFactTerms, type Bm25Tokenizer } from './pg-bm25';
 import { named, toPgVector } from './pg-statements';
@@ -248,7 +248,7 @@ export async function pgRecall(
   await catchUpTerms(deps);
   const track = req.trackAccess ?? true;
   const now = req.now ?? deps.now();
-  const { fused, rows, queryVector, distances, proximityOf } = await inPgTransaction(
+  const { fused, rows, queryVector, distances, proximityOf, expansions } = await inPgTransaction(
     deps.pool,
     async (client) => {
       if (req.byRecency) {
@@ -270,8 +270,10 @@ export async function pgRecall(
           queryVector: undefined,
           distances: new Map<number, number>(),
           proximityOf: new Map<number, number>(),
+          expansions: new Map<string, string[]>(),
         };
       }
+      let expansions = new Map<string, string[]>();
       const wordStep = async (
         words: string[],
         byProximity: boolean,
@@ -279,10 +281,18 @@ export async function pgRecall(
         const step = wordStepSql(deps, words);
         if (step.first.length === 0) return { ids: [], scores: [], proximity: [] };
         // As SQLite's word search does for the query (facts-repo.ts): unknown words expanded.
-        const terms =
-          byProximity && deps.wordRanking !== 'ts_rank_cd' && tuning.expandUnknownWords
-            ? await expandUnknownTerms(client, deps.tokenizer, words)
-            : step.first;
+        // Not for a look into the past, which SQLite answers from FTS5 without expanding.
+        let terms = step.first;
+        if (
+          byProximity &&
+          deps.wordRanking !== 'ts_rank_cd' &&
+          tuning.expandUnknownWords &&
+          req.filters.asOf === undefined
+        ) {
+          const expanded = await expandUnknownTerms(client, deps.tokenizer, words);
+          terms = expanded.terms;
+          expansions = expanded.expansions;
+        }
         const params: unknown[] = [terms, req.space];
         const live = pgLiveSql(req.filters, params);
         const where = pgFilterSql(req.filters, params);
@@ -348,7 +358,7 @@ export async function pgRecall(
       });
       const rows = await resultRows(client, fused, queryVector ?? null);
       const proximityOf = new Map(words.ids.map((id, i) => [id, words.proximity[i]!]));
-      return { fused, rows, queryVector, distances, proximityOf };
+      return { fused, rows, queryVector, distances, proximityOf, expansions };
     },
     { readOnly: !track },
   );
@@ -383,11 +393,17 @@ export async function pgRecall(
       created_at: new Date(Number(row.created_at)).toISOString(),
     };
     if (req.byRecency && req.explain) result.explain = byRecencyExplain(i + 1).explain;
-    else if (explain)
+    else if (explain) {
+      const expanded = expandedIn(row.content, expansions);
       result.explain = withProximity(
-        { matched_words: matchedWords(queryWords, row.content), ...explain },
+        {
+          matched_words: matchedWords(queryWords, row.content),
+          ...(expanded.length > 0 ? { expanded_words: expanded } : {}),
+          ...explain,
+        },
         proximityOf.get(id),
       );
+    }
     results.push(result);
   }
   // As SQLite's recall: the best passage of long content, by the query's vector or its words.
@@ -408,7 +424,8 @@ async function expandUnknownTerms(
   client: pg.ClientBase,
   tokenizer: Bm25Tokenizer,
   words: readonly string[],
-): Promise<string[]> {
+): Promise<{ terms: string[]; expansions: Map<string, string[]> }> {
+  const expansions = new Map<string, string[]>();
   const perWord = words.map((w) => tokenizer.queryTerms([w]));
   const all = perWord.flat();
   const known = await client.query<{ term: string }>(
@@ -428,9 +445,11 @@ async function expandUnknownTerms(
       ]),
     );
     const vocabulary = candidates.rows.map((r) => ({ term: r.term, df: Number(r.df) }));
-    out.push(...expansionsOf(foldWord(words[i]!), term, vocabulary));
+    const expansion = expansionsOf(foldWord(words[i]!), term, vocabulary);
+    if (expansion.length > 0) expansions.set(words[i]!, expansion);
+    out.push(...expansion);
   }
-  return out;
+  return { terms: out, expansions };
 }
 
 /** BM25's idf of each query word (as bm25Sql weighs it; 0 when no fact holds it) and the hits' contents. */

@@ -104,6 +104,22 @@ describe('word recall with the proximity bonus', () => {
     }
   });
 
+  it('says in explain which unknown word was read as which word of the fact, alike in both stores', async () => {
+    const opts = { trackAccess: false, explain: true };
+    const a = await sqlite.memory.recall('tyre pres', undefined, opts);
+    const b = await store.recall('tyre pres', undefined, opts);
+    expect(a[0]!.content).toBe(FACTS[2]);
+    expect(a[0]!.explain!.matched_words).toEqual(['tyre']);
+    expect(a[0]!.explain!.expanded_words).toEqual([{ word: 'pres', as: 'pressure' }]);
+    expect(b.map((r) => r.explain!.expanded_words)).toEqual(a.map((r) => r.explain!.expanded_words));
+    // A look into the past searches FTS5 as stored, without expanding, in both stores.
+    const past = { ...opts, as_of: '2100-01-01T00:00:00Z' };
+    const c = await sqlite.memory.recall('donatd', undefined, past);
+    const d = await store.recall('donatd', undefined, past);
+    expect(c).toEqual([]);
+    expect(d).toEqual([]);
+  });
+
   it('ranks alike in SQLite and Postgres', async () => {
     for (const q of QUERIES) {
       const a = await sqlite.memory.recall(q, undefined, { trackAccess: false });

@@ -28,4 +28,20 @@ describe('formatResults', () => {
     );
     expect(formatResults([])).toBe('No matching facts.\n');
   });
+
+  it('lists under --explain the words found and the unknown ones read as a word of the fact', () => {
+    const explained = result({
+      explain: {
+        matched_words: ['tyre'],
+        expanded_words: [{ word: 'pres', as: 'pressure' }],
+        vector: null,
+        words: { rank: 1, contribution: 0.0164, proximity: 0 },
+        context: null,
+        boosts: { recency: 0, confidence: 0.00005 },
+        base_score: 0.0164,
+        score: 0.01645,
+      },
+    });
+    expect(formatResults([explained])).toContain('words: tyre, pres \u2192 pressure');
+  });
 });

@@ -205,7 +205,11 @@ function WhyMatched({ explain: e }: { explain: RecallExplain }) {
       ) : (
         <dl className="result-details">
           <dt>Words</dt>
-          <dd>{e.matched_words.length > 0 ? e.matched_words.join(', ') : 'none of the query’s words'}</dd>
+          <dd>
+            {e.matched_words.length + (e.expanded_words?.length ?? 0) > 0
+              ? [...e.matched_words, ...(e.expanded_words ?? []).map((x) => `${x.word} → ${x.as}`)].join(', ')
+              : 'none of the query’s words'}
+          </dd>
           <dt>By words</dt>
           <dd>
             {e.words
