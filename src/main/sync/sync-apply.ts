@@ -298,12 +298,17 @@ export class PullApplier {
    */
   private joinTwin(id: number, uid: string, r: RemoteFact): void {
     const twin = this.s(
-      `SELECT id, uid FROM facts WHERE space = ? AND content_hash = ? AND deleted_at IS NULL
+      `SELECT id, uid, created_at FROM facts WHERE space = ? AND content_hash = ? AND deleted_at IS NULL
          AND superseded_by IS NULL AND id <> ? ORDER BY uid LIMIT 1`,
-    ).get(r.space, r.content_hash, id) as { id: number; uid: string } | undefined;
+    ).get(r.space, r.content_hash, id) as { id: number; uid: string; created_at: number } | undefined;
     if (!twin) return;
     const [keep, drop] = twin.uid < uid ? [twin.id, id] : [id, twin.id];
-    this.s('UPDATE facts SET superseded_by = ? WHERE id = ?').run(keep, drop);
+    // Stopped being current when its twin appeared: the same instant on every device (a trigger's
+    // "now" would differ per device, and the devices would send the row back and forth).
+    const stoppedAt = Math.max(Number(twin.created_at), Number(r.created_at));
+    this.s(
+      "UPDATE facts SET superseded_by = ?, superseded_at = ?, supersede_reason = 'edited' WHERE id = ?",
+    ).run(keep, stoppedAt, drop);
     this.s('UPDATE vec_facts SET live = 0 WHERE fact_id = ?').run(BigInt(drop));
   }
 
