@@ -282,6 +282,9 @@ export async function pgRecall(
         if (step.first.length === 0) return { ids: [], scores: [], proximity: [] };
         // As SQLite's word search does for the query (facts-repo.ts): unknown words expanded.
         // Not for a look into the past, which SQLite answers from FTS5 without expanding.
+        // One look at term_doc_counts serves both the expansion and the proximity bonus.
+        let idfs: Promise<number[]> | null = null;
+        const idfsOfWords = () => (idfs ??= queryWordIdfs(client, deps.tokenizer, words));
         let terms = step.first;
         if (
           byProximity &&
@@ -289,7 +292,7 @@ export async function pgRecall(
           tuning.expandUnknownWords &&
           req.filters.asOf === undefined
         ) {
-          const expanded = await expandUnknownTerms(client, deps.tokenizer, words);
+          const expanded = await expandUnknownTerms(client, deps.tokenizer, words, await idfsOfWords());
           terms = expanded.terms;
           expansions = expanded.expansions;
         }
@@ -304,8 +307,8 @@ export async function pgRecall(
           let hits = rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), proximity: 0 }));
           // As SQLite's recall does (recall.ts searchWords): BM25, then the proximity bonus.
           if (byProximity && deps.wordRanking !== 'ts_rank_cd' && words.length >= 2 && hits.length > 0) {
-            const { idfs, contents } = await proximityInputs(client, deps.tokenizer, words, hits);
-            hits = rerankByProximity(hits, words, idfs, (id) => contents.get(id));
+            const contents = await contentsOf(client, hits);
+            hits = rerankByProximity(hits, words, await idfsOfWords(), (id) => contents.get(id));
           }
           return {
             ids: hits.map((h) => h.id),
@@ -424,18 +427,15 @@ async function expandUnknownTerms(
   client: pg.ClientBase,
   tokenizer: Bm25Tokenizer,
   words: readonly string[],
+  idfs: readonly number[],
 ): Promise<{ terms: string[]; expansions: Map<string, string[]> }> {
   const expansions = new Map<string, string[]>();
-  const perWord = words.map((w) => tokenizer.queryTerms([w]));
-  const all = perWord.flat();
-  const known = await client.query<{ term: string }>(
-    named(client, 'SELECT term FROM term_doc_counts WHERE term = ANY($1::text[]) AND df > 0', [all]),
-  );
-  const held = new Set(known.rows.map((r) => r.term));
   const out: string[] = [];
-  for (const [i, terms] of perWord.entries()) {
+  for (const [i, word] of words.entries()) {
+    const terms = tokenizer.queryTerms([word]);
     const term = terms.length === 1 ? terms[0]! : null;
-    if (term === null || held.has(term)) {
+    // idfs[i] > 0 exactly when some fact holds the word's term.
+    if (term === null || idfs[i]! > 0) {
       out.push(...terms);
       continue;
     }
@@ -452,27 +452,37 @@ async function expandUnknownTerms(
   return { terms: out, expansions };
 }
 
-/** BM25's idf of each query word (as bm25Sql weighs it; 0 when no fact holds it) and the hits' contents. */
-async function proximityInputs(
+/**
+ * BM25's idf of each query word as bm25Sql weighs it (as FactsRepo.wordIdfs in SQLite): 0 when
+ * no fact holds it, or when the word is not a single term.
+ */
+async function queryWordIdfs(
   client: pg.ClientBase,
   tokenizer: Bm25Tokenizer,
   words: readonly string[],
-  hits: readonly { id: number }[],
-): Promise<{ idfs: number[]; contents: Map<number, string> }> {
+): Promise<number[]> {
   const terms = words.map((w) => {
     const t = tokenizer.queryTerms([w]);
     return t.length === 1 ? t[0]! : null;
   });
-  const idfRows = await client.query<{ i: string; idf: number }>(named(client, PROXIMITY_IDF_SQL, [terms]));
+  const rows = await client.query<{ i: string; idf: number }>(named(client, WORD_IDF_SQL, [terms]));
   const idfs = words.map(() => 0);
-  for (const r of idfRows.rows) idfs[Number(r.i) - 1] = Number(r.idf);
-  const contentRows = await client.query<{ id: string; content: string }>(
-    named(client, 'SELECT id, content FROM facts WHERE id = ANY($1::bigint[])', [hits.map((h) => h.id)]),
-  );
-  return { idfs, contents: new Map(contentRows.rows.map((r) => [Number(r.id), r.content])) };
+  for (const r of rows.rows) idfs[Number(r.i) - 1] = Number(r.idf);
+  return idfs;
 }
 
-const PROXIMITY_IDF_SQL = `
+/** The hits' contents, for the proximity bonus. */
+async function contentsOf(
+  client: pg.ClientBase,
+  hits: readonly { id: number }[],
+): Promise<Map<number, string>> {
+  const rows = await client.query<{ id: string; content: string }>(
+    named(client, 'SELECT id, content FROM facts WHERE id = ANY($1::bigint[])', [hits.map((h) => h.id)]),
+  );
+  return new Map(rows.rows.map((r) => [Number(r.id), r.content]));
+}
+
+const WORD_IDF_SQL = `
   WITH s AS (SELECT greatest(docs, 1)::float8 AS n FROM bm25_state)
   SELECT q.i, greatest(ln((s.n - c.df + 0.5) / (c.df + 0.5)), 1e-6) AS idf
     FROM unnest($1::text[]) WITH ORDINALITY AS q(term, i)
